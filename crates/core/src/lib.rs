@@ -1,0 +1,18 @@
+//! tousu-core: the pure heart of tousu.
+//!
+//! Domain types and (in later work) every analysis. No IO, no async, no database:
+//! data in, results out, deterministic.
+
+pub mod columns;
+pub mod error;
+pub mod ident;
+pub mod model;
+pub mod money;
+pub mod parse;
+
+pub use error::Error;
+pub use model::*;
+pub use money::{Currency, Money};
+
+/// Maximum length of a complaint's free text, in characters.
+pub const MAX_TEXT_CHARS: usize = 100_000;
