@@ -1,14 +1,83 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! tousu-store: where complaints live.
+//!
+//! [`Store`] is the one interface callers use; [`sqlite::SqliteStore`] is the embedded
+//! backend. The interface speaks only domain and plain Rust types (no SQLite types), and the
+//! SQL is portable, so a PostgreSQL backend can be added beside it without touching callers.
+//! Each backend owns its migrations (`migrations/<backend>/NNNN_name.sql`).
+
+pub mod sqlite;
+mod types;
+
+pub use types::*;
+
+use thiserror::Error;
+
+/// The one error type of the store crate. `code()` gives a stable machine-readable code.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("invalid cursor")]
+    InvalidCursor,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("cannot open database {path}: {reason}")]
+    Open { path: String, reason: String },
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl Error {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Database(_) => "database_error",
+            Error::Corrupt(_) => "corrupt_data",
+            Error::InvalidCursor => "invalid_cursor",
+            Error::NotFound => "not_found",
+            Error::Conflict(_) => "conflict",
+            Error::Open { .. } => "open_failed",
+        }
     }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+use tousu_core::Complaint;
+
+/// Storage of complaints, import runs and change records. All writes are transactional.
+pub trait Store: Send + Sync {
+    /// Create or update one complaint (identity: source + external reference). A change to an
+    /// existing complaint is recorded field by field with `actor`.
+    fn upsert(&self, complaint: &Complaint, actor: &str) -> Result<(ComplaintId, UpsertOutcome)>;
+
+    /// Begin an import of a file, or resume an unfinished run of the same file (same
+    /// fingerprint): rows before `rows_done` are already committed.
+    fn begin_import(&self, source_name: &str, fingerprint: &str, format: &str) -> Result<ImportRun>;
+
+    /// Commit one batch of an import in a single transaction: the valid complaints, the row
+    /// errors and the run's progress. After a crash, a run holds only whole batches.
+    fn commit_batch(&self, run_id: i64, batch: &ImportBatch) -> Result<ImportCounts>;
+
+    /// Mark a run finished and return it with its totals.
+    fn finish_import(&self, run_id: i64) -> Result<ImportRun>;
+
+    /// The row errors and warnings recorded for a run, in row order.
+    fn import_errors(&self, run_id: i64) -> Result<Vec<RowError>>;
+
+    fn import_run(&self, run_id: i64) -> Result<Option<ImportRun>>;
+
+    fn get(&self, id: ComplaintId) -> Result<Option<StoredComplaint>>;
+
+    fn find_by_ref(&self, source: &str, external_ref: &str) -> Result<Option<StoredComplaint>>;
+
+    /// Complaints matching `filter`, newest first, `limit` at a time; pass the returned cursor
+    /// to get the next page.
+    fn list(&self, filter: &ComplaintFilter, cursor: Option<&str>, limit: u32) -> Result<Page>;
+
+    fn count(&self, filter: &ComplaintFilter) -> Result<u64>;
+
+    /// The recorded changes of one complaint, oldest first.
+    fn changes(&self, id: ComplaintId) -> Result<Vec<ChangeRecord>>;
 }

@@ -1,0 +1,551 @@
+//! The embedded SQLite backend: one file, WAL mode, versioned migrations.
+
+use crate::{
+    ChangeRecord, ComplaintFilter, ComplaintId, Error, ImportBatch, ImportCounts, ImportRun, Page, Result, RowError,
+    Severity, Store, StoredComplaint, UpsertOutcome,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tousu_core::Complaint;
+
+/// Migrations, in order. Each runs once, in a transaction, and is recorded in
+/// `schema_migrations`.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/sqlite/0001_init.sql"))];
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Database(e.to_string())
+    }
+}
+
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -65536;",
+    )?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the database file at `path` and bring its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::Open { path: path.display().to_string(), reason: e.to_string() })?;
+            }
+        }
+        let conn = Connection::open(&path)
+            .map_err(|e| Error::Open { path: path.display().to_string(), reason: e.to_string() })?;
+        configure(&conn)?;
+        migrate(&conn)?;
+        Ok(SqliteStore { path, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version now applied.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.read(|c| Ok(c.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?))
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut guard = self.writer.lock().map_err(|_| Error::Database("writer lock poisoned".into()))?;
+        f(&mut guard)
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = {
+            let mut pool = self.readers.lock().map_err(|_| Error::Database("reader pool poisoned".into()))?;
+            pool.pop()
+        };
+        let conn = match conn {
+            Some(c) => c,
+            None => {
+                let c = Connection::open(&self.path)?;
+                configure(&c)?;
+                c
+            }
+        };
+        let out = f(&conn);
+        if let Ok(mut pool) = self.readers.lock() {
+            if pool.len() < 8 {
+                pool.push(conn);
+            }
+        }
+        out
+    }
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )?;
+    let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+    for (version, name, sql) in MIGRATIONS {
+        if *version <= current {
+            continue;
+        }
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let applied = conn
+            .execute_batch(sql)
+            .and_then(|_| {
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                    params![version, name, now()],
+                )
+            })
+            .map(|_| ());
+        match applied {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(Error::Database(format!("migration {version} ({name}) failed: {e}")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The document stored beside the indexed columns: the whole complaint except its text.
+fn document(c: &Complaint) -> Result<String> {
+    let mut v = serde_json::to_value(c).map_err(|e| Error::Database(e.to_string()))?;
+    if let Some(o) = v.as_object_mut() {
+        o.remove("text");
+    }
+    serde_json::to_string(&v).map_err(|e| Error::Database(e.to_string()))
+}
+
+fn content_hash(doc: &str, text: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(doc.as_bytes());
+    h.update([0u8]);
+    h.update(text.as_bytes());
+    let d = h.finalize();
+    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+fn received(c: &Complaint) -> String {
+    c.received_at.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+/// Flatten a JSON document into `path → value` pairs (objects by key, arrays kept whole).
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut std::collections::BTreeMap<String, String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&p, x, out);
+            }
+        }
+        serde_json::Value::Null => {}
+        serde_json::Value::String(s) => {
+            out.insert(prefix.to_string(), s.clone());
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}
+
+fn diff(old: &Complaint, new: &Complaint) -> Vec<(String, Option<String>, Option<String>)> {
+    let mut a = std::collections::BTreeMap::new();
+    let mut b = std::collections::BTreeMap::new();
+    flatten("", &serde_json::to_value(old).unwrap_or_default(), &mut a);
+    flatten("", &serde_json::to_value(new).unwrap_or_default(), &mut b);
+    let mut out = Vec::new();
+    for (k, va) in &a {
+        match b.get(k) {
+            Some(vb) if vb == va => {}
+            Some(vb) => out.push((k.clone(), Some(va.clone()), Some(vb.clone()))),
+            None => out.push((k.clone(), Some(va.clone()), None)),
+        }
+    }
+    for (k, vb) in &b {
+        if !a.contains_key(k) {
+            out.push((k.clone(), None, Some(vb.clone())));
+        }
+    }
+    out
+}
+
+fn upsert_tx(tx: &Transaction<'_>, c: &Complaint, actor: &str, run: Option<i64>) -> Result<(ComplaintId, UpsertOutcome)> {
+    let doc = document(c)?;
+    let hash = content_hash(&doc, &c.text);
+    let existing: Option<(i64, String, String, String)> = tx
+        .prepare_cached("SELECT id, content_hash, doc, text FROM complaints WHERE source = ?1 AND external_ref = ?2")?
+        .query_row(params![c.source, c.external_ref], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let ts = now();
+    match existing {
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO complaints (source, external_ref, received_at, channel, institution, branch, region,
+                   product_line, product, category, subcategory, text, doc, content_hash, version, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, ?15)",
+            )?
+            .execute(params![
+                c.source,
+                c.external_ref,
+                received(c),
+                c.channel.code(),
+                c.institution,
+                c.branch,
+                c.region,
+                c.product_line,
+                c.product,
+                c.category,
+                c.subcategory,
+                c.text,
+                doc,
+                hash,
+                ts
+            ])?;
+            Ok((ComplaintId(tx.last_insert_rowid()), UpsertOutcome::Created))
+        }
+        Some((id, old_hash, _, _)) if old_hash == hash => Ok((ComplaintId(id), UpsertOutcome::Unchanged)),
+        Some((id, _, old_doc, old_text)) => {
+            let old = decode(&old_doc, old_text)?;
+            for (field, before, after) in diff(&old, c) {
+                tx.prepare_cached(
+                    "INSERT INTO complaint_changes (complaint_id, changed_at, actor, import_run_id, field, before_value, after_value)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![id, ts, actor, run, field, before, after])?;
+            }
+            tx.prepare_cached(
+                "UPDATE complaints SET received_at = ?2, channel = ?3, institution = ?4, branch = ?5, region = ?6,
+                   product_line = ?7, product = ?8, category = ?9, subcategory = ?10, text = ?11, doc = ?12,
+                   content_hash = ?13, version = version + 1, updated_at = ?14 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                received(c),
+                c.channel.code(),
+                c.institution,
+                c.branch,
+                c.region,
+                c.product_line,
+                c.product,
+                c.category,
+                c.subcategory,
+                c.text,
+                doc,
+                hash,
+                ts
+            ])?;
+            Ok((ComplaintId(id), UpsertOutcome::Updated))
+        }
+    }
+}
+
+fn decode(doc: &str, text: String) -> Result<Complaint> {
+    let mut v: serde_json::Value = serde_json::from_str(doc).map_err(|e| Error::Corrupt(e.to_string()))?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("text".into(), serde_json::Value::String(text));
+    }
+    serde_json::from_value(v).map_err(|e| Error::Corrupt(e.to_string()))
+}
+
+const SELECT_STORED: &str = "SELECT id, version, created_at, updated_at, doc, text, received_at FROM complaints";
+
+fn row_to_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, String, String, String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+}
+
+fn to_stored(t: (i64, i64, String, String, String, String, String)) -> Result<StoredComplaint> {
+    let (id, version, created_at, updated_at, doc, text, _) = t;
+    Ok(StoredComplaint { id: ComplaintId(id), version, created_at, updated_at, complaint: decode(&doc, text)? })
+}
+
+fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRun> {
+    let u = |i: usize| -> rusqlite::Result<u64> { r.get::<_, i64>(i).map(|v| v.max(0) as u64) };
+    Ok(ImportRun {
+        id: r.get(0)?,
+        source_name: r.get(1)?,
+        fingerprint: r.get(2)?,
+        format: r.get(3)?,
+        status: r.get(4)?,
+        started_at: r.get(5)?,
+        finished_at: r.get(6)?,
+        rows_done: u(7)?,
+        counts: ImportCounts {
+            read: u(8)?,
+            created: u(9)?,
+            updated: u(10)?,
+            unchanged: u(11)?,
+            rejected: u(12)?,
+            warnings: u(13)?,
+        },
+    })
+}
+
+const SELECT_RUN: &str = "SELECT id, source_name, fingerprint, format, status, started_at, finished_at, rows_done,
+    read_count, created_count, updated_count, unchanged_count, rejected_count, warning_count FROM import_runs";
+
+/// Build the WHERE clause and its parameters for a filter.
+fn filter_sql(f: &ComplaintFilter) -> (String, Vec<String>) {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    let mut push = |clause: &str, arg: String| {
+        args.push(arg);
+        clauses.push(clause.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(d) = f.received_from {
+        push("received_at >= ?", d.format("%Y-%m-%dT00:00:00").to_string());
+    }
+    if let Some(d) = f.received_to {
+        push("received_at < ?", (d + chrono::Duration::days(1)).format("%Y-%m-%dT00:00:00").to_string());
+    }
+    if let Some(c) = f.channel {
+        push("channel = ?", c.code().to_string());
+    }
+    if let Some(c) = &f.category {
+        push("category = ?", c.clone());
+    }
+    if let Some(p) = &f.product {
+        push("product = ?", p.clone());
+    }
+    if let Some(b) = &f.branch {
+        push("branch = ?", b.clone());
+    }
+    if let Some(s) = &f.source {
+        push("source = ?", s.clone());
+    }
+    if let Some(t) = &f.text_contains {
+        // instr() is exact and has no wildcard characters to escape.
+        let needle = t.to_lowercase();
+        push("instr(lower(text), ?) > 0", needle);
+    }
+    let sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+    (sql, args)
+}
+
+/// Cursor: `received_at` and `id` of the last item of the previous page.
+fn encode_cursor(received_at: &str, id: i64) -> String {
+    format!("{received_at}~{id}")
+}
+
+fn decode_cursor(c: &str) -> Result<(String, i64)> {
+    let (r, id) = c.rsplit_once('~').ok_or(Error::InvalidCursor)?;
+    let id: i64 = id.parse().map_err(|_| Error::InvalidCursor)?;
+    if chrono::NaiveDateTime::parse_from_str(r, "%Y-%m-%dT%H:%M:%S").is_err() {
+        return Err(Error::InvalidCursor);
+    }
+    Ok((r.to_string(), id))
+}
+
+impl Store for SqliteStore {
+    fn upsert(&self, complaint: &Complaint, actor: &str) -> Result<(ComplaintId, UpsertOutcome)> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            let out = upsert_tx(&tx, complaint, actor, None)?;
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+
+    fn begin_import(&self, source_name: &str, fingerprint: &str, format: &str) -> Result<ImportRun> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let existing = tx
+                .query_row(
+                    &format!("{SELECT_RUN} WHERE fingerprint = ?1 AND status = 'running' ORDER BY id DESC LIMIT 1"),
+                    params![fingerprint],
+                    run_from_row,
+                )
+                .optional()?;
+            let run = match existing {
+                Some(r) => r,
+                None => {
+                    tx.execute(
+                        "INSERT INTO import_runs (source_name, fingerprint, format, status, started_at, rows_done,
+                           read_count, created_count, updated_count, unchanged_count, rejected_count, warning_count)
+                         VALUES (?1, ?2, ?3, 'running', ?4, 0, 0, 0, 0, 0, 0, 0)",
+                        params![source_name, fingerprint, format, now()],
+                    )?;
+                    let id = tx.last_insert_rowid();
+                    tx.query_row(&format!("{SELECT_RUN} WHERE id = ?1"), params![id], run_from_row)?
+                }
+            };
+            tx.commit()?;
+            Ok(run)
+        })
+    }
+
+    fn commit_batch(&self, run_id: i64, batch: &ImportBatch) -> Result<ImportCounts> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let actor = format!("import:{run_id}");
+            let mut counts = ImportCounts { read: batch.read, rejected: batch.rejected, ..Default::default() };
+            for c in &batch.complaints {
+                match upsert_tx(&tx, c, &actor, Some(run_id))?.1 {
+                    UpsertOutcome::Created => counts.created += 1,
+                    UpsertOutcome::Updated => counts.updated += 1,
+                    UpsertOutcome::Unchanged => counts.unchanged += 1,
+                }
+            }
+            for e in &batch.errors {
+                if e.severity == Severity::Warning {
+                    counts.warnings += 1;
+                }
+                tx.prepare_cached(
+                    "INSERT INTO import_errors (run_id, file, row_number, column_name, value, reason, severity)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![run_id, e.file, e.row as i64, e.column, e.value, e.reason, e.severity.code()])?;
+            }
+            let changed = tx.execute(
+                "UPDATE import_runs SET rows_done = ?2, read_count = read_count + ?3, created_count = created_count + ?4,
+                   updated_count = updated_count + ?5, unchanged_count = unchanged_count + ?6,
+                   rejected_count = rejected_count + ?7, warning_count = warning_count + ?8
+                 WHERE id = ?1 AND status = 'running'",
+                params![
+                    run_id,
+                    batch.rows_done as i64,
+                    counts.read as i64,
+                    counts.created as i64,
+                    counts.updated as i64,
+                    counts.unchanged as i64,
+                    counts.rejected as i64,
+                    counts.warnings as i64
+                ],
+            )?;
+            if changed != 1 {
+                return Err(Error::Conflict(format!("import run {run_id} is not running")));
+            }
+            tx.commit()?;
+            Ok(counts)
+        })
+    }
+
+    fn finish_import(&self, run_id: i64) -> Result<ImportRun> {
+        self.write(|conn| {
+            conn.execute(
+                "UPDATE import_runs SET status = 'finished', finished_at = ?2 WHERE id = ?1 AND status = 'running'",
+                params![run_id, now()],
+            )?;
+            conn.query_row(&format!("{SELECT_RUN} WHERE id = ?1"), params![run_id], run_from_row)
+                .optional()?
+                .ok_or(Error::NotFound)
+        })
+    }
+
+    fn import_errors(&self, run_id: i64) -> Result<Vec<RowError>> {
+        self.read(|c| {
+            let mut st = c.prepare(
+                "SELECT file, row_number, column_name, value, reason, severity FROM import_errors
+                 WHERE run_id = ?1 ORDER BY row_number, id",
+            )?;
+            let rows = st.query_map(params![run_id], |r| {
+                let sev: String = r.get(5)?;
+                Ok(RowError {
+                    file: r.get(0)?,
+                    row: r.get::<_, i64>(1)?.max(0) as u64,
+                    column: r.get(2)?,
+                    value: r.get(3)?,
+                    reason: r.get(4)?,
+                    severity: if sev == "warning" { Severity::Warning } else { Severity::Error },
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn import_run(&self, run_id: i64) -> Result<Option<ImportRun>> {
+        self.read(|c| Ok(c.query_row(&format!("{SELECT_RUN} WHERE id = ?1"), params![run_id], run_from_row).optional()?))
+    }
+
+    fn get(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
+        self.read(|c| {
+            let t = c.query_row(&format!("{SELECT_STORED} WHERE id = ?1"), params![id.0], row_to_stored).optional()?;
+            t.map(to_stored).transpose()
+        })
+    }
+
+    fn find_by_ref(&self, source: &str, external_ref: &str) -> Result<Option<StoredComplaint>> {
+        self.read(|c| {
+            let t = c
+                .query_row(
+                    &format!("{SELECT_STORED} WHERE source = ?1 AND external_ref = ?2"),
+                    params![source, external_ref],
+                    row_to_stored,
+                )
+                .optional()?;
+            t.map(to_stored).transpose()
+        })
+    }
+
+    fn list(&self, filter: &ComplaintFilter, cursor: Option<&str>, limit: u32) -> Result<Page> {
+        let limit = limit.clamp(1, 1000);
+        let (mut sql, mut args) = filter_sql(filter);
+        if let Some(cur) = cursor {
+            let (r, id) = decode_cursor(cur)?;
+            args.push(r);
+            let a = args.len();
+            args.push(id.to_string());
+            let b = args.len();
+            let clause = format!("(received_at < ?{a} OR (received_at = ?{a} AND id < CAST(?{b} AS INTEGER)))");
+            sql = if sql.is_empty() { format!(" WHERE {clause}") } else { format!("{sql} AND {clause}") };
+        }
+        let query = format!("{SELECT_STORED}{sql} ORDER BY received_at DESC, id DESC LIMIT {}", limit + 1);
+        self.read(|c| {
+            let mut st = c.prepare(&query)?;
+            let rows = st.query_map(params_from_iter(args.iter()), row_to_stored)?;
+            let mut raw = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            let more = raw.len() > limit as usize;
+            raw.truncate(limit as usize);
+            let next_cursor = if more { raw.last().map(|t| encode_cursor(&t.6, t.0)) } else { None };
+            let items = raw.into_iter().map(to_stored).collect::<Result<Vec<_>>>()?;
+            Ok(Page { items, next_cursor })
+        })
+    }
+
+    fn count(&self, filter: &ComplaintFilter) -> Result<u64> {
+        let (sql, args) = filter_sql(filter);
+        self.read(|c| {
+            let n: i64 =
+                c.query_row(&format!("SELECT COUNT(*) FROM complaints{sql}"), params_from_iter(args.iter()), |r| r.get(0))?;
+            Ok(n.max(0) as u64)
+        })
+    }
+
+    fn changes(&self, id: ComplaintId) -> Result<Vec<ChangeRecord>> {
+        self.read(|c| {
+            let mut st = c.prepare(
+                "SELECT changed_at, actor, import_run_id, field, before_value, after_value FROM complaint_changes
+                 WHERE complaint_id = ?1 ORDER BY id",
+            )?;
+            let rows = st.query_map(params![id.0], |r| {
+                Ok(ChangeRecord {
+                    changed_at: r.get(0)?,
+                    actor: r.get(1)?,
+                    import_run_id: r.get(2)?,
+                    field: r.get(3)?,
+                    before: r.get(4)?,
+                    after: r.get(5)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+}

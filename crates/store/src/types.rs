@@ -1,0 +1,136 @@
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tousu_core::{Channel, Complaint};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ComplaintId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpsertOutcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// A complaint as stored, with its identity and bookkeeping.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredComplaint {
+    pub id: ComplaintId,
+    pub version: i64,
+    /// UTC, RFC 3339.
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(flatten)]
+    pub complaint: Complaint,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCounts {
+    pub read: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    pub warnings: u64,
+}
+
+impl ImportCounts {
+    pub fn add(&mut self, o: &ImportCounts) {
+        self.read += o.read;
+        self.created += o.created;
+        self.updated += o.updated;
+        self.unchanged += o.unchanged;
+        self.rejected += o.rejected;
+        self.warnings += o.warnings;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRun {
+    pub id: i64,
+    pub source_name: String,
+    pub fingerprint: String,
+    pub format: String,
+    /// `running` or `finished`.
+    pub status: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// Data rows (after the header) already committed.
+    pub rows_done: u64,
+    pub counts: ImportCounts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The row was rejected.
+    Error,
+    /// The row was stored; something in it deserves a look.
+    Warning,
+}
+
+impl Severity {
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem with one row of an input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub file: String,
+    /// 1-based line/row number in the file as a person sees it (the header is row 1).
+    pub row: u64,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub reason: String,
+    pub severity: Severity,
+}
+
+/// One batch of an import: valid complaints, problems, and progress.
+#[derive(Debug, Clone, Default)]
+pub struct ImportBatch {
+    pub complaints: Vec<Complaint>,
+    pub errors: Vec<RowError>,
+    /// Rows read in this batch (valid + rejected).
+    pub read: u64,
+    /// Rows rejected in this batch.
+    pub rejected: u64,
+    /// Total data rows done after this batch.
+    pub rows_done: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintFilter {
+    pub received_from: Option<NaiveDate>,
+    /// Inclusive.
+    pub received_to: Option<NaiveDate>,
+    pub channel: Option<Channel>,
+    pub category: Option<String>,
+    pub product: Option<String>,
+    pub branch: Option<String>,
+    pub source: Option<String>,
+    /// Substring of the text (case-sensitive for CJK, ASCII case-insensitive).
+    pub text_contains: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    pub items: Vec<StoredComplaint>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRecord {
+    pub changed_at: String,
+    pub actor: String,
+    pub import_run_id: Option<i64>,
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}

@@ -1,0 +1,115 @@
+//! One behavioural story, written against `&dyn Store`, so that every backend runs the same.
+
+use chrono::NaiveDate;
+use tousu_core::{Channel, Complaint};
+use tousu_store::{ComplaintFilter, ImportBatch, RowError, Severity, Store, UpsertOutcome, sqlite::SqliteStore};
+
+fn complaint(r: &str, day: u32, channel: Channel, text: &str) -> Complaint {
+    let at = NaiveDate::from_ymd_opt(2025, 3, day).unwrap().and_hms_opt(10, 0, 0).unwrap();
+    let mut c = Complaint::new("test", r, at, channel, text);
+    c.product = Some(if day % 2 == 0 { "安康重疾险" } else { "信用卡" }.to_string());
+    c
+}
+
+fn story(store: &dyn Store) {
+    // Create, then the same again: unchanged; then a change: updated and recorded.
+    let c1 = complaint("R1", 1, Channel::Hotline, "理赔被拒，要求赔付");
+    let (id, o) = store.upsert(&c1, "tester").unwrap();
+    assert_eq!(o, UpsertOutcome::Created);
+    assert_eq!(store.upsert(&c1, "tester").unwrap(), (id, UpsertOutcome::Unchanged));
+    let mut c1b = c1.clone();
+    c1b.channel = Channel::RegulatorReferral;
+    assert_eq!(store.upsert(&c1b, "tester").unwrap(), (id, UpsertOutcome::Updated));
+    let got = store.get(id).unwrap().unwrap();
+    assert_eq!(got.complaint, c1b);
+    assert_eq!(got.version, 2);
+    let ch = store.changes(id).unwrap();
+    assert_eq!(ch.len(), 1);
+    assert_eq!(ch[0].field, "channel");
+    assert_eq!(ch[0].before.as_deref(), Some("hotline"));
+    assert_eq!(ch[0].after.as_deref(), Some("regulator_referral"));
+    assert_eq!(ch[0].actor, "tester");
+
+    // An import in two batches, then a resume of the same fingerprint continues the run.
+    let run = store.begin_import("file.csv", "fp-1", "tousu").unwrap();
+    assert_eq!(run.rows_done, 0);
+    let batch = ImportBatch {
+        complaints: (2..=11).map(|d| complaint(&format!("R{d}"), d, Channel::Online, &format!("第{d}号投诉 Refund"))).collect(),
+        errors: vec![RowError {
+            file: "file.csv".into(),
+            row: 13,
+            column: Some("received_at".into()),
+            value: Some("2025-02-30".into()),
+            reason: "no such day".into(),
+            severity: Severity::Error,
+        }],
+        read: 11,
+        rejected: 1,
+        rows_done: 11,
+    };
+    let counts = store.commit_batch(run.id, &batch).unwrap();
+    assert_eq!((counts.created, counts.rejected, counts.read), (10, 1, 11));
+    let resumed = store.begin_import("file.csv", "fp-1", "tousu").unwrap();
+    assert_eq!(resumed.id, run.id);
+    assert_eq!(resumed.rows_done, 11);
+    let second = ImportBatch { complaints: vec![complaint("R2", 2, Channel::Online, "第2号投诉 Refund")], read: 1, rows_done: 12, ..Default::default() };
+    let c2 = store.commit_batch(run.id, &second).unwrap();
+    assert_eq!(c2.unchanged, 1);
+    let done = store.finish_import(run.id).unwrap();
+    assert_eq!(done.status, "finished");
+    assert_eq!((done.counts.read, done.counts.created, done.counts.unchanged, done.counts.rejected), (12, 10, 1, 1));
+    assert!(store.commit_batch(run.id, &second).is_err(), "a finished run takes no more batches");
+    let errs = store.import_errors(run.id).unwrap();
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].row, 13);
+    // A new import of the same file after finishing starts a new run.
+    assert_ne!(store.begin_import("file.csv", "fp-1", "tousu").unwrap().id, run.id);
+
+    // Listing: newest first, cursor pages cover everything exactly once.
+    let all = ComplaintFilter::default();
+    assert_eq!(store.count(&all).unwrap(), 11);
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = store.list(&all, cursor.as_deref(), 4).unwrap();
+        seen.extend(page.items.iter().map(|s| s.complaint.external_ref.clone()));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 11);
+    assert_eq!(seen[0], "R11");
+    assert_eq!(seen[10], "R1");
+    assert!(store.list(&all, Some("garbage"), 4).is_err());
+
+    // Filters.
+    let f = ComplaintFilter { channel: Some(Channel::Online), ..Default::default() };
+    assert_eq!(store.count(&f).unwrap(), 10);
+    let f = ComplaintFilter { product: Some("信用卡".into()), ..Default::default() };
+    assert_eq!(store.count(&f).unwrap(), 6);
+    let f = ComplaintFilter {
+        received_from: NaiveDate::from_ymd_opt(2025, 3, 3),
+        received_to: NaiveDate::from_ymd_opt(2025, 3, 5),
+        ..Default::default()
+    };
+    assert_eq!(store.count(&f).unwrap(), 3);
+    let f = ComplaintFilter { text_contains: Some("refund".into()), ..Default::default() };
+    assert_eq!(store.count(&f).unwrap(), 10);
+    let f = ComplaintFilter { text_contains: Some("100%_".into()), ..Default::default() };
+    assert_eq!(store.count(&f).unwrap(), 0);
+    assert!(store.find_by_ref("test", "R5").unwrap().is_some());
+    assert!(store.find_by_ref("other", "R5").unwrap().is_none());
+}
+
+#[test]
+fn sqlite_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("sub/dir/tousu.db")).unwrap();
+    story(&store);
+    assert_eq!(store.schema_version().unwrap(), 1);
+    // Re-opening applies no migration twice and keeps the data.
+    drop(store);
+    let again = SqliteStore::open(dir.path().join("sub/dir/tousu.db")).unwrap();
+    assert_eq!(again.count(&ComplaintFilter::default()).unwrap(), 11);
+}
