@@ -222,16 +222,16 @@ impl Complaint {
         if self.text.contains('\0') {
             out.push(("text", "contains a NUL character".to_string()));
         }
-        if let Some(g) = self.group_size {
-            if g == 0 {
-                out.push(("group_size", "must be at least 1".to_string()));
-            }
+        if let Some(g) = self.group_size
+            && g == 0
+        {
+            out.push(("group_size", "must be at least 1".to_string()));
         }
         for d in &self.demands {
-            if let Some(m) = d.amount {
-                if m.minor < 0 {
-                    out.push(("demands", "amount must not be negative".to_string()));
-                }
+            if let Some(m) = d.amount
+                && m.minor < 0
+            {
+                out.push(("demands", "amount must not be negative".to_string()));
             }
         }
         out
@@ -256,7 +256,13 @@ mod tests {
 
     #[test]
     fn json_field_names_are_stable() {
-        let mut c = Complaint::new("api", "A-1", NaiveDate::from_ymd_opt(2025, 1, 2).unwrap().and_hms_opt(9, 0, 0).unwrap(), Channel::Hotline, "text");
+        let mut c = Complaint::new(
+            "api",
+            "A-1",
+            NaiveDate::from_ymd_opt(2025, 1, 2).unwrap().and_hms_opt(9, 0, 0).unwrap(),
+            Channel::Hotline,
+            "text",
+        );
         c.demands.push(Demand { kind: DemandKind::FullRefund, amount: Some(Money::cny_yuan(35000)) });
         let v = serde_json::to_value(&c).unwrap();
         assert_eq!(v["received_at"], "2025-01-02T09:00:00");

@@ -73,8 +73,7 @@ struct MoneyRepr {
 /// JSON form: `{"amount": "35000.00", "currency": "CNY"}` — a decimal string, exact.
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        MoneyRepr { amount: self.amount_string(), currency: self.currency.code().to_string() }
-            .serialize(s)
+        MoneyRepr { amount: self.amount_string(), currency: self.currency.code().to_string() }.serialize(s)
     }
 }
 
@@ -83,8 +82,7 @@ impl<'de> Deserialize<'de> for Money {
         let r = MoneyRepr::deserialize(d)?;
         let currency = Currency::from_code(&r.currency)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown currency {:?}", r.currency)))?;
-        let minor = parse_decimal_minor(&r.amount, 1)
-            .map_err(|e| serde::de::Error::custom(e.to_string()))?;
+        let minor = parse_decimal_minor(&r.amount, 1).map_err(|e| serde::de::Error::custom(e.to_string()))?;
         Ok(Money { minor, currency })
     }
 }
@@ -289,10 +287,12 @@ fn parse_chinese_minor(s: &str) -> Option<i64> {
                 _ => return None,
             }
             i += 2;
-        } else {
+        } else if i == 0 {
             // 三块五 = 3.50
             minor += d * 10;
             i += 1;
+        } else {
+            return None;
         }
     }
     Some(minor)
@@ -390,8 +390,8 @@ fn parse_cn_integer(chars: &[char]) -> Option<i64> {
         // A single trailing digit right after a unit is colloquial shorthand: 三万五 = 35000,
         // 一千二 = 1200. After 零 (一百零八) or as several Arabic digits it is the ones place.
         let n = chars.len();
-        let prev_is_unit = n >= 2
-            && (cn_unit(chars[n - 2]).is_some() || matches!(chars[n - 2], '万' | '萬' | '亿' | '億'));
+        let prev_is_unit =
+            n >= 2 && (cn_unit(chars[n - 2]).is_some() || matches!(chars[n - 2], '万' | '萬' | '亿' | '億'));
         if prev_is_unit && digit_chars == 1 && last_unit >= 10 {
             current = current.checked_add(d.checked_mul(last_unit / 10)?)?;
         } else {
@@ -440,11 +440,13 @@ mod tests {
         assert_eq!(cny("三点五万"), 3_500_000);
         assert_eq!(cny("一百零八元三角六分"), 10_836);
         assert_eq!(cny("3万5千"), 3_500_000);
+        assert_eq!(cny("三块五"), 350);
+        assert_eq!(cny("十二块三毛四分"), 1_234);
     }
 
     #[test]
     fn rejects() {
-        for bad in ["", "abc", "-5", "12.345", "1.2.3", "元", "¥"] {
+        for bad in ["", "abc", "-5", "12.345", "1.2.3", "元", "¥", "十二块三毛四分五"] {
             assert!(parse_money(bad, Currency::Cny).is_err(), "{bad} should fail");
         }
     }

@@ -72,8 +72,7 @@ fn ymd(value: &str, y: i32, m: u32, d: u32) -> Result<NaiveDate, Error> {
     if !(1900..=2100).contains(&y) {
         return Err(Error::date(value, format!("year {y} out of range 1900-2100")));
     }
-    NaiveDate::from_ymd_opt(y, m, d)
-        .ok_or_else(|| Error::date(value, format!("no such day: {y:04}-{m:02}-{d:02}")))
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| Error::date(value, format!("no such day: {y:04}-{m:02}-{d:02}")))
 }
 
 fn nums(s: &str) -> Option<Vec<u32>> {
@@ -117,8 +116,7 @@ pub fn parse_datetime(value: &str, order: DateOrder) -> Result<NaiveDateTime, Er
         }
         if (1..=7).contains(&int_len) {
             let serial: f64 = s.parse().map_err(|_| Error::date(value, "unreadable date"))?;
-            return from_excel_serial(serial)
-                .ok_or_else(|| Error::date(value, "Excel serial date out of range"));
+            return from_excel_serial(serial).ok_or_else(|| Error::date(value, "Excel serial date out of range"));
         }
         return Err(Error::date(value, "unreadable date"));
     }
@@ -136,16 +134,16 @@ pub fn parse_datetime(value: &str, order: DateOrder) -> Result<NaiveDateTime, Er
     if n.len() != 3 {
         return Err(Error::date(value, "expected year, month and day"));
     }
-    let first_len = date_part
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|p| !p.is_empty())
-        .map(str::len)
-        .unwrap_or(0);
+    let first_len = date_part.split(|c: char| !c.is_ascii_digit()).find(|p| !p.is_empty()).map(str::len).unwrap_or(0);
     let date = if first_len == 4 {
         ymd(value, n[0] as i32, n[1], n[2])?
     } else {
         let (a, b, c) = (n[0], n[1], n[2]);
-        let year = if c >= 1000 { c as i32 } else if c < 100 { year2(c) } else {
+        let year = if c >= 1000 {
+            c as i32
+        } else if c < 100 {
+            year2(c)
+        } else {
             return Err(Error::date(value, "unreadable year"));
         };
         let resolved = match order {
@@ -159,10 +157,7 @@ pub fn parse_datetime(value: &str, order: DateOrder) -> Result<NaiveDateTime, Er
                 } else if a == b {
                     (a, b)
                 } else {
-                    return Err(Error::date(
-                        value,
-                        "ambiguous day/month order; pass --date-order mdy or dmy",
-                    ));
+                    return Err(Error::date(value, "ambiguous day/month order; pass --date-order mdy or dmy"));
                 }
             }
         };

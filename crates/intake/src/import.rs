@@ -186,7 +186,14 @@ pub fn import_file(
     });
     outcome?;
     let finished = store.finish_import(run.id)?;
-    Ok(FileReport { file: name, format: format.name().to_string(), encoding, run_id: run.id, resumed, counts: finished.counts })
+    Ok(FileReport {
+        file: name,
+        format: format.name().to_string(),
+        encoding,
+        run_id: run.id,
+        resumed,
+        counts: finished.counts,
+    })
 }
 
 /// Write a row-error report as CSV (UTF-8 with BOM so that Excel shows Chinese), one line per

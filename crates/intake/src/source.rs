@@ -125,7 +125,8 @@ impl CsvSource {
         let (stream, field_encoding): (Box<dyn Read + Send>, Encoding) = match enc {
             Encoding::Utf16Le | Encoding::Utf16Be => {
                 let e = if enc == Encoding::Utf16Le { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
-                let r = encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(e)).bom_sniffing(true).build(inner);
+                let r =
+                    encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(e)).bom_sniffing(true).build(inner);
                 (Box::new(r), Encoding::Utf8)
             }
             Encoding::Utf8Bom => {
@@ -188,7 +189,9 @@ impl RowSource for CsvSource {
                             } else {
                                 match decode::decode_field(b, enc) {
                                     Some(s) => Cell::Text(s),
-                                    None => Cell::Invalid(format!("not valid {}", self.encoding.name())),
+                                    None => {
+                                        Cell::Invalid(format!("not valid {} text", self.encoding.name().to_uppercase()))
+                                    }
                                 }
                             }
                         })
@@ -230,9 +233,10 @@ impl XlsxSource {
         let start_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
         let start_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
         let mut it = range.rows();
-        let header_row = it
-            .next()
-            .ok_or_else(|| Error::Header { file: name.clone(), reason: "the first sheet is empty: no header row".into() })?;
+        let header_row = it.next().ok_or_else(|| Error::Header {
+            file: name.clone(),
+            reason: "the first sheet is empty: no header row".into(),
+        })?;
         let mut headers: Vec<String> = vec![String::new(); start_col];
         headers.extend(header_row.iter().map(|c| c.to_string().trim().to_string()));
         let mut rows = Vec::new();

@@ -12,7 +12,8 @@ pub enum Lang {
     En,
 }
 
-const DESC_HEADER: [&str; 8] = ["列名", "column", "key", "必填 required", "类型 type", "说明", "description", "示例 example"];
+const DESC_HEADER: [&str; 8] =
+    ["列名", "column", "key", "必填 required", "类型 type", "说明", "description", "示例 example"];
 
 fn desc_rows() -> Vec<[String; 8]> {
     COLUMNS

@@ -185,22 +185,14 @@ fn split_list(s: &str) -> impl Iterator<Item = &str> {
 
 /// Build a complaint from one mapped row. `Ok` carries the warnings; `Err` every problem
 /// (errors and warnings) of a rejected row.
-pub fn build(
-    plan: &Plan,
-    m: &Mapped,
-    row: u64,
-    ctx: &Context,
-) -> Result<(Complaint, Vec<RowError>), Vec<RowError>> {
+pub fn build(plan: &Plan, m: &Mapped, row: u64, ctx: &Context) -> Result<(Complaint, Vec<RowError>), Vec<RowError>> {
     let mut r = Row { ctx, row, problems: Vec::new() };
     let received_at = r.datetime(m, "received_at");
     if m.get("received_at").is_none() {
         r.error("received_at", None, "required value is missing");
     }
     let external_ref = r.text(m, "external_ref").unwrap_or_else(|| row_hash(m));
-    let source = r
-        .text(m, "source")
-        .or_else(|| plan.source.map(String::from))
-        .unwrap_or_else(|| ctx.source.clone());
+    let source = r.text(m, "source").or_else(|| plan.source.map(String::from)).unwrap_or_else(|| ctx.source.clone());
     let channel = match plan.channel {
         Some(c) => c,
         None => match r.text(m, "channel") {
@@ -363,9 +355,12 @@ pub fn build(
     }
 }
 
+/// (field, reason) pairs.
+pub type FieldProblems = Vec<(String, String)>;
+
 /// The checks a complaint arriving by the API gets: the model's invariants as errors, and the
 /// resident ID number normalised or warned about. Returns (field, reason) errors and warnings.
-pub fn check_complaint(c: &mut Complaint) -> (Vec<(String, String)>, Vec<(String, String)>) {
+pub fn check_complaint(c: &mut Complaint) -> (FieldProblems, FieldProblems) {
     let errors: Vec<(String, String)> = c.problems().into_iter().map(|(f, r)| (f.to_string(), r)).collect();
     let mut warnings = Vec::new();
     if let Some(id) = c.complainant.resident_id.clone() {
@@ -383,11 +378,43 @@ pub fn check_complaint(c: &mut Complaint) -> (Vec<(String, String)>, Vec<(String
 
 /// The column keys this validator reads; kept equal to the catalogue by a test.
 pub const READ_KEYS: &[&str] = &[
-    "external_ref", "source", "received_at", "channel", "institution", "branch", "region", "product_line", "product",
-    "category", "subcategory", "text", "demands", "group_size", "tags", "complainant_name", "resident_id", "phone",
-    "email", "address", "birth_date", "gender", "third_party_name", "third_party_phone", "third_party_relationship",
-    "power_of_attorney", "policy_number", "policy_start_date", "premiums_paid", "cash_value", "sum_insured",
-    "sales_channel", "selling_agent", "agent_departed", "claim_amount", "claim_decision", "refusal_ground",
+    "external_ref",
+    "source",
+    "received_at",
+    "channel",
+    "institution",
+    "branch",
+    "region",
+    "product_line",
+    "product",
+    "category",
+    "subcategory",
+    "text",
+    "demands",
+    "group_size",
+    "tags",
+    "complainant_name",
+    "resident_id",
+    "phone",
+    "email",
+    "address",
+    "birth_date",
+    "gender",
+    "third_party_name",
+    "third_party_phone",
+    "third_party_relationship",
+    "power_of_attorney",
+    "policy_number",
+    "policy_start_date",
+    "premiums_paid",
+    "cash_value",
+    "sum_insured",
+    "sales_channel",
+    "selling_agent",
+    "agent_departed",
+    "claim_amount",
+    "claim_decision",
+    "refusal_ground",
     "claim_decision_date",
 ];
 
@@ -431,8 +458,32 @@ mod tests {
     #[test]
     fn builds_a_full_row() {
         let (c, warnings) = row(
-            &["投诉编号", "接收时间", "投诉渠道", "投诉内容", "诉求", "身份证号", "已交保费", "现金价值", "授权委托书", "理赔结论", "未知列"],
-            &["A1", "2025年3月1日 14:05", "12378", "要求全额退保", "全额退保:3.5万；道歉", "11010519491231002x", "36,000元", "8200", "是", "拒赔", "保留"],
+            &[
+                "投诉编号",
+                "接收时间",
+                "投诉渠道",
+                "投诉内容",
+                "诉求",
+                "身份证号",
+                "已交保费",
+                "现金价值",
+                "授权委托书",
+                "理赔结论",
+                "未知列",
+            ],
+            &[
+                "A1",
+                "2025年3月1日 14:05",
+                "12378",
+                "要求全额退保",
+                "全额退保:3.5万；道歉",
+                "11010519491231002x",
+                "36,000元",
+                "8200",
+                "是",
+                "拒赔",
+                "保留",
+            ],
         )
         .unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -452,7 +503,11 @@ mod tests {
 
     #[test]
     fn reports_every_problem() {
-        let errs = row(&["投诉编号", "接收时间", "已交保费", "投诉内容"], &["A2", "2025-02-30", "12元3", "=cmd|' /C calc'!A0"]).unwrap_err();
+        let errs = row(
+            &["投诉编号", "接收时间", "已交保费", "投诉内容"],
+            &["A2", "2025-02-30", "12元3", "=cmd|' /C calc'!A0"],
+        )
+        .unwrap_err();
         let cols: Vec<_> = errs.iter().map(|e| e.column.clone().unwrap()).collect();
         assert_eq!(cols, ["received_at", "text", "premiums_paid"]);
         assert!(errs.iter().all(|e| e.row == 2 && e.file == "t.csv"));

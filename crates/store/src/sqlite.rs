@@ -46,11 +46,11 @@ impl SqliteStore {
     /// Open (creating if needed) the database file at `path` and bring its schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| Error::Open { path: path.display().to_string(), reason: e.to_string() })?;
-            }
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::Open { path: path.display().to_string(), reason: e.to_string() })?;
         }
         let conn = Connection::open(&path)
             .map_err(|e| Error::Open { path: path.display().to_string(), reason: e.to_string() })?;
@@ -87,10 +87,10 @@ impl SqliteStore {
             }
         };
         let out = f(&conn);
-        if let Ok(mut pool) = self.readers.lock() {
-            if pool.len() < 8 {
-                pool.push(conn);
-            }
+        if let Ok(mut pool) = self.readers.lock()
+            && pool.len() < 8
+        {
+            pool.push(conn);
         }
         out
     }
@@ -188,7 +188,12 @@ fn diff(old: &Complaint, new: &Complaint) -> Vec<(String, Option<String>, Option
     out
 }
 
-fn upsert_tx(tx: &Transaction<'_>, c: &Complaint, actor: &str, run: Option<i64>) -> Result<(ComplaintId, UpsertOutcome)> {
+fn upsert_tx(
+    tx: &Transaction<'_>,
+    c: &Complaint,
+    actor: &str,
+    run: Option<i64>,
+) -> Result<(ComplaintId, UpsertOutcome)> {
     let doc = document(c)?;
     let hash = content_hash(&doc, &c.text);
     let existing: Option<(i64, String, String, String)> = tx
@@ -472,7 +477,9 @@ impl Store for SqliteStore {
     }
 
     fn import_run(&self, run_id: i64) -> Result<Option<ImportRun>> {
-        self.read(|c| Ok(c.query_row(&format!("{SELECT_RUN} WHERE id = ?1"), params![run_id], run_from_row).optional()?))
+        self.read(|c| {
+            Ok(c.query_row(&format!("{SELECT_RUN} WHERE id = ?1"), params![run_id], run_from_row).optional()?)
+        })
     }
 
     fn get(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
@@ -524,7 +531,9 @@ impl Store for SqliteStore {
         let (sql, args) = filter_sql(filter);
         self.read(|c| {
             let n: i64 =
-                c.query_row(&format!("SELECT COUNT(*) FROM complaints{sql}"), params_from_iter(args.iter()), |r| r.get(0))?;
+                c.query_row(&format!("SELECT COUNT(*) FROM complaints{sql}"), params_from_iter(args.iter()), |r| {
+                    r.get(0)
+                })?;
             Ok(n.max(0) as u64)
         })
     }

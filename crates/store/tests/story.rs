@@ -7,7 +7,7 @@ use tousu_store::{ComplaintFilter, ImportBatch, RowError, Severity, Store, Upser
 fn complaint(r: &str, day: u32, channel: Channel, text: &str) -> Complaint {
     let at = NaiveDate::from_ymd_opt(2025, 3, day).unwrap().and_hms_opt(10, 0, 0).unwrap();
     let mut c = Complaint::new("test", r, at, channel, text);
-    c.product = Some(if day % 2 == 0 { "安康重疾险" } else { "信用卡" }.to_string());
+    c.product = Some(if day.is_multiple_of(2) { "安康重疾险" } else { "信用卡" }.to_string());
     c
 }
 
@@ -34,7 +34,9 @@ fn story(store: &dyn Store) {
     let run = store.begin_import("file.csv", "fp-1", "tousu").unwrap();
     assert_eq!(run.rows_done, 0);
     let batch = ImportBatch {
-        complaints: (2..=11).map(|d| complaint(&format!("R{d}"), d, Channel::Online, &format!("第{d}号投诉 Refund"))).collect(),
+        complaints: (2..=11)
+            .map(|d| complaint(&format!("R{d}"), d, Channel::Online, &format!("第{d}号投诉 Refund")))
+            .collect(),
         errors: vec![RowError {
             file: "file.csv".into(),
             row: 13,
@@ -52,7 +54,12 @@ fn story(store: &dyn Store) {
     let resumed = store.begin_import("file.csv", "fp-1", "tousu").unwrap();
     assert_eq!(resumed.id, run.id);
     assert_eq!(resumed.rows_done, 11);
-    let second = ImportBatch { complaints: vec![complaint("R2", 2, Channel::Online, "第2号投诉 Refund")], read: 1, rows_done: 12, ..Default::default() };
+    let second = ImportBatch {
+        complaints: vec![complaint("R2", 2, Channel::Online, "第2号投诉 Refund")],
+        read: 1,
+        rows_done: 12,
+        ..Default::default()
+    };
     let c2 = store.commit_batch(run.id, &second).unwrap();
     assert_eq!(c2.unchanged, 1);
     let done = store.finish_import(run.id).unwrap();

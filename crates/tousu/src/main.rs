@@ -1,3 +1,8 @@
-fn main() {
-    println!("Hello, world!");
+//! tousu: complaint intelligence and case handling. One binary: CLI, HTTP API, web UI.
+
+mod cli;
+mod server;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
 }

@@ -1,0 +1,380 @@
+//! The command line.
+
+use anyhow::{Context as _, Result, bail};
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tousu_intake::decode::Encoding;
+use tousu_intake::formats::Format;
+use tousu_intake::import::{ImportOptions, import_file, write_error_report};
+use tousu_store::{ImportCounts, Store, sqlite::SqliteStore};
+
+#[derive(Parser)]
+#[command(name = "tousu", version, about = "tousu (投诉): complaint intelligence and case handling")]
+struct Cli {
+    /// SQLite database file (created on first use).
+    #[arg(long, global = true, env = "TOUSU_DB", default_value = "tousu.db")]
+    db: PathBuf,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Import complaints from CSV or XLSX files (tousu template, CFPB or Texas TDI exports).
+    Import(ImportArgs),
+    /// Write the import template (.xlsx with a column-description sheet, or .csv plus NAME.columns.csv).
+    Template {
+        #[arg(long)]
+        out: PathBuf,
+        /// Header language: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// Serve the HTTP API (and web UI).
+    Serve(ServeArgs),
+    /// Generate realistic complaints in the import format, with ground truth in FILE.truth.csv.
+    Gen {
+        #[arg(long, default_value_t = 20_000)]
+        count: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Run the product on a fresh SQLite store with generated demo data.
+    Demo {
+        #[arg(long, default_value_t = 20_000)]
+        count: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directory for the demo database and data (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Benchmarks that print figures (not tests).
+    Bench {
+        #[command(subcommand)]
+        which: BenchCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCmd {
+    /// Generate N rows, import them into a fresh SQLite file; print rows/s and peak RSS.
+    Import {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+        /// Working directory (default: a temporary directory, removed afterwards).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// Files to import (.csv, .xlsx).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// auto, tousu, cfpb or tx-tdi.
+    #[arg(long, default_value = "auto")]
+    format: String,
+    /// Source system name for rows that name none (default: import; cfpb and tx-tdi use their own).
+    #[arg(long)]
+    source: Option<String>,
+    /// Order of day and month in dates like 03/04/2024: auto, mdy or dmy.
+    #[arg(long, default_value = "auto")]
+    date_order: String,
+    /// Encoding of CSV files: auto, utf-8, gb18030 (gbk), utf-16le, utf-16be.
+    #[arg(long, default_value = "auto")]
+    encoding: String,
+    /// Row-error report (CSV); default FILE.errors.csv beside each input.
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Rows per committed batch.
+    #[arg(long, default_value_t = 5000)]
+    batch_size: usize,
+}
+
+#[derive(clap::Args, Clone)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "TOUSU_MAX_BODY", default_value_t = 1_048_576)]
+    pub max_body: usize,
+}
+
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("TOUSU_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn open_store(db: &Path) -> Result<Arc<dyn Store>> {
+    let s = SqliteStore::open(db).with_context(|| format!("opening database {}", db.display()))?;
+    Ok(Arc::new(s))
+}
+
+fn run(cli: Cli) -> Result<std::process::ExitCode> {
+    match cli.cmd {
+        Cmd::Import(args) => import(&cli.db, args),
+        Cmd::Template { out, lang } => {
+            let lang = match lang.as_str() {
+                "zh" | "zh-CN" => tousu_intake::template::Lang::Zh,
+                "en" => tousu_intake::template::Lang::En,
+                other => bail!("unknown language {other:?} (zh or en)"),
+            };
+            for f in tousu_intake::template::write_template(&out, lang)? {
+                println!("wrote {}", f.display());
+            }
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Serve(args) => {
+            let store = open_store(&cli.db)?;
+            crate::server::serve_blocking(store, args)?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Gen { count, seed, out } => {
+            let stats = generate(count, seed, &out)?;
+            println!(
+                "wrote {} rows to {} ({} persons, {} rings with {} rows, {} surge rows, {} group rows); truth in {}",
+                stats.rows,
+                out.display(),
+                stats.persons,
+                stats.rings,
+                stats.ring_rows,
+                stats.surge_rows,
+                stats.group_rows,
+                truth_path(&out).display()
+            );
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Demo { count, seed, dir, addr } => demo(count, seed, dir, addr),
+        Cmd::Bench { which: BenchCmd::Import { rows, dir } } => bench_import(rows, dir),
+    }
+}
+
+pub fn truth_path(out: &Path) -> PathBuf {
+    let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or("complaints");
+    out.with_file_name(format!("{stem}.truth.csv"))
+}
+
+fn generate(count: u64, seed: u64, out: &Path) -> Result<tousu_gen::GenStats> {
+    let f = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    let tp = truth_path(out);
+    let t = std::fs::File::create(&tp).with_context(|| format!("creating {}", tp.display()))?;
+    let stats = tousu_gen::generate(
+        &tousu_gen::GenConfig { count, seed },
+        std::io::BufWriter::with_capacity(1 << 20, f),
+        std::io::BufWriter::new(t),
+    )
+    .with_context(|| format!("writing {}", out.display()))?;
+    Ok(stats)
+}
+
+fn import_options(args: &ImportArgs) -> Result<ImportOptions> {
+    let format = match args.format.as_str() {
+        "auto" => None,
+        f => Some(Format::parse(f).with_context(|| format!("unknown format {f:?} (auto, tousu, cfpb, tx-tdi)"))?),
+    };
+    let encoding = match args.encoding.as_str() {
+        "auto" => None,
+        e => Some(Encoding::parse(e).with_context(|| format!("unknown encoding {e:?}"))?),
+    };
+    let date_order = tousu_core::parse::DateOrder::parse(&args.date_order)
+        .with_context(|| format!("unknown date order {:?} (auto, mdy, dmy)", args.date_order))?;
+    Ok(ImportOptions {
+        format,
+        source: args.source.clone(),
+        date_order,
+        encoding,
+        batch_size: args.batch_size,
+        ..Default::default()
+    })
+}
+
+fn import(db: &Path, args: ImportArgs) -> Result<std::process::ExitCode> {
+    let store = open_store(db)?;
+    let opts = import_options(&args)?;
+    let show_bar = std::io::stderr().is_terminal() && !args.json;
+    let mut reports = Vec::new();
+    let mut totals = ImportCounts::default();
+    let started = std::time::Instant::now();
+    for file in &args.files {
+        let bar = if show_bar {
+            let b = indicatif::ProgressBar::new(std::fs::metadata(file).map(|m| m.len()).unwrap_or(0));
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {percent}% {pos}/{len} B, eta {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b.set_message(file.display().to_string());
+            b
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let report = import_file(&*store, file, &opts, &|p| bar.set_position(p.position))?;
+        bar.finish_and_clear();
+        let errors = store.import_errors(report.run_id)?;
+        let errors_file = if errors.is_empty() {
+            None
+        } else {
+            let path = match &args.errors {
+                Some(p) if args.files.len() == 1 => p.clone(),
+                Some(p) => {
+                    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("import");
+                    p.with_file_name(format!("{stem}.errors.csv"))
+                }
+                None => {
+                    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("import");
+                    file.with_file_name(format!("{stem}.errors.csv"))
+                }
+            };
+            write_error_report(&path, &errors)?;
+            Some(path)
+        };
+        totals.add(&report.counts);
+        if !args.json {
+            let c = &report.counts;
+            println!(
+                "{}: {} format, {} read, {} created, {} updated, {} unchanged, {} rejected, {} warnings{}",
+                report.file,
+                report.format,
+                c.read,
+                c.created,
+                c.updated,
+                c.unchanged,
+                c.rejected,
+                c.warnings,
+                if report.resumed { " (resumed an interrupted import)" } else { "" }
+            );
+            if let Some(p) = &errors_file {
+                println!("  row problems written to {}", p.display());
+            }
+        }
+        reports.push(serde_json::json!({
+            "file": report.file,
+            "format": report.format,
+            "encoding": report.encoding,
+            "run_id": report.run_id,
+            "resumed": report.resumed,
+            "read": report.counts.read,
+            "created": report.counts.created,
+            "updated": report.counts.updated,
+            "unchanged": report.counts.unchanged,
+            "rejected": report.counts.rejected,
+            "warnings": report.counts.warnings,
+            "errors_file": errors_file.map(|p| p.display().to_string()),
+        }));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    if args.json {
+        let summary = serde_json::json!({
+            "read": totals.read,
+            "created": totals.created,
+            "updated": totals.updated,
+            "unchanged": totals.unchanged,
+            "rejected": totals.rejected,
+            "warnings": totals.warnings,
+            "seconds": (secs * 1000.0).round() / 1000.0,
+            "files": reports,
+        });
+        println!("{summary}");
+    } else if args.files.len() > 1 {
+        println!(
+            "total: {} read, {} created, {} updated, {} unchanged, {} rejected in {:.1} s",
+            totals.read, totals.created, totals.updated, totals.unchanged, totals.rejected, secs
+        );
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn demo(count: u64, seed: u64, dir: Option<PathBuf>, addr: String) -> Result<std::process::ExitCode> {
+    let (dir, _keep) = match dir {
+        Some(d) => {
+            std::fs::create_dir_all(&d)?;
+            (d, None)
+        }
+        None => {
+            let t = std::env::temp_dir().join(format!("tousu-demo-{}", std::process::id()));
+            std::fs::create_dir_all(&t)?;
+            (t.clone(), Some(t))
+        }
+    };
+    let data = dir.join("demo.csv");
+    let db = dir.join("tousu.db");
+    if db.exists() {
+        std::fs::remove_file(&db)?;
+        let _ = std::fs::remove_file(dir.join("tousu.db-wal"));
+        let _ = std::fs::remove_file(dir.join("tousu.db-shm"));
+    }
+    eprintln!("generating {count} complaints …");
+    generate(count, seed, &data)?;
+    let store = open_store(&db)?;
+    eprintln!("importing into {} …", db.display());
+    let report = import_file(&*store, &data, &ImportOptions::default(), &|_| {})?;
+    eprintln!("imported {} complaints ({} rejected)", report.counts.created, report.counts.rejected);
+    crate::server::demo_setup(&*store)?;
+    println!("tousu demo: database {}", db.display());
+    crate::server::serve_blocking(store, ServeArgs { addr, max_body: 1_048_576 })?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Peak resident set size of this process, in bytes (Linux).
+pub fn peak_rss() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn bench_import(rows: u64, dir: Option<PathBuf>) -> Result<std::process::ExitCode> {
+    let tmp = dir.unwrap_or_else(|| std::env::temp_dir().join(format!("tousu-bench-{}", std::process::id())));
+    std::fs::create_dir_all(&tmp)?;
+    let data = tmp.join("bench.csv");
+    let db = tmp.join("bench.db");
+    let _ = std::fs::remove_file(&db);
+    let t0 = std::time::Instant::now();
+    generate(rows, 42, &data)?;
+    let gen_s = t0.elapsed().as_secs_f64();
+    let size = std::fs::metadata(&data)?.len();
+    let store = open_store(&db)?;
+    let t1 = std::time::Instant::now();
+    let report = import_file(&*store, &data, &ImportOptions::default(), &|_| {})?;
+    let imp_s = t1.elapsed().as_secs_f64();
+    let db_size = std::fs::metadata(&db)?.len();
+    println!("generate: {rows} rows, {:.1} MB in {gen_s:.1} s ({:.0} rows/s)", size as f64 / 1e6, rows as f64 / gen_s);
+    println!(
+        "import:   {} created, {} rejected in {imp_s:.1} s = {:.0} rows/s, {:.1} MB/s; database {:.1} MB",
+        report.counts.created,
+        report.counts.rejected,
+        report.counts.read as f64 / imp_s,
+        size as f64 / 1e6 / imp_s,
+        db_size as f64 / 1e6
+    );
+    println!("peak RSS: {:.1} MB", peak_rss().unwrap_or(0) as f64 / 1e6);
+    drop(store);
+    for f in [data.clone(), truth_path(&data), db.clone(), tmp.join("bench.db-wal"), tmp.join("bench.db-shm")] {
+        let _ = std::fs::remove_file(f);
+    }
+    let _ = std::fs::remove_dir(&tmp);
+    Ok(std::process::ExitCode::SUCCESS)
+}

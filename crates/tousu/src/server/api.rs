@@ -1,0 +1,217 @@
+//! The JSON API. Errors are `{"error": {"code", "message", "fields"?}}` with stable codes.
+
+use super::AppState;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tousu_core::{Channel, Complaint};
+use tousu_store::{ComplaintFilter, ComplaintId, UpsertOutcome};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/health", get(health))
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/complaints", get(list).post(create))
+        .route("/api/complaints/{id}", get(one))
+        .route("/api/complaints/{id}/changes", get(changes))
+}
+
+/// An API error with a stable code.
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    fields: Vec<(String, String)>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into(), fields: Vec::new() }
+    }
+    fn internal(e: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %e, "internal error");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
+    }
+}
+
+impl From<tousu_store::Error> for ApiError {
+    fn from(e: tousu_store::Error) -> Self {
+        match e {
+            tousu_store::Error::InvalidCursor => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_cursor", "invalid cursor")
+            }
+            tousu_store::Error::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found"),
+            tousu_store::Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut err = json!({ "code": self.code, "message": self.message });
+        if !self.fields.is_empty() {
+            err["fields"] =
+                self.fields.iter().map(|(f, r)| json!({ "field": f, "reason": r })).collect::<Vec<_>>().into();
+        }
+        (self.status, Json(json!({ "error": err }))).into_response()
+    }
+}
+
+async fn health(State(st): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let n = st.blocking(|s| s.count(&ComplaintFilter::default())).await?;
+    Ok(Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION"), "complaints": n })))
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], include_str!("openapi.json")).into_response()
+}
+
+async fn one(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such complaint"))?;
+    match st.blocking(move |s| s.get(ComplaintId(id))).await? {
+        Some(c) => Ok(Json(serde_json::to_value(c).map_err(ApiError::internal)?)),
+        None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such complaint")),
+    }
+}
+
+async fn changes(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such complaint"))?;
+    if st.blocking(move |s| s.get(ComplaintId(id))).await?.is_none() {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such complaint"));
+    }
+    let ch = st.blocking(move |s| s.changes(ComplaintId(id))).await?;
+    Ok(Json(json!({ "items": ch })))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub received_from: Option<String>,
+    pub received_to: Option<String>,
+    pub channel: Option<String>,
+    pub category: Option<String>,
+    pub product: Option<String>,
+    pub branch: Option<String>,
+    pub source: Option<String>,
+    /// Text contains.
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
+}
+
+fn nonempty(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+}
+
+/// Parse list parameters into a store filter; every bad parameter is named.
+pub fn parse_filter(q: &ListQuery) -> Result<ComplaintFilter, ApiError> {
+    let mut fields = Vec::new();
+    let mut date = |name: &str, v: &Option<String>| {
+        nonempty(v).and_then(|s| match chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                fields.push((name.to_string(), format!("{s:?} is not a date (YYYY-MM-DD)")));
+                None
+            }
+        })
+    };
+    let received_from = date("received_from", &q.received_from);
+    let received_to = date("received_to", &q.received_to);
+    let channel = nonempty(&q.channel).and_then(|c| {
+        let ch = Channel::parse(&c);
+        if ch.is_none() {
+            fields.push(("channel".into(), format!("unknown channel {c:?}")));
+        }
+        ch
+    });
+    if !fields.is_empty() {
+        let mut e = ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameters", "invalid query parameters");
+        e.fields = fields;
+        return Err(e);
+    }
+    Ok(ComplaintFilter {
+        received_from,
+        received_to,
+        channel,
+        category: nonempty(&q.category),
+        product: nonempty(&q.product),
+        branch: nonempty(&q.branch),
+        source: nonempty(&q.source),
+        text_contains: nonempty(&q.q),
+    })
+}
+
+async fn list(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
+    let filter = parse_filter(&q)?;
+    let limit = match nonempty(&q.limit) {
+        None => 50,
+        Some(l) => match l.parse::<u32>() {
+            Ok(v) if (1..=1000).contains(&v) => v,
+            _ => {
+                let mut e = ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameters", "invalid query parameters");
+                e.fields = vec![("limit".into(), "a whole number from 1 to 1000".into())];
+                return Err(e);
+            }
+        },
+    };
+    let cursor = nonempty(&q.cursor);
+    let page = st.blocking(move |s| s.list(&filter, cursor.as_deref(), limit)).await?;
+    Ok(Json(json!({ "items": page.items, "next_cursor": page.next_cursor })))
+}
+
+async fn create(State(st): State<AppState>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("request body larger than {} bytes", st.max_body),
+            )
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text())
+        }
+    })?;
+    let mut v: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("body is not JSON: {e}")))?;
+    let Some(obj) = v.as_object_mut() else {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "body must be a JSON object"));
+    };
+    obj.entry("source").or_insert_with(|| json!("api"));
+    if obj.get("external_ref").is_none_or(|r| r.is_null() || r.as_str().is_some_and(str::is_empty)) {
+        // No reference: the content's hash, so that a retried request does not duplicate.
+        let h = Sha256::digest(body.as_ref());
+        let hex: String = h.iter().take(10).map(|b| format!("{b:02x}")).collect();
+        obj.insert("external_ref".into(), json!(format!("api-{hex}")));
+    }
+    let mut complaint: Complaint = serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        let mut err =
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "the complaint is not valid");
+        err.fields = vec![(path, e.into_inner().to_string())];
+        err
+    })?;
+    let (errors, warnings) = tousu_intake::validate::check_complaint(&mut complaint);
+    if !errors.is_empty() {
+        let mut err =
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "the complaint is not valid");
+        err.fields = errors;
+        return Err(err);
+    }
+    let c = complaint.clone();
+    let (id, outcome) = st.blocking(move |s| s.upsert(&c, "api")).await?;
+    let stored = st.blocking(move |s| s.get(id)).await?.ok_or_else(|| ApiError::internal("vanished"))?;
+    let status = if outcome == UpsertOutcome::Created { StatusCode::CREATED } else { StatusCode::OK };
+    let body = json!({
+        "outcome": outcome,
+        "warnings": warnings.iter().map(|(f, r)| json!({"field": f, "reason": r})).collect::<Vec<_>>(),
+        "complaint": stored,
+    });
+    Ok((status, [(header::LOCATION, format!("/api/complaints/{}", id.0))], Json(body)).into_response())
+}

@@ -1,0 +1,6 @@
+//! The one integration-test binary: the real `tousu` executable, a temporary database per test.
+
+mod api;
+mod import;
+mod import_gen;
+mod support;
