@@ -102,9 +102,38 @@ pub fn normalize_phone(raw: &str) -> String {
     s
 }
 
+/// Mask a resident ID number for display: the first 4 and last 4 characters stay
+/// (`1101**********123X`). Shorter values are masked but for their last character.
+pub fn mask_resident_id(id: &str) -> String {
+    mask_keep(id, 4, 4)
+}
+
+/// Mask a phone number for display: the first 3 and last 4 digits stay (`138****5678`).
+pub fn mask_phone(phone: &str) -> String {
+    let n = normalize_phone(phone);
+    mask_keep(if n.is_empty() { phone } else { &n }, 3, 4)
+}
+
+fn mask_keep(s: &str, head: usize, tail: usize) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    let n = chars.len();
+    if n <= head + tail {
+        return chars.iter().enumerate().map(|(i, c)| if i + 1 == n { *c } else { '*' }).collect();
+    }
+    chars.iter().enumerate().map(|(i, c)| if i < head || i >= n - tail { *c } else { '*' }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks() {
+        assert_eq!(mask_resident_id("11010519491231002X"), "1101**********002X");
+        assert_eq!(mask_phone("+86 138-0013-5678"), "138****5678");
+        assert_eq!(mask_phone("12"), "*2");
+        assert_eq!(mask_resident_id(""), "");
+    }
 
     #[test]
     fn known_ids() {

@@ -78,6 +78,16 @@ coded_enum!(
     }
 );
 
+coded_enum!(
+    /// What a user of tousu may do.
+    Role {
+        Handler = "handler" ["处理员"],
+        Supervisor = "supervisor" ["主管"],
+        Analyst = "analyst" ["分析员"],
+        Admin = "admin" ["管理员"],
+    }
+);
+
 /// A demand with its kind and, where stated, an amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Demand {

@@ -65,15 +65,9 @@ macro_rules! row_fields {
             pub fn index_of(key: &str) -> Option<usize> {
                 Self::KEYS.iter().position(|k| *k == key)
             }
-            /// The cell for a field index from [`Row::index_of`] (`None` gives "").
-            pub fn cell(&self, i: Option<usize>) -> &str {
-                let mut j = 0usize;
-                $(
-                    if i == Some(j) { return &self.$f; }
-                    j += 1;
-                )*
-                let _ = j;
-                ""
+            /// Every cell, in field order (see [`Row::index_of`]).
+            pub fn cells(&self) -> [&str; Self::KEYS.len()] {
+                [$(self.$f.as_str()),*]
             }
         }
     };
@@ -325,10 +319,10 @@ impl Gen {
         let ctx = &mut self.ctx;
         let lib = self.lib;
         let size = if i == 0 || rng.chance(0.8) { gp.size } else { (gp.size as i64 + rng.range(-3, 6)).max(5) as u32 };
-        ctx.set(S::Group, &size.to_string());
+        ctx.set_fmt(S::Group, format_args!("{}", size));
         ctx.set(S::Estate, gp.estate);
         ctx.set(S::Company, gp.company);
-        ctx.set(S::Year, &gp.year.to_string());
+        ctx.set_fmt(S::Year, format_args!("{}", gp.year));
         let mut text = String::new();
         match style {
             Style::Letter => {
@@ -773,9 +767,9 @@ impl Gen {
         ctx.set(S::Disease, case.disease);
         ctx.set(S::History, case.history);
         ctx.set(S::Ground, &case.ground_text);
-        ctx.set(S::DaysSince, &case.days_since.to_string());
-        ctx.set(S::Wait, &case.wait.to_string());
-        ctx.set(S::WaitDays, &case.wait_days.to_string());
+        ctx.set_fmt(S::DaysSince, format_args!("{}", case.days_since));
+        ctx.set_fmt(S::Wait, format_args!("{}", case.wait));
+        ctx.set_fmt(S::WaitDays, format_args!("{}", case.wait_days));
         if let Some(e) = case.event_date {
             let s = match rng.below(3) {
                 0 => f::cn_month(e),
@@ -798,7 +792,7 @@ impl Gen {
         ctx.set(S::City, home.city);
         ctx.set(S::District, home.district);
         ctx.set(S::City2, data::REGIONS[rng.index(data::REGIONS.len())].city);
-        ctx.set(S::Age, &age.to_string());
+        ctx.set_fmt(S::Age, format_args!("{}", age));
         let agedesc = match if elderly { age } else { rng.range(70, 89) as u32 } {
             0..=69 => "六十多岁",
             70..=79 => "七十多岁",
@@ -818,7 +812,7 @@ impl Gen {
         ctx.set(S::SvcItem, case.svc_item);
         ctx.set(S::Card, &case.product_name);
         ctx.set(S::Loan, &case.product_name);
-        ctx.set(S::Overdue, &case.overdue.to_string());
+        ctx.set_fmt(S::Overdue, format_args!("{}", case.overdue));
         ctx.set(S::Proof, case.proof);
         ctx.set(S::OtherDemand, case.other_demand);
         ctx.set(S::Hotline, inst.hotline);
@@ -970,7 +964,17 @@ impl Gen {
                         out.push_str("\n\n");
                         expand(&lib.personal, ctx, rng, out);
                     }
-                    if case.agent.is_some() && rng.chance(0.6) {
+                    let sold = matches!(
+                        case.scen,
+                        Scenario::MisSelling
+                            | Scenario::CashValue
+                            | Scenario::CoolingOff
+                            | Scenario::NonDisclosure
+                            | Scenario::Exclusion
+                            | Scenario::NotCovered
+                            | Scenario::Waiting
+                    );
+                    if sold && case.agent.is_some() && rng.chance(0.6) {
                         out.push_str("\n\n");
                         expand(&lib.purchase, ctx, rng, out);
                     }
@@ -995,12 +999,18 @@ impl Gen {
                 if rng.chance(0.75) || style == Style::Letter {
                     expand(argue, ctx, rng, out);
                 }
+                if long && rng.chance(0.7) {
+                    out.push_str("\n\n");
+                    expand(&lib.points, ctx, rng, out);
+                }
                 if long && rng.chance(if case.is_insurance() { 0.75 } else { 0.3 }) {
                     out.push_str("\n\n");
                     if case.scen == Scenario::Delay {
                         expand(&lib.law_23, ctx, rng, out);
                     } else {
-                        let li = if case.is_insurance() { rng.index(lib.laws.len()) } else { 2 };
+                        let insurance_law = case.scen.is_claim()
+                            || matches!(case.scen, Scenario::MisSelling | Scenario::CashValue | Scenario::CoolingOff);
+                        let li = if insurance_law { rng.index(lib.laws.len()) } else { 1 + rng.index(2) };
                         expand(&lib.laws[li], ctx, rng, out);
                         if rng.chance(0.3) {
                             expand(&lib.laws[(li + 1) % lib.laws.len()], ctx, rng, out);

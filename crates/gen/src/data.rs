@@ -217,7 +217,6 @@ pub const FEMALE_GIVEN: &[(&str, &str)] = &[
     ("秋", "qiu"),
     ("晓", "xiao"),
     ("丹", "dan"),
-    ("小", "xiao"),
 ];
 
 /// Simplified → traditional forms (used for the occasional traditional spelling of a name).
@@ -648,16 +647,6 @@ pub const INSTITUTIONS: &[Institution] = &[
     },
 ];
 
-pub const fn inst_indices(kind: InstKind) -> &'static [usize] {
-    match kind {
-        InstKind::Life => &[0, 1],
-        InstKind::Health => &[2],
-        InstKind::Property => &[3],
-        InstKind::Bank => &[4, 5],
-        InstKind::ConsumerFinance => &[6],
-    }
-}
-
 /// What a product is, which drives the facts around it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProdKind {
@@ -779,8 +768,6 @@ pub const HISTORIES: &[&str] = &[
 pub const CHRONIC: &[&str] = &["糖尿病", "高血压", "冠心病", "尿毒症", "癌症", "类风湿", "帕金森", "脑梗后遗症"];
 
 pub const SALES_CHANNELS: &[(u32, &str)] = &[(45, "个险"), (30, "银保"), (10, "网销"), (8, "电销"), (7, "经代")];
-
-pub const RELATIVES: &[&str] = &["母亲", "父亲", "老伴", "婆婆", "岳父", "奶奶", "爷爷"];
 
 pub const CHILD_REL: &[&str] = &["儿子", "女儿", "女婿", "儿媳", "侄子", "外甥"];
 

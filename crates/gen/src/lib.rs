@@ -9,7 +9,7 @@
 //!
 //! # What is generated
 //!
-//! **Background complaints** (about 96-97 % of rows), per scenario (share of background rows):
+//! **Background complaints** (about 97 % of rows), per scenario (share of background rows):
 //!
 //! | scenario (truth code) | share | notes |
 //! |---|---|---|
@@ -41,12 +41,12 @@
 //! same matter, escalating towards 12378 and letters. Their phone numbers rotate through the
 //! formats `13800138000`, `138 0013 8000`, `138-0013-8000`, `+86 138 0013 8000`,
 //! `0086 13800138000`, `+86-13800138000`, `+8613800138000` (consecutive complaints always
-//! differ); an ID ending in X is sometimes written with a lower-case x; about 12 % of their
+//! differ); an ID ending in X is sometimes written with a lower-case x; up to 14 % of their
 //! later complaints spell the name with a homophone typo, traditional characters or a space.
 //! About 2 % of background people share a phone and address with the previous person (family
 //! members: different names and ID numbers, different persons in the truth). Resident ID
 //! numbers are valid (real region codes, birth date, gender digit, check character) and unique;
-//! mobile numbers are unique except within families. Ages 18-90 (about 17 % are 65 or older).
+//! mobile numbers are unique except within families. Ages 18-90 (about 15 % are 65 or older).
 //!
 //! **Texts** (mostly 50-1,500 characters): hotline notes (来电人…称), counter and petition
 //! notes, 12378 referrals, online messages, e-mails, media-monitoring notes and formal
@@ -61,10 +61,10 @@
 //! each filing 1-3 complaints in bursts a few days long, 15-40 days apart, 82 % through 12378.
 //! Members share a representative (50 % of rings: third party name/phone, relationship 朋友/
 //! 代理人/亲属…, 授权委托书 是), or one contact phone (20 %), e-mail (15 %) or office address
-//! (15 %), given by at least the first two members and 85 % of the others; 30 % of rings share a
-//! second identifier too. All use one of four template letters (mis-selling, 12378 style,
-//! written by the representative, surrender) paraphrased per member (synonyms, sentence order,
-//! amount notation), citing 《保险法》第十六条/第十七条 and consumer-protection rules, alleging
+//! (15 %), given by at least the first two members and 85 % of the others; about a quarter of
+//! the rings share a second identifier too (half of the members). All use one of four template
+//! letters (mis-selling, 12378 style, written by the representative, surrender) paraphrased per
+//! member (synonyms, sentence order, amount notation), citing 《保险法》第十六条/第十七条 and consumer-protection rules, alleging
 //! 销售误导/虚假宣传, demanding 全额退保 with the amount; one departed selling agent per ring;
 //! policies sold within nine months of each other.
 //!
@@ -73,27 +73,33 @@
 //! change, dividend cut, flood, app outage, data leak, bank-branch sales, loan recall), all
 //! received within 14 days (triangular profile), from different people.
 //!
-//! **Group complaints** (`group_id`, 1 per 2,500 rows + 1, at most 400): `group_size` 5-200
-//! (skewed small), tag 群体投诉, 1-5 representatives filing within 5 days (stalled housing
-//! project mortgages, elderly bancassurance buyers, company group medical claims,
-//! participating policies below illustration).
+//! **Group complaints** (`group_id`, 1 per 2,500 rows + 1, at most 400; none below 500 rows):
+//! `group_size` 5-200 (skewed small), tag 群体投诉, 1-5 representatives filing within 5 days
+//! (stalled housing project mortgages, elderly bancassurance buyers, company group medical
+//! claims, participating policies below illustration).
 //!
-//! Institutions and products are fictional. Dates fall in 2025-01-01 ..= 2026-11-20.
+//! **Truth** `person_id`s: `P00001234` (background), `R003-12` (ring 3, member 12), `S02-00017`
+//! (surge row), `G004-2` (group representative). A family member is a person of their own.
+//!
+//! Institutions and products are fictional. Received dates fall in 2025-01-01 ..= 2026-11-20.
+//! Identifiers stay unique up to 13 million background persons (beyond that, person numbers
+//! wrap and the same people complain again).
 
 mod build;
 mod case;
 mod data;
-pub mod fmt;
+mod fmt;
 mod library;
 mod person;
 mod plan;
-pub mod rng;
+mod rng;
 mod scenario;
 mod texts;
-pub mod tmpl;
+mod tmpl;
 
 use build::{Gen, Row, Truth};
 use rng::Rng;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use tousu_core::columns::COLUMNS;
 
@@ -203,8 +209,9 @@ pub fn generate<W: Write, T: Write>(cfg: &GenConfig, out: W, truth: T) -> io::Re
             g.background(pid, k, total, &mut rr, &mut row, &mut t);
         }
         row.external_ref.clear();
-        row.external_ref.push_str(&format!("GEN-{seed}-{n:08}"));
-        w.write_record(fields.iter().map(|&i| row.cell(i))).map_err(csv_err)?;
+        let _ = write!(row.external_ref, "GEN-{seed}-{n:08}");
+        let cells = row.cells();
+        w.write_record(fields.iter().map(|&i| i.map_or("", |i| cells[i]))).map_err(csv_err)?;
         tw.write_record([
             row.external_ref.as_str(),
             t.person_id.as_str(),

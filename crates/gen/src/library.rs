@@ -36,6 +36,7 @@ pub struct Lib {
     pub vuln_note_old: Tpl,
     pub vuln_note: Tpl,
     pub history: Tpl,
+    pub points: Tpl,
     pub personal: Tpl,
     pub timeline_claim: Tpl,
     pub timeline_policy: Tpl,
@@ -67,6 +68,7 @@ pub const DEMAND_PHRASES: &[&str] = &[
     "{other_demand}",
 ];
 
+#[cfg(test)]
 pub fn all_sources() -> Vec<&'static str> {
     let mut v = vec![
         t::OPEN_NOTE,
@@ -94,6 +96,7 @@ pub fn all_sources() -> Vec<&'static str> {
         t::VULN_NOTE_OLD,
         t::VULN_NOTE,
         t::HISTORY_P,
+        t::POINTS_P,
         t::PERSONAL_P,
         t::TIMELINE_CLAIM,
         t::TIMELINE_POLICY,
@@ -153,6 +156,7 @@ fn build() -> Lib {
         vuln_note_old: p(t::VULN_NOTE_OLD),
         vuln_note: p(t::VULN_NOTE),
         history: p(t::HISTORY_P),
+        points: p(t::POINTS_P),
         personal: p(t::PERSONAL_P),
         timeline_claim: p(t::TIMELINE_CLAIM),
         timeline_policy: p(t::TIMELINE_POLICY),

@@ -66,6 +66,7 @@ impl People {
     }
 
     /// Number of distinct people the ID mapping can hold.
+    #[cfg(test)]
     pub fn capacity(&self) -> u64 {
         self.total
     }
@@ -129,7 +130,6 @@ impl People {
             surname,
             male,
             birth,
-            age_ref: age,
             id,
             home,
             phone,
@@ -226,8 +226,6 @@ pub struct Person {
     pub surname: &'static str,
     pub male: bool,
     pub birth: NaiveDate,
-    /// Age at 2026-01-01 (roughly).
-    pub age_ref: u32,
     /// Normalised 18-character resident ID number.
     pub id: String,
     pub home: &'static Region,

@@ -40,7 +40,6 @@ pub struct RingPlan {
     pub members: Vec<u8>,
     /// Cumulative rows after each member.
     pub cum: Vec<u64>,
-    pub rows: u64,
     pub primary: Share,
     pub secondary: Option<Share>,
     pub rep_pid: u64,
@@ -66,8 +65,6 @@ impl RingPlan {
 
 #[derive(Debug, Clone)]
 pub struct SurgePlan {
-    pub idx: usize,
-    pub rows: u64,
     pub first: u64,
     pub start: i64,
     pub cause: usize,
@@ -79,8 +76,6 @@ pub struct SurgePlan {
 
 #[derive(Debug, Clone)]
 pub struct GroupPlan {
-    pub idx: usize,
-    pub rows: u64,
     pub first: u64,
     pub size: u32,
     pub start: i64,
@@ -194,7 +189,6 @@ impl Plan {
                 rings.push(RingPlan {
                     idx,
                     key,
-                    rows: t,
                     members,
                     cum,
                     primary,
@@ -229,8 +223,6 @@ impl Plan {
                 let rows = ((base * (0.7 + 0.6 * r.unit())) as u64).clamp(20, 15_000);
                 let (inst, product) = product_by_name(&mut r, def.2, def.3);
                 surges.push(SurgePlan {
-                    idx,
-                    rows,
                     first: surge_rows,
                     start: r.range(0, SPAN_DAYS - 16),
                     cause: def.0,
@@ -248,7 +240,7 @@ impl Plan {
         let mut group_rows = 0;
         if count >= 500 {
             let n = (count / 2500 + 1).clamp(1, 400) as usize;
-            for idx in 0..n {
+            for _ in 0..n {
                 let kind = r.index(4);
                 let rows = [1u64, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5][r.index(11)];
                 let u = r.unit();
@@ -260,8 +252,6 @@ impl Plan {
                     _ => (Scenario::MisSelling, pick_product(&mut r, ProdKind::Endowment)),
                 };
                 groups.push(GroupPlan {
-                    idx,
-                    rows,
                     first: group_rows,
                     size,
                     start: r.range(0, SPAN_DAYS - 8),

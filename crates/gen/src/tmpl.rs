@@ -161,6 +161,12 @@ impl Ctx {
         t.clear();
         t.push_str(v);
     }
+    pub fn set_fmt(&mut self, s: S, args: std::fmt::Arguments<'_>) {
+        use std::fmt::Write;
+        let t = &mut self.text[s as usize];
+        t.clear();
+        let _ = t.write_fmt(args);
+    }
     pub fn get(&self, s: S) -> &str {
         &self.text[s as usize]
     }

@@ -80,4 +80,45 @@ pub trait Store: Send + Sync {
 
     /// The recorded changes of one complaint, oldest first.
     fn changes(&self, id: ComplaintId) -> Result<Vec<ChangeRecord>>;
+
+    /// Assign a complaint to a handler (username) and team.
+    fn assign(&self, id: ComplaintId, assignee: Option<&str>, team: Option<&str>, actor: &str) -> Result<()>;
+
+    /// Complaint counts per received day for one dimension, days in `[from, to]` (YYYY-MM-DD).
+    fn daily_counts(&self, dim: StatDim, from: &str, to: &str) -> Result<Vec<DayCount>>;
+}
+
+/// Users, sessions, API tokens and the unmasking log.
+pub trait AccountStore: Send + Sync {
+    /// Create a user; `Conflict` if the username is taken.
+    fn create_user(&self, user: &NewUser) -> Result<User>;
+    fn user_by_name(&self, username: &str) -> Result<Option<User>>;
+    fn user(&self, id: i64) -> Result<Option<User>>;
+    fn users(&self) -> Result<Vec<User>>;
+    fn set_user_lang(&self, id: i64, lang: &str) -> Result<()>;
+    fn set_password(&self, id: i64, password_hash: &str) -> Result<()>;
+
+    /// Sessions are stored by the hash of their token; `expires_at` is RFC 3339 UTC.
+    fn create_session(&self, token_hash: &str, user_id: i64, csrf_token: &str, expires_at: &str) -> Result<()>;
+    /// The live session's user and CSRF token (`now` is RFC 3339 UTC).
+    fn session(&self, token_hash: &str, now: &str) -> Result<Option<(User, String)>>;
+    fn delete_session(&self, token_hash: &str) -> Result<()>;
+
+    fn create_api_token(&self, token_hash: &str, user_id: i64, name: &str) -> Result<()>;
+    fn api_token_user(&self, token_hash: &str) -> Result<Option<User>>;
+
+    /// Record that a user revealed a masked field, and why.
+    fn log_unmask(&self, user_id: i64, complaint: ComplaintId, field: &str, reason: &str) -> Result<()>;
+    fn unmask_log(&self, complaint: ComplaintId) -> Result<Vec<UnmaskRecord>>;
+}
+
+/// A complete backend.
+pub trait Backend: Store + AccountStore {
+    fn as_store(&self) -> &dyn Store;
+}
+
+impl<T: Store + AccountStore> Backend for T {
+    fn as_store(&self) -> &dyn Store {
+        self
+    }
 }

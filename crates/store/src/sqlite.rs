@@ -1,8 +1,8 @@
 //! The embedded SQLite backend: one file, WAL mode, versioned migrations.
 
 use crate::{
-    ChangeRecord, ComplaintFilter, ComplaintId, Error, ImportBatch, ImportCounts, ImportRun, Page, Result, RowError,
-    Severity, Store, StoredComplaint, UpsertOutcome,
+    AccountStore, ChangeRecord, ComplaintFilter, ComplaintId, DayCount, Error, ImportBatch, ImportCounts, ImportRun,
+    NewUser, Page, Result, RowError, Severity, StatDim, Store, StoredComplaint, UnmaskRecord, UpsertOutcome, User,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use sha2::{Digest, Sha256};
@@ -12,7 +12,37 @@ use tousu_core::Complaint;
 
 /// Migrations, in order. Each runs once, in a transaction, and is recorded in
 /// `schema_migrations`.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, "accounts_and_stats", include_str!("../migrations/sqlite/0002_accounts_and_stats.sql")),
+];
+
+/// Pending changes to `daily_stats`, applied once per transaction.
+type StatDeltas = std::collections::HashMap<(String, &'static str, String), i64>;
+
+fn stat_keys(c: &Complaint) -> [(String, &'static str, String); 4] {
+    let day = c.received_at.format("%Y-%m-%d").to_string();
+    [
+        (day.clone(), "all", String::new()),
+        (day.clone(), "channel", c.channel.code().to_string()),
+        (day.clone(), "category", c.category.clone().unwrap_or_default()),
+        (day, "product", c.product.clone().unwrap_or_default()),
+    ]
+}
+
+fn apply_deltas(tx: &Transaction<'_>, deltas: &StatDeltas) -> Result<()> {
+    for ((day, dim, value), n) in deltas {
+        if *n == 0 {
+            continue;
+        }
+        tx.prepare_cached(
+            "INSERT INTO daily_stats (day, dim, value, n) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (day, dim, value) DO UPDATE SET n = daily_stats.n + excluded.n",
+        )?
+        .execute(params![day, dim, value, n])?;
+    }
+    Ok(())
+}
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
@@ -193,6 +223,7 @@ fn upsert_tx(
     c: &Complaint,
     actor: &str,
     run: Option<i64>,
+    deltas: &mut StatDeltas,
 ) -> Result<(ComplaintId, UpsertOutcome)> {
     let doc = document(c)?;
     let hash = content_hash(&doc, &c.text);
@@ -225,11 +256,20 @@ fn upsert_tx(
                 hash,
                 ts
             ])?;
+            for k in stat_keys(c) {
+                *deltas.entry(k).or_default() += 1;
+            }
             Ok((ComplaintId(tx.last_insert_rowid()), UpsertOutcome::Created))
         }
         Some((id, old_hash, _, _)) if old_hash == hash => Ok((ComplaintId(id), UpsertOutcome::Unchanged)),
         Some((id, _, old_doc, old_text)) => {
             let old = decode(&old_doc, old_text)?;
+            for k in stat_keys(&old) {
+                *deltas.entry(k).or_default() -= 1;
+            }
+            for k in stat_keys(c) {
+                *deltas.entry(k).or_default() += 1;
+            }
             for (field, before, after) in diff(&old, c) {
                 tx.prepare_cached(
                     "INSERT INTO complaint_changes (complaint_id, changed_at, actor, import_run_id, field, before_value, after_value)
@@ -271,15 +311,45 @@ fn decode(doc: &str, text: String) -> Result<Complaint> {
     serde_json::from_value(v).map_err(|e| Error::Corrupt(e.to_string()))
 }
 
-const SELECT_STORED: &str = "SELECT id, version, created_at, updated_at, doc, text, received_at FROM complaints";
+const SELECT_STORED: &str =
+    "SELECT id, version, created_at, updated_at, doc, text, received_at, assignee, team FROM complaints";
 
-fn row_to_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, String, String, String, String, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+struct RawStored {
+    id: i64,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+    doc: String,
+    text: String,
+    received_at: String,
+    assignee: Option<String>,
+    team: Option<String>,
 }
 
-fn to_stored(t: (i64, i64, String, String, String, String, String)) -> Result<StoredComplaint> {
-    let (id, version, created_at, updated_at, doc, text, _) = t;
-    Ok(StoredComplaint { id: ComplaintId(id), version, created_at, updated_at, complaint: decode(&doc, text)? })
+fn row_to_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawStored> {
+    Ok(RawStored {
+        id: r.get(0)?,
+        version: r.get(1)?,
+        created_at: r.get(2)?,
+        updated_at: r.get(3)?,
+        doc: r.get(4)?,
+        text: r.get(5)?,
+        received_at: r.get(6)?,
+        assignee: r.get(7)?,
+        team: r.get(8)?,
+    })
+}
+
+fn to_stored(t: RawStored) -> Result<StoredComplaint> {
+    Ok(StoredComplaint {
+        id: ComplaintId(t.id),
+        version: t.version,
+        created_at: t.created_at,
+        updated_at: t.updated_at,
+        assignee: t.assignee,
+        team: t.team,
+        complaint: decode(&t.doc, t.text)?,
+    })
 }
 
 fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRun> {
@@ -336,10 +406,21 @@ fn filter_sql(f: &ComplaintFilter) -> (String, Vec<String>) {
     if let Some(s) = &f.source {
         push("source = ?", s.clone());
     }
+    // The empty name selects unassigned complaints.
+    let unassigned = f.assignee.as_deref() == Some("");
+    if let Some(a) = f.assignee.as_deref().filter(|a| !a.is_empty()) {
+        push("assignee = ?", a.to_string());
+    }
+    if let Some(t) = &f.team {
+        push("team = ?", t.clone());
+    }
     if let Some(t) = &f.text_contains {
         // instr() is exact and has no wildcard characters to escape.
         let needle = t.to_lowercase();
         push("instr(lower(text), ?) > 0", needle);
+    }
+    if unassigned {
+        clauses.push("assignee IS NULL".to_string());
     }
     let sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
     (sql, args)
@@ -363,7 +444,9 @@ impl Store for SqliteStore {
     fn upsert(&self, complaint: &Complaint, actor: &str) -> Result<(ComplaintId, UpsertOutcome)> {
         self.write(|conn| {
             let tx = conn.transaction()?;
-            let out = upsert_tx(&tx, complaint, actor, None)?;
+            let mut deltas = StatDeltas::new();
+            let out = upsert_tx(&tx, complaint, actor, None, &mut deltas)?;
+            apply_deltas(&tx, &deltas)?;
             tx.commit()?;
             Ok(out)
         })
@@ -402,13 +485,15 @@ impl Store for SqliteStore {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let actor = format!("import:{run_id}");
             let mut counts = ImportCounts { read: batch.read, rejected: batch.rejected, ..Default::default() };
+            let mut deltas = StatDeltas::new();
             for c in &batch.complaints {
-                match upsert_tx(&tx, c, &actor, Some(run_id))?.1 {
+                match upsert_tx(&tx, c, &actor, Some(run_id), &mut deltas)?.1 {
                     UpsertOutcome::Created => counts.created += 1,
                     UpsertOutcome::Updated => counts.updated += 1,
                     UpsertOutcome::Unchanged => counts.unchanged += 1,
                 }
             }
+            apply_deltas(&tx, &deltas)?;
             for e in &batch.errors {
                 if e.severity == Severity::Warning {
                     counts.warnings += 1;
@@ -511,17 +596,19 @@ impl Store for SqliteStore {
             let a = args.len();
             args.push(id.to_string());
             let b = args.len();
-            let clause = format!("(received_at < ?{a} OR (received_at = ?{a} AND id < CAST(?{b} AS INTEGER)))");
+            let op = if filter.oldest_first { ">" } else { "<" };
+            let clause = format!("(received_at {op} ?{a} OR (received_at = ?{a} AND id {op} CAST(?{b} AS INTEGER)))");
             sql = if sql.is_empty() { format!(" WHERE {clause}") } else { format!("{sql} AND {clause}") };
         }
-        let query = format!("{SELECT_STORED}{sql} ORDER BY received_at DESC, id DESC LIMIT {}", limit + 1);
+        let dir = if filter.oldest_first { "ASC" } else { "DESC" };
+        let query = format!("{SELECT_STORED}{sql} ORDER BY received_at {dir}, id {dir} LIMIT {}", limit + 1);
         self.read(|c| {
             let mut st = c.prepare(&query)?;
             let rows = st.query_map(params_from_iter(args.iter()), row_to_stored)?;
             let mut raw = rows.collect::<rusqlite::Result<Vec<_>>>()?;
             let more = raw.len() > limit as usize;
             raw.truncate(limit as usize);
-            let next_cursor = if more { raw.last().map(|t| encode_cursor(&t.6, t.0)) } else { None };
+            let next_cursor = if more { raw.last().map(|t| encode_cursor(&t.received_at, t.id)) } else { None };
             let items = raw.into_iter().map(to_stored).collect::<Result<Vec<_>>>()?;
             Ok(Page { items, next_cursor })
         })
@@ -535,6 +622,43 @@ impl Store for SqliteStore {
                     r.get(0)
                 })?;
             Ok(n.max(0) as u64)
+        })
+    }
+
+    fn assign(&self, id: ComplaintId, assignee: Option<&str>, team: Option<&str>, actor: &str) -> Result<()> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            let old: Option<(Option<String>, Option<String>)> = tx
+                .query_row("SELECT assignee, team FROM complaints WHERE id = ?1", params![id.0], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            let (old_a, old_t) = old.ok_or(Error::NotFound)?;
+            let ts = now();
+            for (field, before, after) in [("assignee", old_a, assignee), ("team", old_t, team)] {
+                if before.as_deref() != after {
+                    tx.execute(
+                        "INSERT INTO complaint_changes (complaint_id, changed_at, actor, import_run_id, field, before_value, after_value)
+                         VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6)",
+                        params![id.0, ts, actor, field, before, after],
+                    )?;
+                }
+            }
+            tx.execute("UPDATE complaints SET assignee = ?2, team = ?3 WHERE id = ?1", params![id.0, assignee, team])?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn daily_counts(&self, dim: StatDim, from: &str, to: &str) -> Result<Vec<DayCount>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT day, value, n FROM daily_stats WHERE dim = ?1 AND day >= ?2 AND day <= ?3 AND n <> 0 ORDER BY day, value",
+            )?;
+            let rows = st.query_map(params![dim.code(), from, to], |r| {
+                Ok(DayCount { day: r.get(0)?, value: r.get(1)?, n: r.get::<_, i64>(2)?.max(0) as u64 })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 
@@ -552,6 +676,165 @@ impl Store for SqliteStore {
                     field: r.get(3)?,
                     before: r.get(4)?,
                     after: r.get(5)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+}
+
+const SELECT_USER: &str = "SELECT id, username, display_name, password_hash, role, team, lang, disabled FROM users";
+
+fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(4)?;
+    Ok(User {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        display_name: r.get(2)?,
+        password_hash: r.get(3)?,
+        role: tousu_core::Role::parse(&role).unwrap_or(tousu_core::Role::Handler),
+        team: r.get(5)?,
+        lang: r.get(6)?,
+        disabled: r.get::<_, i64>(7)? != 0,
+    })
+}
+
+impl AccountStore for SqliteStore {
+    fn create_user(&self, u: &NewUser) -> Result<User> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            let exists: bool =
+                tx.query_row("SELECT COUNT(*) FROM users WHERE username = ?1", params![u.username], |r| {
+                    r.get::<_, i64>(0)
+                })? > 0;
+            if exists {
+                return Err(Error::Conflict(format!("user {} exists", u.username)));
+            }
+            tx.execute(
+                "INSERT INTO users (username, display_name, password_hash, role, team, lang, disabled, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
+                params![u.username, u.display_name, u.password_hash, u.role.code(), u.team, u.lang, now()],
+            )?;
+            let id = tx.last_insert_rowid();
+            let user = tx.query_row(&format!("{SELECT_USER} WHERE id = ?1"), params![id], user_from_row)?;
+            tx.commit()?;
+            Ok(user)
+        })
+    }
+
+    fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        self.read(|c| {
+            Ok(c.query_row(&format!("{SELECT_USER} WHERE username = ?1"), params![username], user_from_row)
+                .optional()?)
+        })
+    }
+
+    fn user(&self, id: i64) -> Result<Option<User>> {
+        self.read(|c| {
+            Ok(c.query_row(&format!("{SELECT_USER} WHERE id = ?1"), params![id], user_from_row).optional()?)
+        })
+    }
+
+    fn users(&self) -> Result<Vec<User>> {
+        self.read(|c| {
+            let mut st = c.prepare(&format!("{SELECT_USER} ORDER BY username"))?;
+            let rows = st.query_map([], user_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn set_user_lang(&self, id: i64, lang: &str) -> Result<()> {
+        self.write(|c| {
+            c.execute("UPDATE users SET lang = ?2 WHERE id = ?1", params![id, lang])?;
+            Ok(())
+        })
+    }
+
+    fn set_password(&self, id: i64, password_hash: &str) -> Result<()> {
+        self.write(|c| {
+            c.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id, password_hash])?;
+            Ok(())
+        })
+    }
+
+    fn create_session(&self, token_hash: &str, user_id: i64, csrf_token: &str, expires_at: &str) -> Result<()> {
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![token_hash, user_id, csrf_token, now(), expires_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn session(&self, token_hash: &str, now_ts: &str) -> Result<Option<(User, String)>> {
+        self.read(|c| {
+            let row: Option<(i64, String)> = c
+                .query_row(
+                    "SELECT user_id, csrf_token FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
+                    params![token_hash, now_ts],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((uid, csrf)) = row else { return Ok(None) };
+            let user = c.query_row(&format!("{SELECT_USER} WHERE id = ?1"), params![uid], user_from_row).optional()?;
+            Ok(user.filter(|u| !u.disabled).map(|u| (u, csrf)))
+        })
+    }
+
+    fn delete_session(&self, token_hash: &str) -> Result<()> {
+        self.write(|c| {
+            c.execute("DELETE FROM sessions WHERE token_hash = ?1", params![token_hash])?;
+            Ok(())
+        })
+    }
+
+    fn create_api_token(&self, token_hash: &str, user_id: i64, name: &str) -> Result<()> {
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, user_id, name, now()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn api_token_user(&self, token_hash: &str) -> Result<Option<User>> {
+        self.read(|c| {
+            let u = c
+                .query_row(
+                    &format!("{SELECT_USER} WHERE id = (SELECT user_id FROM api_tokens WHERE token_hash = ?1)"),
+                    params![token_hash],
+                    user_from_row,
+                )
+                .optional()?;
+            Ok(u.filter(|u| !u.disabled))
+        })
+    }
+
+    fn log_unmask(&self, user_id: i64, complaint: ComplaintId, field: &str, reason: &str) -> Result<()> {
+        self.write(|c| {
+            c.execute(
+                "INSERT INTO unmask_log (user_id, complaint_id, field, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![user_id, complaint.0, field, reason, now()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn unmask_log(&self, complaint: ComplaintId) -> Result<Vec<UnmaskRecord>> {
+        self.read(|c| {
+            let mut st = c.prepare(
+                "SELECT u.username, l.complaint_id, l.field, l.reason, l.at FROM unmask_log l
+                 JOIN users u ON u.id = l.user_id WHERE l.complaint_id = ?1 ORDER BY l.id",
+            )?;
+            let rows = st.query_map(params![complaint.0], |r| {
+                Ok(UnmaskRecord {
+                    username: r.get(0)?,
+                    complaint_id: r.get(1)?,
+                    field: r.get(2)?,
+                    reason: r.get(3)?,
+                    at: r.get(4)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

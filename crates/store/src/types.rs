@@ -22,6 +22,9 @@ pub struct StoredComplaint {
     /// UTC, RFC 3339.
     pub created_at: String,
     pub updated_at: String,
+    /// Username of the handler the complaint is assigned to.
+    pub assignee: Option<String>,
+    pub team: Option<String>,
     #[serde(flatten)]
     pub complaint: Complaint,
 }
@@ -117,6 +120,10 @@ pub struct ComplaintFilter {
     pub source: Option<String>,
     /// Substring of the text (case-sensitive for CJK, ASCII case-insensitive).
     pub text_contains: Option<String>,
+    pub assignee: Option<String>,
+    pub team: Option<String>,
+    /// Ordering, not filtering: oldest first instead of newest first.
+    pub oldest_first: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,4 +140,67 @@ pub struct ChangeRecord {
     pub field: String,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+/// A user of tousu.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: tousu_core::Role,
+    pub team: Option<String>,
+    /// UI language: `zh-CN` or `en`.
+    pub lang: String,
+    pub disabled: bool,
+    /// PHC string (argon2id); never serialised.
+    #[serde(skip)]
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: tousu_core::Role,
+    pub team: Option<String>,
+    pub lang: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmaskRecord {
+    pub username: String,
+    pub complaint_id: i64,
+    pub field: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// Dimensions counted per received day in `daily_stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatDim {
+    All,
+    Channel,
+    Category,
+    Product,
+}
+
+impl StatDim {
+    pub fn code(self) -> &'static str {
+        match self {
+            StatDim::All => "all",
+            StatDim::Channel => "channel",
+            StatDim::Category => "category",
+            StatDim::Product => "product",
+        }
+    }
+}
+
+/// Count of complaints received on `day` (YYYY-MM-DD) with the dimension's `value`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    pub day: String,
+    pub value: String,
+    pub n: u64,
 }

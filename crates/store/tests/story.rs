@@ -1,14 +1,56 @@
 //! One behavioural story, written against `&dyn Store`, so that every backend runs the same.
 
 use chrono::NaiveDate;
+use tousu_core::Role;
 use tousu_core::{Channel, Complaint};
-use tousu_store::{ComplaintFilter, ImportBatch, RowError, Severity, Store, UpsertOutcome, sqlite::SqliteStore};
+use tousu_store::{
+    Backend, ComplaintFilter, ImportBatch, NewUser, RowError, Severity, StatDim, Store, UpsertOutcome,
+    sqlite::SqliteStore,
+};
 
 fn complaint(r: &str, day: u32, channel: Channel, text: &str) -> Complaint {
     let at = NaiveDate::from_ymd_opt(2025, 3, day).unwrap().and_hms_opt(10, 0, 0).unwrap();
     let mut c = Complaint::new("test", r, at, channel, text);
     c.product = Some(if day.is_multiple_of(2) { "安康重疾险" } else { "信用卡" }.to_string());
     c
+}
+
+fn accounts(store: &dyn Backend) {
+    let new = NewUser {
+        username: "li".into(),
+        display_name: "李处理".into(),
+        password_hash: "$argon2id$fake".into(),
+        role: Role::Handler,
+        team: Some("A".into()),
+        lang: "zh-CN".into(),
+    };
+    let u = store.create_user(&new).unwrap();
+    assert!(store.create_user(&new).is_err(), "usernames are unique");
+    assert_eq!(store.user_by_name("li").unwrap().unwrap().password_hash, "$argon2id$fake");
+    store.set_user_lang(u.id, "en").unwrap();
+    assert_eq!(store.user(u.id).unwrap().unwrap().lang, "en");
+    store.create_session("h1", u.id, "csrf1", "2999-01-01T00:00:00Z").unwrap();
+    store.create_session("h2", u.id, "csrf2", "2000-01-01T00:00:00Z").unwrap();
+    let (su, csrf) = store.session("h1", "2026-01-01T00:00:00Z").unwrap().unwrap();
+    assert_eq!((su.username.as_str(), csrf.as_str()), ("li", "csrf1"));
+    assert!(store.session("h2", "2026-01-01T00:00:00Z").unwrap().is_none(), "expired sessions are dead");
+    store.delete_session("h1").unwrap();
+    assert!(store.session("h1", "2026-01-01T00:00:00Z").unwrap().is_none());
+    store.create_api_token("t1", u.id, "crm").unwrap();
+    assert_eq!(store.api_token_user("t1").unwrap().unwrap().id, u.id);
+    assert!(store.api_token_user("t2").unwrap().is_none());
+
+    let s = store.as_store();
+    let (id, _) = s.upsert(&complaint("U1", 20, Channel::Letter, "掩码测试"), "tester").unwrap();
+    store.log_unmask(u.id, id, "resident_id", "客户来电核实身份").unwrap();
+    let log = store.unmask_log(id).unwrap();
+    assert_eq!((log[0].username.as_str(), log[0].reason.as_str()), ("li", "客户来电核实身份"));
+    s.assign(id, Some("li"), Some("A"), "boss").unwrap();
+    let got = s.get(id).unwrap().unwrap();
+    assert_eq!((got.assignee.as_deref(), got.team.as_deref()), (Some("li"), Some("A")));
+    let f = ComplaintFilter { assignee: Some("li".into()), ..Default::default() };
+    assert_eq!(s.count(&f).unwrap(), 1);
+    assert_eq!(s.changes(id).unwrap().iter().filter(|c| c.actor == "boss").count(), 2);
 }
 
 fn story(store: &dyn Store) {
@@ -107,6 +149,23 @@ fn story(store: &dyn Store) {
     assert_eq!(store.count(&f).unwrap(), 0);
     assert!(store.find_by_ref("test", "R5").unwrap().is_some());
     assert!(store.find_by_ref("other", "R5").unwrap().is_none());
+    // Oldest first walks the other way.
+    let oldest = ComplaintFilter { oldest_first: true, ..Default::default() };
+    let p = store.list(&oldest, None, 2).unwrap();
+    assert_eq!(p.items[0].complaint.external_ref, "R1");
+    let p2 = store.list(&oldest, p.next_cursor.as_deref(), 2).unwrap();
+    assert_eq!(p2.items[0].complaint.external_ref, "R3");
+
+    // Daily statistics follow every write: R1 moved from hotline to regulator_referral.
+    let ch = store.daily_counts(StatDim::Channel, "2025-03-01", "2025-03-31").unwrap();
+    let get = |day: &str, v: &str| ch.iter().find(|d| d.day == day && d.value == v).map(|d| d.n);
+    assert_eq!(get("2025-03-01", "hotline"), None);
+    assert_eq!(get("2025-03-01", "regulator_referral"), Some(1));
+    assert_eq!(get("2025-03-04", "online"), Some(1));
+    let all = store.daily_counts(StatDim::All, "2025-03-01", "2025-03-31").unwrap();
+    assert_eq!(all.iter().map(|d| d.n).sum::<u64>(), 11);
+    let prod = store.daily_counts(StatDim::Product, "2025-03-01", "2025-03-31").unwrap();
+    assert_eq!(prod.iter().filter(|d| d.value == "信用卡").map(|d| d.n).sum::<u64>(), 6);
 }
 
 #[test]
@@ -114,9 +173,10 @@ fn sqlite_story() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path().join("sub/dir/tousu.db")).unwrap();
     story(&store);
-    assert_eq!(store.schema_version().unwrap(), 1);
+    accounts(&store);
+    assert_eq!(store.schema_version().unwrap(), 2);
     // Re-opening applies no migration twice and keeps the data.
     drop(store);
     let again = SqliteStore::open(dir.path().join("sub/dir/tousu.db")).unwrap();
-    assert_eq!(again.count(&ComplaintFilter::default()).unwrap(), 11);
+    assert_eq!(again.count(&ComplaintFilter::default()).unwrap(), 12);
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tousu_intake::decode::Encoding;
 use tousu_intake::formats::Format;
 use tousu_intake::import::{ImportOptions, import_file, write_error_report};
-use tousu_store::{ImportCounts, Store, sqlite::SqliteStore};
+use tousu_store::{Backend, ImportCounts, sqlite::SqliteStore};
 
 #[derive(Parser)]
 #[command(name = "tousu", version, about = "tousu (投诉): complaint intelligence and case handling")]
@@ -55,10 +55,51 @@ enum Cmd {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
     },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        which: UserCmd,
+    },
+    /// Manage API tokens for integrators.
+    Token {
+        #[command(subcommand)]
+        which: TokenCmd,
+    },
     /// Benchmarks that print figures (not tests).
     Bench {
         #[command(subcommand)]
         which: BenchCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create a user. Without --password a random one is generated and printed.
+    Add {
+        /// handler, supervisor, analyst or admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        team: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Initial password (at least 8 characters); prefer TOUSU_PASSWORD or the generated one.
+        #[arg(long, env = "TOUSU_PASSWORD")]
+        password: Option<String>,
+        name: String,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Create an API token acting as USER; the token is printed once.
+    Add {
+        #[arg(long)]
+        user: String,
+        /// A label for the token (e.g. the integrating system).
+        name: String,
     },
 }
 
@@ -109,6 +150,9 @@ pub struct ServeArgs {
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "TOUSU_MAX_BODY", default_value_t = 1_048_576)]
     pub max_body: usize,
+    /// Leave the Secure flag off cookies (only for plain-HTTP access from another machine).
+    #[arg(long)]
+    pub insecure_cookies: bool,
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -129,7 +173,7 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
-fn open_store(db: &Path) -> Result<Arc<dyn Store>> {
+fn open_store(db: &Path) -> Result<Arc<dyn Backend>> {
     let s = SqliteStore::open(db).with_context(|| format!("opening database {}", db.display()))?;
     Ok(Arc::new(s))
 }
@@ -169,6 +213,35 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
             Ok(std::process::ExitCode::SUCCESS)
         }
         Cmd::Demo { count, seed, dir, addr } => demo(count, seed, dir, addr),
+        Cmd::User { which: UserCmd::Add { role, team, display_name, password, name } } => {
+            let store = open_store(&cli.db)?;
+            let role = tousu_core::Role::parse(&role)
+                .with_context(|| format!("unknown role {role:?} (handler, supervisor, analyst, admin)"))?;
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(crate::server::auth::random_password);
+            let display = display_name.unwrap_or_else(|| name.clone());
+            let u = crate::server::auth::create_user(&*store, &name, &display, role, team.as_deref(), &password)?;
+            println!("created user {} ({})", u.username, u.role.code());
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::User { which: UserCmd::List } => {
+            let store = open_store(&cli.db)?;
+            for u in store.users()? {
+                println!("{}\t{}\t{}\t{}", u.username, u.role.code(), u.team.unwrap_or_default(), u.display_name);
+            }
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Token { which: TokenCmd::Add { user, name } } => {
+            let store = open_store(&cli.db)?;
+            let u = store.user_by_name(&user)?.with_context(|| format!("no user {user:?}"))?;
+            let token = crate::server::auth::random_hex(24);
+            store.create_api_token(&crate::server::auth::sha256_hex(&token), u.id, &name)?;
+            println!("{token}");
+            Ok(std::process::ExitCode::SUCCESS)
+        }
         Cmd::Bench { which: BenchCmd::Import { rows, dir } } => bench_import(rows, dir),
     }
 }
@@ -231,7 +304,7 @@ fn import(db: &Path, args: ImportArgs) -> Result<std::process::ExitCode> {
         } else {
             indicatif::ProgressBar::hidden()
         };
-        let report = import_file(&*store, file, &opts, &|p| bar.set_position(p.position))?;
+        let report = import_file(store.as_store(), file, &opts, &|p| bar.set_position(p.position))?;
         bar.finish_and_clear();
         let errors = store.import_errors(report.run_id)?;
         let errors_file = if errors.is_empty() {
@@ -330,11 +403,15 @@ fn demo(count: u64, seed: u64, dir: Option<PathBuf>, addr: String) -> Result<std
     generate(count, seed, &data)?;
     let store = open_store(&db)?;
     eprintln!("importing into {} …", db.display());
-    let report = import_file(&*store, &data, &ImportOptions::default(), &|_| {})?;
+    let report = import_file(store.as_store(), &data, &ImportOptions::default(), &|_| {})?;
     eprintln!("imported {} complaints ({} rejected)", report.counts.created, report.counts.rejected);
-    crate::server::demo_setup(&*store)?;
+    let creds = crate::server::demo_setup(&*store)?;
     println!("tousu demo: database {}", db.display());
-    crate::server::serve_blocking(store, ServeArgs { addr, max_body: 1_048_576 })?;
+    println!("demo users (username / role / password):");
+    for (name, role, password) in &creds {
+        println!("  {name:<11} {role:<11} {password}");
+    }
+    crate::server::serve_blocking(store, ServeArgs { addr, max_body: 1_048_576, insecure_cookies: false })?;
     Ok(std::process::ExitCode::SUCCESS)
 }
 
@@ -358,7 +435,7 @@ fn bench_import(rows: u64, dir: Option<PathBuf>) -> Result<std::process::ExitCod
     let size = std::fs::metadata(&data)?.len();
     let store = open_store(&db)?;
     let t1 = std::time::Instant::now();
-    let report = import_file(&*store, &data, &ImportOptions::default(), &|_| {})?;
+    let report = import_file(store.as_store(), &data, &ImportOptions::default(), &|_| {})?;
     let imp_s = t1.elapsed().as_secs_f64();
     let db_size = std::fs::metadata(&db)?.len();
     println!("generate: {rows} rows, {:.1} MB in {gen_s:.1} s ({:.0} rows/s)", size as f64 / 1e6, rows as f64 / gen_s);

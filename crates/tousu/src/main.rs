@@ -2,6 +2,7 @@
 
 mod cli;
 mod server;
+mod web;
 
 fn main() -> std::process::ExitCode {
     cli::main()

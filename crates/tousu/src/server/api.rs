@@ -1,9 +1,11 @@
 //! The JSON API. Errors are `{"error": {"code", "message", "fields"?}}` with stable codes.
 
 use super::AppState;
+use super::auth::Auth;
+use crate::web::pages::{can_view, scope_filter};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -74,18 +76,31 @@ async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], include_str!("openapi.json")).into_response()
 }
 
-async fn one(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such complaint"))?;
+fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such complaint")
+}
+
+async fn one(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| not_found())?;
     match st.blocking(move |s| s.get(ComplaintId(id))).await? {
-        Some(c) => Ok(Json(serde_json::to_value(c).map_err(ApiError::internal)?)),
-        None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such complaint")),
+        Some(c) if can_view(&a, &c) => Ok(Json(serde_json::to_value(c).map_err(ApiError::internal)?)),
+        _ => Err(not_found()),
     }
 }
 
-async fn changes(State(st): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such complaint"))?;
-    if st.blocking(move |s| s.get(ComplaintId(id))).await?.is_none() {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such complaint"));
+async fn changes(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    match st.blocking(move |s| s.get(ComplaintId(id))).await? {
+        Some(c) if can_view(&a, &c) => {}
+        _ => return Err(not_found()),
     }
     let ch = st.blocking(move |s| s.changes(ComplaintId(id))).await?;
     Ok(Json(json!({ "items": ch })))
@@ -145,11 +160,17 @@ pub fn parse_filter(q: &ListQuery) -> Result<ComplaintFilter, ApiError> {
         branch: nonempty(&q.branch),
         source: nonempty(&q.source),
         text_contains: nonempty(&q.q),
+        ..Default::default()
     })
 }
 
-async fn list(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
-    let filter = parse_filter(&q)?;
+async fn list(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let mut filter = parse_filter(&q)?;
+    scope_filter(&a, &mut filter, "");
     let limit = match nonempty(&q.limit) {
         None => 50,
         Some(l) => match l.parse::<u32>() {
@@ -166,7 +187,14 @@ async fn list(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Result<
     Ok(Json(json!({ "items": page.items, "next_cursor": page.next_cursor })))
 }
 
-async fn create(State(st): State<AppState>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+async fn create(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    if a.user.role == tousu_core::Role::Analyst {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "analysts read; they do not write complaints"));
+    }
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
@@ -205,7 +233,8 @@ async fn create(State(st): State<AppState>, body: Result<Bytes, BytesRejection>)
         return Err(err);
     }
     let c = complaint.clone();
-    let (id, outcome) = st.blocking(move |s| s.upsert(&c, "api")).await?;
+    let actor = format!("api:{}", a.user.username);
+    let (id, outcome) = st.blocking(move |s| s.upsert(&c, &actor)).await?;
     let stored = st.blocking(move |s| s.get(id)).await?.ok_or_else(|| ApiError::internal("vanished"))?;
     let status = if outcome == UpsertOutcome::Created { StatusCode::CREATED } else { StatusCode::OK };
     let body = json!({

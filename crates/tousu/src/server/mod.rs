@@ -2,24 +2,34 @@
 //! knows nothing of HTTP; this module only translates.
 
 pub mod api;
+pub mod auth;
 
 use crate::cli::ServeArgs;
 use anyhow::{Context as _, Result};
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use std::sync::Arc;
-use tousu_store::Store;
+use tousu_store::Backend;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
+    pub db: Arc<dyn Backend>,
     pub max_body: usize,
+    pub max_upload: usize,
+    pub jobs: crate::web::import::Jobs,
+    /// Set the Secure flag on cookies.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
+    pub fn new(db: Arc<dyn Backend>, max_body: usize) -> Self {
+        AppState { db, max_body, max_upload: 512 * 1024 * 1024, jobs: Default::default(), secure_cookies: true }
+    }
+
     /// Run a store call off the async executor.
-    pub async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&dyn Store) -> T + Send + 'static) -> T {
-        let store = self.store.clone();
-        match tokio::task::spawn_blocking(move || f(&*store)).await {
+    pub async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&dyn Backend) -> T + Send + 'static) -> T {
+        let db = self.db.clone();
+        match tokio::task::spawn_blocking(move || f(&*db)).await {
             Ok(v) => v,
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         }
@@ -27,28 +37,84 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
+    use tower_http::set_header::SetResponseHeaderLayer;
     let max_body = state.max_body;
+    let api = api::routes().layer(axum::extract::DefaultBodyLimit::max(max_body));
     Router::new()
-        .merge(api::routes())
+        .merge(api)
+        .merge(crate::web::routes(state.max_upload))
+        .fallback(crate::web::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_auth))
         .with_state(state)
-        .layer(axum::extract::DefaultBodyLimit::max(max_body))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(crate::web::panic_response))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                 frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                // Method and path only: queries can hold search text and tokens.
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
 }
 
-/// Prepare a fresh demo store (users and settings added by later work).
-pub fn demo_setup(_store: &dyn Store) -> Result<()> {
-    Ok(())
+/// Prepare a fresh demo store: one user per role (printed with their passwords), and the
+/// complaints spread over two teams with some assigned to the demo handler.
+pub fn demo_setup(db: &dyn Backend) -> Result<Vec<(String, String, String)>> {
+    use tousu_core::Role;
+    let mut creds = Vec::new();
+    for (name, role, team) in [
+        ("handler", Role::Handler, Some("A")),
+        ("supervisor", Role::Supervisor, Some("A")),
+        ("analyst", Role::Analyst, None),
+        ("admin", Role::Admin, None),
+    ] {
+        let password = auth::random_password();
+        auth::create_user(db, name, name, role, team, &password)?;
+        creds.push((name.to_string(), role.code().to_string(), password));
+    }
+    let store = db.as_store();
+    let mut cursor: Option<String> = None;
+    let mut i = 0u64;
+    let filter = tousu_store::ComplaintFilter { oldest_first: true, ..Default::default() };
+    loop {
+        let page = store.list(&filter, cursor.as_deref(), 1000)?;
+        for c in &page.items {
+            let team = if i.is_multiple_of(2) { "A" } else { "B" };
+            let assignee = if i.is_multiple_of(4) { Some("handler") } else { None };
+            store.assign(c.id, assignee, Some(team), "demo")?;
+            i += 1;
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    Ok(creds)
 }
 
-pub fn serve_blocking(store: Arc<dyn Store>, args: ServeArgs) -> Result<()> {
+pub fn serve_blocking(db: Arc<dyn Backend>, args: ServeArgs) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let listener =
             tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("binding {}", args.addr))?;
         let addr = listener.local_addr()?;
         println!("tousu listening on http://{addr}/");
-        let app = router(AppState { store, max_body: args.max_body });
-        axum::serve(listener, app)
+        let mut state = AppState::new(db, args.max_body);
+        state.secure_cookies = !args.insecure_cookies;
+        axum::serve(listener, router(state))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

@@ -111,3 +111,60 @@ fn complaints_api_end_to_end() {
         assert!(doc["paths"][p].is_object(), "{p} missing from the OpenAPI document");
     }
 }
+
+#[test]
+fn without_credentials_only_sign_in_and_health_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let srv = Server::start(&db, &[]);
+    assert_eq!(srv.raw("GET", "/api/health", &[], b"").0, 200);
+    assert_eq!(srv.raw("GET", "/login", &[], b"").0, 200);
+    assert_eq!(srv.raw("GET", "/static/app.css", &[], b"").0, 200);
+    for path in ["/api/complaints", "/api/complaints/1", "/api/complaints/1/changes", "/api/openapi.json"] {
+        let (s, _, body) = srv.raw("GET", path, &[], b"");
+        assert_eq!(s, 401, "{path}");
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"]["code"], "unauthorized");
+    }
+    assert_eq!(srv.raw("POST", "/api/complaints", &[("Content-Type", "application/json")], b"{}").0, 401);
+    for path in ["/", "/queue", "/cases/1", "/import", "/users", "/no/such/page"] {
+        let (s, head, _) = srv.raw("GET", path, &[], b"");
+        assert!(s == 303 || s == 302 || s == 307, "{path}: {s}");
+        assert!(head.to_ascii_lowercase().contains("location: /login?next="), "{path}: {head}");
+    }
+    // A wrong token is no token.
+    assert_eq!(srv.raw("GET", "/api/complaints", &[("Authorization", "Bearer nope")], b"").0, 401);
+    // Security headers on every response.
+    let (_, head, _) = srv.raw("GET", "/login", &[], b"");
+    let h = head.to_ascii_lowercase();
+    assert!(h.contains("content-security-policy: default-src 'self'"), "{head}");
+    assert!(h.contains("x-content-type-options: nosniff"));
+    assert!(
+        h.contains("set-cookie: tousu_login=")
+            && h.contains("httponly")
+            && h.contains("samesite=lax")
+            && h.contains("secure")
+    );
+}
+
+#[test]
+fn handlers_see_only_their_scope_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let srv = Server::start(&db, &[]);
+    add_user(&db, "h1", "handler", Some("A"), "handler-pass-1");
+    let h1 = add_token(&db, "h1");
+    let (s, v) = srv.json("POST", "/api/complaints", Some(&sample("S-1")));
+    assert_eq!(s, 201);
+    let id = v["complaint"]["id"].as_i64().unwrap();
+    let auth = format!("Bearer {h1}");
+    let (s, _, _) = srv.raw("GET", &format!("/api/complaints/{id}"), &[("Authorization", &auth)], b"");
+    assert_eq!(s, 404, "not assigned to h1's team yet");
+    let (_, _, body) = srv.raw("GET", "/api/complaints", &[("Authorization", &auth)], b"");
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 0);
+    let store = tousu_store::sqlite::SqliteStore::open(&db).unwrap();
+    tousu_store::Store::assign(&store, tousu_store::ComplaintId(id), Some("h1"), Some("A"), "test").unwrap();
+    let (s, _, _) = srv.raw("GET", &format!("/api/complaints/{id}"), &[("Authorization", &auth)], b"");
+    assert_eq!(s, 200);
+}

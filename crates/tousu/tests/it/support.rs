@@ -38,14 +38,34 @@ pub fn counts(v: &serde_json::Value) -> [u64; 5] {
         .map(|k| v[k].as_u64().unwrap_or_else(|| panic!("no {k} in {v}")))
 }
 
-/// A running server on a random port, killed on drop.
+/// A running server on a random port, killed on drop, with an admin API token.
 pub struct Server {
     child: Child,
     pub addr: String,
+    pub token: String,
+}
+
+/// Create a user with the CLI; returns nothing, panics on failure.
+pub fn add_user(db: &Path, name: &str, role: &str, team: Option<&str>, password: &str) {
+    let mut args = vec!["user", "add", "--role", role, "--password", password];
+    if let Some(t) = team {
+        args.extend(["--team", t]);
+    }
+    args.push(name);
+    let (ok, out, err) = tousu(db, &args);
+    assert!(ok, "user add failed: {err}{out}");
+}
+
+pub fn add_token(db: &Path, user: &str) -> String {
+    let (ok, out, err) = tousu(db, &["token", "add", "--user", user, "test"]);
+    assert!(ok, "token add failed: {err}");
+    out.trim().to_string()
 }
 
 impl Server {
     pub fn start(db: &Path, extra: &[&str]) -> Server {
+        add_user(db, "root", "admin", None, "root-password-1");
+        let token = add_token(db, "root");
         let mut child = Command::new(bin())
             .arg("--db")
             .arg(db)
@@ -64,11 +84,19 @@ impl Server {
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .trim_end_matches('/')
             .to_string();
-        Server { child, addr }
+        Server { child, addr, token }
     }
 
-    /// One HTTP/1.1 request; returns (status, headers, body).
+    /// One HTTP/1.1 request with the admin token; returns (status, headers, body).
     pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String, Vec<u8>) {
+        let auth = format!("Bearer {}", self.token);
+        let mut h = vec![("Authorization", auth.as_str())];
+        h.extend_from_slice(headers);
+        self.raw(method, path, &h, body)
+    }
+
+    /// One HTTP/1.1 request with exactly these headers.
+    pub fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String, Vec<u8>) {
         let mut s = TcpStream::connect(&self.addr).unwrap();
         let mut req = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
@@ -103,8 +131,7 @@ impl Server {
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(i) = b.windows(2).position(|w| w == b"\r\n") else { break };
+    while let Some(i) = b.windows(2).position(|w| w == b"\r\n") {
         let n = usize::from_str_radix(std::str::from_utf8(&b[..i]).unwrap().trim(), 16).unwrap();
         if n == 0 {
             break;

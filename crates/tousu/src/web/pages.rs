@@ -1,0 +1,945 @@
+//! Page handlers: sign-in, dashboard, queue, case, users.
+
+use super::{Ctx, error_page, render, url_encode};
+use crate::server::AppState;
+use crate::server::auth::{self, Auth};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use tousu_core::{Channel, Role};
+use tousu_store::{ComplaintFilter, ComplaintId, StatDim, StoredComplaint};
+
+// ---------------------------------------------------------------- sign-in
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ctx: Ctx,
+    message: String,
+    login_csrf: String,
+    next: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    next: Option<String>,
+    lang: Option<String>,
+}
+
+fn safe_next(next: Option<&str>) -> String {
+    // Only local paths: never an open redirect.
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn login_page(st: &AppState, lang: &str, message: &str, next: &str) -> Response {
+    let token = auth::random_hex(16);
+    let ctx = Ctx::anonymous(lang);
+    let message = if message.is_empty() { String::new() } else { ctx.t.get(message).to_string() };
+    let page = LoginPage { ctx, message, login_csrf: token.clone(), next: next.to_string() };
+    let mut resp = render(&page);
+    if let Ok(v) = auth::set_cookie(auth::LOGIN_COOKIE, &token, 3600, st.secure_cookies).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub async fn login_form(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
+    if auth::resolve(&st, &headers).await.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    let lang = q.lang.as_deref().unwrap_or("zh-CN");
+    login_page(&st, lang, "", &safe_next(q.next.as_deref()))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    csrf: String,
+    next: Option<String>,
+}
+
+pub async fn login(State(st): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    let next = safe_next(f.next.as_deref());
+    let cookie = auth::cookie_value(&headers, auth::LOGIN_COOKIE);
+    if cookie.as_deref() != Some(f.csrf.as_str()) || f.csrf.is_empty() {
+        return login_page(&st, "zh-CN", "login.expired", &next);
+    }
+    let name = f.username.trim().to_string();
+    let user = match st.blocking(move |db| db.user_by_name(&name)).await {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!(error = %e, "user lookup failed");
+            return error_page(StatusCode::INTERNAL_SERVER_ERROR, "zh-CN");
+        }
+    };
+    let password = f.password.clone();
+    let ok = match &user {
+        Some(u) if !u.disabled => {
+            let hash = u.password_hash.clone();
+            tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash)).await.unwrap_or(false)
+        }
+        _ => {
+            // Same work for unknown users, so timing does not tell which usernames exist.
+            let _ = tokio::task::spawn_blocking(move || {
+                auth::verify_password(
+                    &password,
+                    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$0000000000000000000000000000000000000000000",
+                )
+            })
+            .await;
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        tracing::info!(username = %f.username, "sign-in failed");
+        return login_page(&st, "zh-CN", "login.failed", &next);
+    };
+    match auth::start_session(&st, &user).await {
+        Ok(cookie) => {
+            tracing::info!(username = %user.username, "signed in");
+            let mut resp = Redirect::to(&next).into_response();
+            for c in [cookie, auth::clear_cookie(auth::LOGIN_COOKIE, st.secure_cookies)] {
+                if let Ok(v) = c.parse() {
+                    resp.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            resp
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "session start failed");
+            error_page(StatusCode::INTERNAL_SERVER_ERROR, "zh-CN")
+        }
+    }
+}
+
+pub async fn logout(State(st): State<AppState>, Extension(a): Extension<Auth>) -> Response {
+    if let Some(h) = a.session_hash.clone() {
+        let _ = st.blocking(move |db| db.delete_session(&h)).await;
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    if let Ok(v) = auth::clear_cookie(auth::SESSION_COOKIE, st.secure_cookies).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    lang: String,
+}
+
+pub async fn set_lang(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    headers: HeaderMap,
+    Form(f): Form<LangForm>,
+) -> Response {
+    let lang = if f.lang == "en" { "en" } else { "zh-CN" };
+    let id = a.user.id;
+    if let Err(e) = st.blocking(move |db| db.set_user_lang(id, lang)).await {
+        tracing::error!(error = %e, "set language failed");
+    }
+    // Back to the page the switch was pressed on (same origin only).
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()));
+    Redirect::to(&safe_next(back.as_deref())).into_response()
+}
+
+// ---------------------------------------------------------------- shared view helpers
+
+/// One row of a complaint table.
+pub struct Row {
+    pub id: i64,
+    pub received: String,
+    pub channel: &'static str,
+    pub category: String,
+    pub product: String,
+    pub branch: String,
+    pub complainant: String,
+    pub assignee: String,
+    pub summary: String,
+}
+
+fn summary(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut s: String = flat.chars().take(60).collect();
+    if flat.chars().count() > 60 {
+        s.push('…');
+    }
+    s
+}
+
+pub fn row(t: &super::i18n::T, s: &StoredComplaint) -> Row {
+    let c = &s.complaint;
+    Row {
+        id: s.id.0,
+        received: c.received_at.format("%Y-%m-%d %H:%M").to_string(),
+        channel: t.get(&format!("channel.{}", c.channel.code())),
+        category: c.category.clone().unwrap_or_default(),
+        product: c.product.clone().unwrap_or_default(),
+        branch: c.branch.clone().unwrap_or_default(),
+        complainant: c.complainant.name.clone().unwrap_or_default(),
+        assignee: s.assignee.clone().unwrap_or_default(),
+        summary: summary(&c.text),
+    }
+}
+
+/// Which complaints a user may see. Handlers: assigned to them or their team. Supervisors:
+/// their team (all when they have none). Analysts and admins: all.
+pub fn can_view(a: &Auth, s: &StoredComplaint) -> bool {
+    match a.user.role {
+        Role::Analyst | Role::Admin => true,
+        Role::Supervisor => a.user.team.is_none() || s.team == a.user.team,
+        Role::Handler => {
+            s.assignee.as_deref() == Some(a.user.username.as_str()) || (a.user.team.is_some() && s.team == a.user.team)
+        }
+    }
+}
+
+fn internal(lang: &str, e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "request failed");
+    error_page(StatusCode::INTERNAL_SERVER_ERROR, lang)
+}
+
+// ---------------------------------------------------------------- dashboard
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    ctx: Ctx,
+    today: String,
+    open: String,
+    chart_category: String,
+    chart_channel: String,
+    chart_product: String,
+    chart_top: String,
+    rows: Vec<Row>,
+}
+
+fn months_back(today: NaiveDate, n: u32) -> Vec<String> {
+    let mut y = today.year();
+    let mut m = today.month() as i32;
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(format!("{y:04}-{m:02}"));
+        m -= 1;
+        if m == 0 {
+            m = 12;
+            y -= 1;
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// Monthly series of the top values of a dimension (the rest summed as "other").
+fn trend(
+    counts: &[tousu_store::DayCount],
+    months: &[String],
+    top: usize,
+    label: impl Fn(&str) -> String,
+    other: &str,
+) -> Vec<super::charts::Series> {
+    let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
+    for c in counts {
+        *totals.entry(c.value.as_str()).or_default() += c.n;
+    }
+    let mut ranked: Vec<(&str, u64)> = totals.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let keep: Vec<&str> = ranked.iter().take(top).map(|r| r.0).collect();
+    let idx = |day: &str| months.iter().position(|m| day.starts_with(m.as_str()));
+    let mut series: Vec<super::charts::Series> =
+        keep.iter().map(|v| super::charts::Series { label: label(v), points: vec![0; months.len()] }).collect();
+    let mut rest = vec![0u64; months.len()];
+    for c in counts {
+        let Some(i) = idx(&c.day) else { continue };
+        match keep.iter().position(|k| *k == c.value) {
+            Some(k) => series[k].points[i] += c.n,
+            None => rest[i] += c.n,
+        }
+    }
+    if rest.iter().any(|&n| n > 0) {
+        series.push(super::charts::Series { label: other.to_string(), points: rest });
+    }
+    series
+}
+
+pub async fn dashboard(State(st): State<AppState>, Extension(a): Extension<Auth>) -> Response {
+    let ctx = Ctx::new(Some(&a), "dashboard");
+    let t = ctx.t;
+    let today = chrono::Local::now().date_naive();
+    let months = months_back(today, 12);
+    let from = format!("{}-01", months[0]);
+    let to = today.format("%Y-%m-%d").to_string();
+    let today_s = to.clone();
+    let mut recent_filter = ComplaintFilter::default();
+    scope_filter(&a, &mut recent_filter, "");
+    let data = st
+        .blocking(move |db| -> tousu_store::Result<_> {
+            let today_n: u64 = db.daily_counts(StatDim::All, &today_s, &today_s)?.iter().map(|d| d.n).sum();
+            let open: u64 = db.daily_counts(StatDim::All, "0000-01-01", "9999-12-31")?.iter().map(|d| d.n).sum();
+            let cat = db.daily_counts(StatDim::Category, &from, &to)?;
+            let ch = db.daily_counts(StatDim::Channel, &from, &to)?;
+            let prod = db.daily_counts(StatDim::Product, &from, &to)?;
+            let recent = db.list(&recent_filter, None, 10)?;
+            Ok((today_n, open, cat, ch, prod, recent))
+        })
+        .await;
+    let (today_n, open, cat, ch, prod, recent) = match data {
+        Ok(d) => d,
+        Err(e) => return internal(t.lang, e),
+    };
+    let other = t.get("dash.other");
+    let none = t.get("case.none");
+    let plain = |v: &str| if v.is_empty() { none.to_string() } else { v.to_string() };
+    let chart_category = super::charts::line_chart(
+        t.get("dash.trend_category"),
+        &months,
+        &trend(&cat, &months, 6, plain, other),
+        t.get("dash.no_data"),
+    );
+    let chart_channel = super::charts::line_chart(
+        t.get("dash.trend_channel"),
+        &months,
+        &trend(&ch, &months, 8, |v| t.get(&format!("channel.{v}")).to_string(), other),
+        t.get("dash.no_data"),
+    );
+    let chart_product = super::charts::line_chart(
+        t.get("dash.trend_product"),
+        &months,
+        &trend(&prod, &months, 6, plain, other),
+        t.get("dash.no_data"),
+    );
+    let mut top: BTreeMap<&str, u64> = BTreeMap::new();
+    for c in &cat {
+        *top.entry(c.value.as_str()).or_default() += c.n;
+    }
+    let mut top: Vec<(String, u64)> = top.into_iter().map(|(k, n)| (plain(k), n)).collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.truncate(10);
+    let chart_top = super::charts::bar_chart(t.get("dash.top_categories"), &top, t.get("dash.no_data"));
+    let rows = recent.items.iter().map(|s| row(&t, s)).collect();
+    render(&DashboardPage {
+        today: super::i18n::group_digits(today_n),
+        open: super::i18n::group_digits(open),
+        chart_category,
+        chart_channel,
+        chart_product,
+        chart_top,
+        rows,
+        ctx,
+    })
+}
+
+// ---------------------------------------------------------------- queue
+
+#[derive(Deserialize, Default, Clone)]
+pub struct QueueQuery {
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub product: String,
+    #[serde(default)]
+    pub branch: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub assigned: String,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub cursor: String,
+}
+
+impl QueueQuery {
+    fn url(&self, cursor: Option<&str>) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("channel", &self.channel),
+            ("category", &self.category),
+            ("product", &self.product),
+            ("branch", &self.branch),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("assigned", &self.assigned),
+            ("q", &self.q),
+            ("sort", &self.sort),
+        ] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", url_encode(v)));
+            }
+        }
+        if let Some(c) = cursor {
+            parts.push(format!("cursor={}", url_encode(c)));
+        }
+        if parts.is_empty() { "/queue".into() } else { format!("/queue?{}", parts.join("&")) }
+    }
+}
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+struct QueuePage {
+    ctx: Ctx,
+    q: QueueQuery,
+    channels: Vec<Opt>,
+    categories: Vec<Opt>,
+    products: Vec<Opt>,
+    assigned: Vec<Opt>,
+    sorts: Vec<Opt>,
+    rows: Vec<Row>,
+    total: Option<String>,
+    error: String,
+    has_cursor: bool,
+    first_url: String,
+    next_url: Option<String>,
+}
+
+/// The assignment scopes a role may choose, default first.
+fn scopes(a: &Auth) -> Vec<&'static str> {
+    match a.user.role {
+        Role::Handler => vec!["mine", "team"],
+        Role::Supervisor => vec!["team", "mine", "unassigned"],
+        Role::Analyst | Role::Admin => vec!["all", "unassigned", "mine"],
+    }
+}
+
+/// Narrow a filter to what the user may see and the chosen scope.
+pub fn scope_filter(a: &Auth, f: &mut ComplaintFilter, chosen: &str) {
+    let allowed = scopes(a);
+    let scope = if allowed.contains(&chosen) { chosen } else { allowed[0] };
+    let team = a.user.team.clone();
+    match scope {
+        "mine" => f.assignee = Some(a.user.username.clone()),
+        "team" => {
+            if team.is_some() {
+                f.team = team.clone();
+            } else if a.user.role == Role::Handler {
+                f.assignee = Some(a.user.username.clone());
+            }
+        }
+        "unassigned" => {
+            f.assignee = Some(String::new());
+        }
+        _ => {}
+    }
+    if a.user.role == Role::Supervisor && team.is_some() {
+        f.team = team;
+    }
+}
+
+fn options(values: Vec<(String, String)>, selected: &str) -> Vec<Opt> {
+    values.into_iter().map(|(value, label)| Opt { selected: value == selected, value, label }).collect()
+}
+
+fn top_values(counts: &[tousu_store::DayCount], limit: usize) -> Vec<String> {
+    let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
+    for c in counts {
+        if !c.value.is_empty() {
+            *totals.entry(c.value.as_str()).or_default() += c.n;
+        }
+    }
+    let mut v: Vec<(&str, u64)> = totals.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut out: Vec<String> = v.into_iter().take(limit).map(|x| x.0.to_string()).collect();
+    out.sort();
+    out
+}
+
+pub async fn queue(State(st): State<AppState>, Extension(a): Extension<Auth>, Query(q): Query<QueueQuery>) -> Response {
+    let ctx = Ctx::new(Some(&a), "queue");
+    let t = ctx.t;
+    let mut errors = Vec::new();
+    let date = |s: &str, errors: &mut Vec<String>| -> Option<NaiveDate> {
+        if s.is_empty() {
+            return None;
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| errors.push(format!("{s}: YYYY-MM-DD"))).ok()
+    };
+    let mut filter = ComplaintFilter {
+        received_from: date(&q.from, &mut errors),
+        received_to: date(&q.to, &mut errors),
+        channel: Channel::parse(&q.channel),
+        category: Some(q.category.clone()).filter(|s| !s.is_empty()),
+        product: Some(q.product.clone()).filter(|s| !s.is_empty()),
+        branch: Some(q.branch.trim().to_string()).filter(|s| !s.is_empty()),
+        text_contains: Some(q.q.trim().to_string()).filter(|s| !s.is_empty()),
+        oldest_first: q.sort == "oldest",
+        ..Default::default()
+    };
+    scope_filter(&a, &mut filter, &q.assigned);
+    let cursor = Some(q.cursor.clone()).filter(|s| !s.is_empty());
+    let want_total = filter.text_contains.is_none();
+    let f2 = filter.clone();
+    let data = st
+        .blocking(move |db| -> tousu_store::Result<_> {
+            let page = match db.list(&f2, cursor.as_deref(), 50) {
+                Err(tousu_store::Error::InvalidCursor) => db.list(&f2, None, 50)?,
+                other => other?,
+            };
+            let total = if want_total { Some(db.count(&f2)?) } else { None };
+            let cats = top_values(&db.daily_counts(StatDim::Category, "0000-01-01", "9999-12-31")?, 100);
+            let prods = top_values(&db.daily_counts(StatDim::Product, "0000-01-01", "9999-12-31")?, 100);
+            Ok((page, total, cats, prods))
+        })
+        .await;
+    let (page, total, cats, prods) = match data {
+        Ok(d) => d,
+        Err(e) => return internal(t.lang, e),
+    };
+    let scope_now =
+        if scopes(&a).contains(&q.assigned.as_str()) { q.assigned.clone() } else { scopes(&a)[0].to_string() };
+    render(&QueuePage {
+        channels: options(
+            Channel::ALL
+                .iter()
+                .map(|c| (c.code().to_string(), t.get(&format!("channel.{}", c.code())).to_string()))
+                .collect(),
+            &q.channel,
+        ),
+        categories: options(cats.into_iter().map(|c| (c.clone(), c)).collect(), &q.category),
+        products: options(prods.into_iter().map(|c| (c.clone(), c)).collect(), &q.product),
+        assigned: options(
+            scopes(&a).iter().map(|s| (s.to_string(), t.get(&format!("queue.assigned.{s}")).to_string())).collect(),
+            &scope_now,
+        ),
+        sorts: options(
+            vec![
+                ("newest".into(), t.get("queue.sort.newest").into()),
+                ("oldest".into(), t.get("queue.sort.oldest").into()),
+            ],
+            if q.sort == "oldest" { "oldest" } else { "newest" },
+        ),
+        rows: page.items.iter().map(|s| row(&t, s)).collect(),
+        total: total.map(|n| t.n("queue.count", n)),
+        error: errors.join("; "),
+        has_cursor: !q.cursor.is_empty(),
+        first_url: q.url(None),
+        next_url: page.next_cursor.as_deref().map(|c| q.url(Some(c))),
+        q,
+        ctx,
+    })
+}
+
+// ---------------------------------------------------------------- case
+
+pub struct PersonField {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub masked: bool,
+}
+
+pub struct Section {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub fields: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    ctx: Ctx,
+    id: i64,
+    complaint_fields: Vec<(&'static str, String)>,
+    text: String,
+    demands: Vec<String>,
+    demand_total: String,
+    person_fields: Vec<PersonField>,
+    sections: Vec<Section>,
+    history: Vec<tousu_store::ChangeRecord>,
+    unmask_log: Vec<tousu_store::UnmaskRecord>,
+    can_reassign: bool,
+    handlers: Vec<Opt>,
+    panels: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct CaseQuery {
+    #[serde(default)]
+    reveal: String,
+}
+
+fn money(m: &Option<tousu_core::Money>) -> String {
+    m.map(|m| m.to_string()).unwrap_or_default()
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+fn yes_no(t: &super::i18n::T, b: Option<bool>) -> String {
+    match b {
+        Some(true) => t.get("case.yes").into(),
+        Some(false) => t.get("case.no").into(),
+        None => String::new(),
+    }
+}
+
+const MASKABLE: &[&str] = &["resident_id", "phone", "third_party_phone"];
+
+pub async fn case(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+    Query(cq): Query<CaseQuery>,
+) -> Response {
+    let lang = a.user.lang.clone();
+    let Ok(id) = id.parse::<i64>() else { return error_page(StatusCode::NOT_FOUND, &lang) };
+    let data = st
+        .blocking(move |db| -> tousu_store::Result<_> {
+            let Some(s) = db.get(ComplaintId(id))? else { return Ok(None) };
+            let history = db.changes(ComplaintId(id))?;
+            let log = db.unmask_log(ComplaintId(id))?;
+            let users = db.users()?;
+            Ok(Some((s, history, log, users)))
+        })
+        .await;
+    let (s, history, unmask_log, users) = match data {
+        Ok(Some(d)) => d,
+        Ok(None) => return error_page(StatusCode::NOT_FOUND, &lang),
+        Err(e) => return internal(&lang, e),
+    };
+    if !can_view(&a, &s) {
+        return error_page(StatusCode::FORBIDDEN, &lang);
+    }
+    let ctx = Ctx::new(Some(&a), "queue");
+    let t = ctx.t;
+    let c = &s.complaint;
+    // A handler sees identifiers masked unless they revealed this one, with a reason, in the
+    // last 15 minutes.
+    let masking = a.user.role == Role::Handler;
+    let recent = (chrono::Utc::now() - chrono::Duration::minutes(15)).format("%Y-%m-%dT%H:%M:%S").to_string();
+    let revealed = |field: &str| {
+        cq.reveal == field
+            && unmask_log.iter().any(|u| u.username == a.user.username && u.field == field && u.at >= recent)
+    };
+    let masked_value = |key: &'static str, v: &Option<String>| -> (String, bool) {
+        let Some(v) = v.as_deref().filter(|v| !v.is_empty()) else { return (String::new(), false) };
+        if masking && MASKABLE.contains(&key) && !revealed(key) {
+            let m = if key == "resident_id" {
+                tousu_core::ident::mask_resident_id(v)
+            } else {
+                tousu_core::ident::mask_phone(v)
+            };
+            (m, true)
+        } else {
+            (v.to_string(), false)
+        }
+    };
+    let cp = &c.complainant;
+    let mut person_fields = Vec::new();
+    for (key, label, value) in [
+        ("name", "case.name", cp.name.clone()),
+        ("resident_id", "case.resident_id", cp.resident_id.clone()),
+        ("phone", "case.phone", cp.phone.clone()),
+        ("email", "case.email", cp.email.clone()),
+        ("address", "case.address", cp.address.clone()),
+        ("birth_date", "case.birth_date", cp.birth_date.map(|d| d.to_string())),
+        ("gender", "case.gender", cp.gender.map(|g| t.get(&format!("gender.{}", g.code())).to_string())),
+    ] {
+        let (value, masked) = masked_value(key, &value);
+        person_fields.push(PersonField { key, label: t.get(label), value, masked });
+    }
+    let mut sections = Vec::new();
+    let tp = c.third_party.clone().unwrap_or_default();
+    let (tp_phone, tp_masked) = masked_value("third_party_phone", &tp.phone);
+    if tp_masked {
+        person_fields.push(PersonField {
+            key: "third_party_phone",
+            label: t.get("case.third_party"),
+            value: tp_phone.clone(),
+            masked: true,
+        });
+    }
+    sections.push(Section {
+        id: "third-party",
+        title: t.get("case.third_party"),
+        fields: vec![
+            (t.get("case.name").into(), opt(&tp.name)),
+            (t.get("case.phone").into(), tp_phone),
+            (t.get("case.relationship").into(), opt(&tp.relationship)),
+            (t.get("case.power_of_attorney").into(), yes_no(&t, tp.power_of_attorney)),
+        ],
+    });
+    let p = c.policy.clone().unwrap_or_default();
+    sections.push(Section {
+        id: "policy",
+        title: t.get("case.policy"),
+        fields: vec![
+            (t.get("case.policy_number").into(), opt(&p.number)),
+            (t.get("case.start_date").into(), p.start_date.map(|d| d.to_string()).unwrap_or_default()),
+            (t.get("case.premiums_paid").into(), money(&p.premiums_paid)),
+            (t.get("case.cash_value").into(), money(&p.cash_value)),
+            (t.get("case.sum_insured").into(), money(&p.sum_insured)),
+            (t.get("case.sales_channel").into(), opt(&p.sales_channel)),
+            (t.get("case.agent").into(), opt(&p.agent)),
+            (t.get("case.agent_departed").into(), yes_no(&t, p.agent_departed)),
+        ],
+    });
+    let cl = c.claim.clone().unwrap_or_default();
+    sections.push(Section {
+        id: "claim",
+        title: t.get("case.claim"),
+        fields: vec![
+            (t.get("case.amount_claimed").into(), money(&cl.amount_claimed)),
+            (
+                t.get("case.decision").into(),
+                cl.decision.map(|d| t.get(&format!("decision.{}", d.code())).to_string()).unwrap_or_default(),
+            ),
+            (t.get("case.refusal_ground").into(), opt(&cl.refusal_ground)),
+            (t.get("case.decision_date").into(), cl.decision_date.map(|d| d.to_string()).unwrap_or_default()),
+        ],
+    });
+    if !c.extra.is_empty() {
+        let fields = c.extra.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        sections.push(Section { id: "extra", title: t.get("case.extra"), fields });
+    }
+    let complaint_fields = vec![
+        (t.get("case.source"), c.source.clone()),
+        (t.get("case.external_ref"), c.external_ref.clone()),
+        (t.get("case.received"), c.received_at.format("%Y-%m-%d %H:%M:%S").to_string()),
+        (t.get("case.channel"), t.get(&format!("channel.{}", c.channel.code())).to_string()),
+        (t.get("case.institution"), opt(&c.institution)),
+        (t.get("case.branch"), opt(&c.branch)),
+        (t.get("case.region"), opt(&c.region)),
+        (t.get("case.product_line"), opt(&c.product_line)),
+        (t.get("case.product"), opt(&c.product)),
+        (t.get("case.category"), opt(&c.category)),
+        (t.get("case.subcategory"), opt(&c.subcategory)),
+        (t.get("case.group_size"), c.group_size.map(|g| g.to_string()).unwrap_or_default()),
+        (t.get("case.tags"), c.tags.join("；")),
+        (t.get("case.assignee"), opt(&s.assignee)),
+        (t.get("case.team"), opt(&s.team)),
+        (t.get("case.version"), s.version.to_string()),
+    ];
+    let demands = c
+        .demands
+        .iter()
+        .map(|d| {
+            let k = t.get(&format!("demand.{}", d.kind.code()));
+            match d.amount {
+                Some(m) => format!("{k}: {m}"),
+                None => k.to_string(),
+            }
+        })
+        .collect();
+    let demand_total = c.demanded_total().iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" + ");
+    let can_reassign = a.is(&[Role::Supervisor, Role::Admin]);
+    let handlers = users
+        .iter()
+        .filter(|u| u.role == Role::Handler && !u.disabled)
+        .map(|u| Opt {
+            value: u.username.clone(),
+            label: format!("{} ({})", u.display_name, u.username),
+            selected: s.assignee.as_deref() == Some(u.username.as_str()),
+        })
+        .collect();
+    let panels = vec![
+        ("deadline", t.get("case.panel.deadline")),
+        ("analysis", t.get("case.panel.analysis")),
+        ("profile", t.get("case.panel.profile")),
+        ("playbook", t.get("case.panel.playbook")),
+        ("links", t.get("case.panel.links")),
+    ];
+    render(&CasePage {
+        id: s.id.0,
+        complaint_fields,
+        text: c.text.clone(),
+        demands,
+        demand_total,
+        person_fields,
+        sections,
+        history,
+        unmask_log,
+        can_reassign,
+        handlers,
+        panels,
+        ctx,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct UnmaskForm {
+    field: String,
+    reason: String,
+}
+
+pub async fn unmask(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+    Form(f): Form<UnmaskForm>,
+) -> Response {
+    let lang = a.user.lang.clone();
+    let Ok(id) = id.parse::<i64>() else { return error_page(StatusCode::NOT_FOUND, &lang) };
+    let field = f.field.trim().to_string();
+    let reason = f.reason.trim().to_string();
+    if !MASKABLE.contains(&field.as_str()) || reason.is_empty() {
+        return error_page(StatusCode::BAD_REQUEST, &lang);
+    }
+    let uid = a.user.id;
+    let (fld, rsn) = (field.clone(), reason.clone());
+    let a2 = a.clone();
+    let r = st
+        .blocking(move |db| -> tousu_store::Result<bool> {
+            let Some(s) = db.get(ComplaintId(id))? else { return Ok(false) };
+            if !can_view(&a2, &s) {
+                return Ok(false);
+            }
+            db.log_unmask(uid, ComplaintId(id), &fld, &rsn)?;
+            Ok(true)
+        })
+        .await;
+    match r {
+        Ok(true) => {
+            tracing::info!(user = %a.user.username, complaint = id, field = %field, "identifier unmasked");
+            Redirect::to(&format!("/cases/{id}?reveal={field}#complainant")).into_response()
+        }
+        Ok(false) => error_page(StatusCode::NOT_FOUND, &lang),
+        Err(e) => internal(&lang, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    assignee: String,
+}
+
+pub async fn assign(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+    Form(f): Form<AssignForm>,
+) -> Response {
+    let lang = a.user.lang.clone();
+    if !a.is(&[Role::Supervisor, Role::Admin]) {
+        return error_page(StatusCode::FORBIDDEN, &lang);
+    }
+    let Ok(id) = id.parse::<i64>() else { return error_page(StatusCode::NOT_FOUND, &lang) };
+    let a2 = a.clone();
+    let r = st
+        .blocking(move |db| -> tousu_store::Result<bool> {
+            let Some(s) = db.get(ComplaintId(id))? else { return Ok(false) };
+            if !can_view(&a2, &s) {
+                return Ok(false);
+            }
+            let assignee = f.assignee.trim();
+            let (who, team) = if assignee.is_empty() {
+                (None, s.team.clone())
+            } else {
+                match db.user_by_name(assignee)? {
+                    Some(u) if u.role == Role::Handler => (Some(u.username), u.team.or(s.team.clone())),
+                    _ => return Ok(false),
+                }
+            };
+            db.assign(ComplaintId(id), who.as_deref(), team.as_deref(), &a2.user.username)?;
+            Ok(true)
+        })
+        .await;
+    match r {
+        Ok(true) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Ok(false) => error_page(StatusCode::NOT_FOUND, &lang),
+        Err(e) => internal(&lang, e),
+    }
+}
+
+// ---------------------------------------------------------------- users
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    ctx: Ctx,
+    message: String,
+    users: Vec<(String, String, String, String)>,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+async fn users_page(st: &AppState, a: &Auth, message: String) -> Response {
+    let ctx = Ctx::new(Some(a), "users");
+    let t = ctx.t;
+    let users = match st.blocking(|db| db.users()).await {
+        Ok(u) => u,
+        Err(e) => return internal(t.lang, e),
+    };
+    render(&UsersPage {
+        message,
+        users: users
+            .into_iter()
+            .map(|u| {
+                (
+                    u.username,
+                    u.display_name,
+                    t.get(&format!("role.{}", u.role.code())).to_string(),
+                    u.team.unwrap_or_default(),
+                )
+            })
+            .collect(),
+        roles: Role::ALL.iter().map(|r| (r.code(), t.get(&format!("role.{}", r.code())))).collect(),
+        ctx,
+    })
+}
+
+pub async fn users(State(st): State<AppState>, Extension(a): Extension<Auth>) -> Response {
+    if !a.is(&[Role::Admin]) {
+        return error_page(StatusCode::FORBIDDEN, &a.user.lang);
+    }
+    users_page(&st, &a, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct UserForm {
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    role: String,
+    #[serde(default)]
+    team: String,
+    password: String,
+}
+
+pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>, Form(f): Form<UserForm>) -> Response {
+    if !a.is(&[Role::Admin]) {
+        return error_page(StatusCode::FORBIDDEN, &a.user.lang);
+    }
+    let Some(role) = Role::parse(&f.role) else { return error_page(StatusCode::BAD_REQUEST, &a.user.lang) };
+    let display = if f.display_name.trim().is_empty() {
+        f.username.trim().to_string()
+    } else {
+        f.display_name.trim().to_string()
+    };
+    let team = Some(f.team.trim().to_string()).filter(|s| !s.is_empty());
+    let username = f.username.trim().to_string();
+    let r = st
+        .blocking(move |db| auth::create_user(db, &username, &display, role, team.as_deref(), &f.password).map(|_| ()))
+        .await;
+    let t = super::i18n::T::new(&a.user.lang);
+    let message = match r {
+        Ok(()) => t.get("users.created").to_string(),
+        Err(e) => e.to_string(),
+    };
+    users_page(&st, &a, message).await
+}
