@@ -114,6 +114,47 @@ pub fn mask_phone(phone: &str) -> String {
     mask_keep(if n.is_empty() { phone } else { &n }, 3, 4)
 }
 
+/// Mask resident ID numbers (18 characters, valid check character) and mainland mobile numbers
+/// (11 digits starting 1[3-9]) found in free text, for people who may not see them.
+pub fn mask_identifiers_in_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let is_digit = |c: char| c.is_ascii_digit();
+    while i < chars.len() {
+        // Only at a boundary: not inside a longer run of digits.
+        if is_digit(chars[i]) && (i == 0 || !is_digit(chars[i - 1])) {
+            let mut j = i;
+            while j < chars.len() && is_digit(chars[j]) {
+                j += 1;
+            }
+            let run: String = chars[i..j].iter().collect();
+            let next_x = j < chars.len() && matches!(chars[j], 'X' | 'x');
+            if run.len() == 17 && next_x && parse_resident_id(&format!("{run}X")).is_ok() {
+                out.push_str(&mask_resident_id(&format!("{run}{}", chars[j])));
+                i = j + 1;
+                continue;
+            }
+            if run.len() == 18 && parse_resident_id(&run).is_ok() {
+                out.push_str(&mask_resident_id(&run));
+                i = j;
+                continue;
+            }
+            if run.len() == 11 && run.starts_with('1') && run.as_bytes()[1] >= b'3' {
+                out.push_str(&mask_keep(&run, 3, 4));
+                i = j;
+                continue;
+            }
+            out.push_str(&run);
+            i = j;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
 fn mask_keep(s: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = s.trim().chars().collect();
     let n = chars.len();
@@ -126,6 +167,16 @@ fn mask_keep(s: &str, head: usize, tail: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks_in_text() {
+        let t = "本人张三，身份证号11010519491231002X，电话13800138000，保单P20201234567890，金额35000元";
+        let m = mask_identifiers_in_text(t);
+        assert_eq!(m, "本人张三，身份证号1101**********002X，电话138****8000，保单P20201234567890，金额35000元");
+        // A number with a wrong check character is not an ID and stays.
+        assert_eq!(mask_identifiers_in_text("110105194912310021"), "110105194912310021");
+        assert_eq!(mask_identifiers_in_text("订单123456789012345"), "订单123456789012345");
+    }
 
     #[test]
     fn masks() {

@@ -58,6 +58,29 @@ impl Money {
     }
 }
 
+impl Money {
+    /// For people: currency sign and thousands separators, e.g. `¥35,000.00`, `$1,200.50`.
+    pub fn display(&self) -> String {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        let int = (abs / 100).to_string();
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        let sym = match self.currency {
+            Currency::Cny => "¥",
+            Currency::Usd => "$",
+            Currency::Gbp => "£",
+            Currency::Eur => "€",
+        };
+        format!("{sign}{sym}{grouped}.{:02}", abs % 100)
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.amount_string(), self.currency.code())
@@ -449,6 +472,13 @@ mod tests {
         for bad in ["", "abc", "-5", "12.345", "1.2.3", "元", "¥", "十二块三毛四分五"] {
             assert!(parse_money(bad, Currency::Cny).is_err(), "{bad} should fail");
         }
+    }
+
+    #[test]
+    fn display_for_people() {
+        assert_eq!(Money::new(400_000_000, Currency::Cny).display(), "¥4,000,000.00");
+        assert_eq!(Money::new(120_050, Currency::Usd).display(), "$1,200.50");
+        assert_eq!(Money::new(5, Currency::Cny).display(), "¥0.05");
     }
 
     #[test]

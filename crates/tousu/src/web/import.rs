@@ -35,9 +35,10 @@ pub struct Jobs(Arc<Mutex<HashMap<String, JobState>>>);
 impl Jobs {
     fn update(&self, id: &str, f: impl FnOnce(&mut JobState)) {
         if let Ok(mut m) = self.0.lock()
-            && let Some(j) = m.get_mut(id) {
-                f(j);
-            }
+            && let Some(j) = m.get_mut(id)
+        {
+            f(j);
+        }
     }
     fn get(&self, id: &str) -> Option<JobState> {
         self.0.lock().ok().and_then(|m| m.get(id).cloned())

@@ -181,8 +181,14 @@ fn summary(text: &str) -> String {
     s
 }
 
-pub fn row(t: &super::i18n::T, s: &StoredComplaint) -> Row {
+/// Whether this user sees identifiers masked.
+pub fn masks(a: &Auth) -> bool {
+    a.user.role == Role::Handler
+}
+
+pub fn row(t: &super::i18n::T, s: &StoredComplaint, masked: bool) -> Row {
     let c = &s.complaint;
+    let text = if masked { tousu_core::ident::mask_identifiers_in_text(&c.text) } else { c.text.clone() };
     Row {
         id: s.id.0,
         received: c.received_at.format("%Y-%m-%d %H:%M").to_string(),
@@ -192,7 +198,7 @@ pub fn row(t: &super::i18n::T, s: &StoredComplaint) -> Row {
         branch: c.branch.clone().unwrap_or_default(),
         complainant: c.complainant.name.clone().unwrap_or_default(),
         assignee: s.assignee.clone().unwrap_or_default(),
-        summary: summary(&c.text),
+        summary: summary(&text),
     }
 }
 
@@ -330,7 +336,7 @@ pub async fn dashboard(State(st): State<AppState>, Extension(a): Extension<Auth>
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     top.truncate(10);
     let chart_top = super::charts::bar_chart(t.get("dash.top_categories"), &top, t.get("dash.no_data"));
-    let rows = recent.items.iter().map(|s| row(&t, s)).collect();
+    let rows = recent.items.iter().map(|s| row(&t, s, masks(&a))).collect();
     render(&DashboardPage {
         today: super::i18n::group_digits(today_n),
         open: super::i18n::group_digits(open),
@@ -533,7 +539,7 @@ pub async fn queue(State(st): State<AppState>, Extension(a): Extension<Auth>, Qu
             ],
             if q.sort == "oldest" { "oldest" } else { "newest" },
         ),
-        rows: page.items.iter().map(|s| row(&t, s)).collect(),
+        rows: page.items.iter().map(|s| row(&t, s, masks(&a))).collect(),
         total: total.map(|n| t.n("queue.count", n)),
         error: errors.join("; "),
         has_cursor: !q.cursor.is_empty(),
@@ -566,6 +572,7 @@ struct CasePage {
     id: i64,
     complaint_fields: Vec<(&'static str, String)>,
     text: String,
+    text_masked: bool,
     demands: Vec<String>,
     demand_total: String,
     person_fields: Vec<PersonField>,
@@ -584,7 +591,7 @@ pub struct CaseQuery {
 }
 
 fn money(m: &Option<tousu_core::Money>) -> String {
-    m.map(|m| m.to_string()).unwrap_or_default()
+    m.map(|m| m.display()).unwrap_or_default()
 }
 
 fn opt(s: &Option<String>) -> String {
@@ -599,7 +606,7 @@ fn yes_no(t: &super::i18n::T, b: Option<bool>) -> String {
     }
 }
 
-const MASKABLE: &[&str] = &["resident_id", "phone", "third_party_phone"];
+const MASKABLE: &[&str] = &["resident_id", "phone", "third_party_phone", "text"];
 
 pub async fn case(
     State(st): State<AppState>,
@@ -631,7 +638,7 @@ pub async fn case(
     let c = &s.complaint;
     // A handler sees identifiers masked unless they revealed this one, with a reason, in the
     // last 15 minutes.
-    let masking = a.user.role == Role::Handler;
+    let masking = masks(&a);
     let recent = (chrono::Utc::now() - chrono::Duration::minutes(15)).format("%Y-%m-%dT%H:%M:%S").to_string();
     let revealed = |field: &str| {
         cq.reveal == field
@@ -742,13 +749,14 @@ pub async fn case(
         .map(|d| {
             let k = t.get(&format!("demand.{}", d.kind.code()));
             match d.amount {
-                Some(m) => format!("{k}: {m}"),
+                Some(m) => format!("{k}: {}", m.display()),
                 None => k.to_string(),
             }
         })
         .collect();
-    let demand_total = c.demanded_total().iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" + ");
+    let demand_total = c.demanded_total().iter().map(|m| m.display()).collect::<Vec<_>>().join(" + ");
     let can_reassign = a.is(&[Role::Supervisor, Role::Admin]);
+    let text_masked = masking && !revealed("text") && tousu_core::ident::mask_identifiers_in_text(&c.text) != c.text;
     let handlers = users
         .iter()
         .filter(|u| u.role == Role::Handler && !u.disabled)
@@ -768,7 +776,8 @@ pub async fn case(
     render(&CasePage {
         id: s.id.0,
         complaint_fields,
-        text: c.text.clone(),
+        text: if text_masked { tousu_core::ident::mask_identifiers_in_text(&c.text) } else { c.text.clone() },
+        text_masked,
         demands,
         demand_total,
         person_fields,
