@@ -82,10 +82,18 @@ pub trait Store: Send + Sync {
     fn changes(&self, id: ComplaintId) -> Result<Vec<ChangeRecord>>;
 
     /// Assign a complaint to a handler (username) and team.
-    fn assign(&self, id: ComplaintId, assignee: Option<&str>, team: Option<&str>, actor: &str) -> Result<()>;
+    fn assign(&self, id: ComplaintId, assignee: Option<&str>, team: Option<&str>, actor: &str) -> Result<()> {
+        self.assign_many(&[id], assignee, team, actor)
+    }
+
+    /// Assign several complaints in one transaction, recording each change.
+    fn assign_many(&self, ids: &[ComplaintId], assignee: Option<&str>, team: Option<&str>, actor: &str) -> Result<()>;
 
     /// Complaint counts per received day for one dimension, days in `[from, to]` (YYYY-MM-DD).
     fn daily_counts(&self, dim: StatDim, from: &str, to: &str) -> Result<Vec<DayCount>>;
+
+    /// Every value of a dimension with its total count, largest first.
+    fn dim_values(&self, dim: StatDim, limit: u32) -> Result<Vec<(String, u64)>>;
 }
 
 /// Users, sessions, API tokens and the unmasking log.

@@ -126,6 +126,37 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Counts that `daily_stats` answers without touching the complaints table: a received-date
+    /// range and at most one of channel, category or product.
+    fn count_from_stats(&self, f: &ComplaintFilter) -> Result<Option<u64>> {
+        let others = f.branch.is_some()
+            || f.source.is_some()
+            || f.text_contains.is_some()
+            || f.assignee.is_some()
+            || f.team.is_some();
+        let dims = [
+            f.channel.map(|c| (StatDim::Channel, c.code().to_string())),
+            f.category.clone().map(|c| (StatDim::Category, c)),
+            f.product.clone().map(|p| (StatDim::Product, p)),
+        ];
+        let given: Vec<_> = dims.into_iter().flatten().collect();
+        if others || given.len() > 1 {
+            return Ok(None);
+        }
+        let (dim, value) = given.into_iter().next().unwrap_or((StatDim::All, String::new()));
+        let from = f.received_from.map(|d| d.to_string()).unwrap_or_else(|| "0000-01-01".into());
+        let to = f.received_to.map(|d| d.to_string()).unwrap_or_else(|| "9999-12-31".into());
+        self.read(|c| {
+            let n: i64 = c.prepare_cached(
+                "SELECT COALESCE(SUM(n), 0) FROM daily_stats WHERE dim = ?1 AND value = ?2 AND day >= ?3 AND day <= ?4",
+            )?
+            .query_row(params![dim.code(), value, from, to], |r| r.get(0))?;
+            Ok(Some(n.max(0) as u64))
+        })
+    }
+}
+
 fn migrate(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
@@ -615,6 +646,9 @@ impl Store for SqliteStore {
     }
 
     fn count(&self, filter: &ComplaintFilter) -> Result<u64> {
+        if let Some(n) = self.count_from_stats(filter)? {
+            return Ok(n);
+        }
         let (sql, args) = filter_sql(filter);
         self.read(|c| {
             let n: i64 =
@@ -625,28 +659,42 @@ impl Store for SqliteStore {
         })
     }
 
-    fn assign(&self, id: ComplaintId, assignee: Option<&str>, team: Option<&str>, actor: &str) -> Result<()> {
+    fn assign_many(&self, ids: &[ComplaintId], assignee: Option<&str>, team: Option<&str>, actor: &str) -> Result<()> {
         self.write(|conn| {
             let tx = conn.transaction()?;
-            let old: Option<(Option<String>, Option<String>)> = tx
-                .query_row("SELECT assignee, team FROM complaints WHERE id = ?1", params![id.0], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?;
-            let (old_a, old_t) = old.ok_or(Error::NotFound)?;
             let ts = now();
-            for (field, before, after) in [("assignee", old_a, assignee), ("team", old_t, team)] {
-                if before.as_deref() != after {
-                    tx.execute(
-                        "INSERT INTO complaint_changes (complaint_id, changed_at, actor, import_run_id, field, before_value, after_value)
-                         VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6)",
-                        params![id.0, ts, actor, field, before, after],
-                    )?;
+            for id in ids {
+                let old: Option<(Option<String>, Option<String>)> = tx
+                    .prepare_cached("SELECT assignee, team FROM complaints WHERE id = ?1")?
+                    .query_row(params![id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                let (old_a, old_t) = old.ok_or(Error::NotFound)?;
+                for (field, before, after) in [("assignee", old_a, assignee), ("team", old_t, team)] {
+                    if before.as_deref() != after {
+                        tx.prepare_cached(
+                            "INSERT INTO complaint_changes (complaint_id, changed_at, actor, import_run_id, field, before_value, after_value)
+                             VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6)",
+                        )?
+                        .execute(params![id.0, ts, actor, field, before, after])?;
+                    }
                 }
+                tx.prepare_cached("UPDATE complaints SET assignee = ?2, team = ?3 WHERE id = ?1")?
+                    .execute(params![id.0, assignee, team])?;
             }
-            tx.execute("UPDATE complaints SET assignee = ?2, team = ?3 WHERE id = ?1", params![id.0, assignee, team])?;
             tx.commit()?;
             Ok(())
+        })
+    }
+
+    fn dim_values(&self, dim: StatDim, limit: u32) -> Result<Vec<(String, u64)>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT value, SUM(n) FROM daily_stats WHERE dim = ?1 GROUP BY value HAVING SUM(n) > 0
+                 ORDER BY SUM(n) DESC, value LIMIT ?2",
+            )?;
+            let rows =
+                st.query_map(params![dim.code(), limit], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 

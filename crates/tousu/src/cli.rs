@@ -113,6 +113,17 @@ enum BenchCmd {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Server times of dashboard, queue and case pages with N complaints (p50/p95).
+    Web {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+        /// Working directory; the database there is reused when it is big enough.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Requests per measured line.
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+    },
 }
 
 #[derive(clap::Args)]
@@ -157,7 +168,8 @@ pub struct ServeArgs {
 
 pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    // Benchmarks print figures; per-request logs would drown them.
+    init_tracing(if matches!(cli.cmd, Cmd::Bench { .. }) { "warn" } else { "info" });
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -167,9 +179,9 @@ pub fn main() -> std::process::ExitCode {
     }
 }
 
-fn init_tracing() {
+fn init_tracing(default: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("TOUSU_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_env("TOUSU_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
@@ -243,6 +255,10 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
             Ok(std::process::ExitCode::SUCCESS)
         }
         Cmd::Bench { which: BenchCmd::Import { rows, dir } } => bench_import(rows, dir),
+        Cmd::Bench { which: BenchCmd::Web { rows, dir, requests } } => {
+            crate::bench::bench_web(rows, dir, requests)?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -251,7 +267,7 @@ pub fn truth_path(out: &Path) -> PathBuf {
     out.with_file_name(format!("{stem}.truth.csv"))
 }
 
-fn generate(count: u64, seed: u64, out: &Path) -> Result<tousu_gen::GenStats> {
+pub fn generate(count: u64, seed: u64, out: &Path) -> Result<tousu_gen::GenStats> {
     let f = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
     let tp = truth_path(out);
     let t = std::fs::File::create(&tp).with_context(|| format!("creating {}", tp.display()))?;

@@ -59,3 +59,4 @@ INSERT INTO daily_stats (day, dim, value, n)
     SELECT substr(received_at, 1, 10), 'category', COALESCE(category, ''), COUNT(*) FROM complaints GROUP BY 1, 3;
 INSERT INTO daily_stats (day, dim, value, n)
     SELECT substr(received_at, 1, 10), 'product', COALESCE(product, ''), COUNT(*) FROM complaints GROUP BY 1, 3;
+CREATE INDEX daily_stats_dim ON daily_stats (dim, value, day);

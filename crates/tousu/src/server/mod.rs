@@ -85,24 +85,39 @@ pub fn demo_setup(db: &dyn Backend) -> Result<Vec<(String, String, String)>> {
         auth::create_user(db, name, name, role, team, &password)?;
         creds.push((name.to_string(), role.code().to_string(), password));
     }
-    let store = db.as_store();
+    spread_assignments(db.as_store(), "handler")?;
+    Ok(creds)
+}
+
+/// Spread all complaints over teams A and B, every fourth one assigned to `handler` (team A).
+pub fn spread_assignments(store: &dyn tousu_store::Store, handler: &str) -> Result<()> {
+    use tousu_store::ComplaintId;
+    let filter = tousu_store::ComplaintFilter { oldest_first: true, ..Default::default() };
     let mut cursor: Option<String> = None;
     let mut i = 0u64;
-    let filter = tousu_store::ComplaintFilter { oldest_first: true, ..Default::default() };
     loop {
         let page = store.list(&filter, cursor.as_deref(), 1000)?;
+        let (mut mine, mut team_a, mut team_b): (Vec<ComplaintId>, Vec<ComplaintId>, Vec<ComplaintId>) =
+            Default::default();
         for c in &page.items {
-            let team = if i.is_multiple_of(2) { "A" } else { "B" };
-            let assignee = if i.is_multiple_of(4) { Some("handler") } else { None };
-            store.assign(c.id, assignee, Some(team), "demo")?;
+            if i.is_multiple_of(4) {
+                mine.push(c.id);
+            } else if i.is_multiple_of(2) {
+                team_a.push(c.id);
+            } else {
+                team_b.push(c.id);
+            }
             i += 1;
         }
+        store.assign_many(&mine, Some(handler), Some("A"), "demo")?;
+        store.assign_many(&team_a, None, Some("A"), "demo")?;
+        store.assign_many(&team_b, None, Some("B"), "demo")?;
         match page.next_cursor {
             Some(c) => cursor = Some(c),
             None => break,
         }
     }
-    Ok(creds)
+    Ok(())
 }
 
 pub fn serve_blocking(db: Arc<dyn Backend>, args: ServeArgs) -> Result<()> {

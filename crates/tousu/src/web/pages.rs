@@ -295,7 +295,7 @@ pub async fn dashboard(State(st): State<AppState>, Extension(a): Extension<Auth>
     let data = st
         .blocking(move |db| -> tousu_store::Result<_> {
             let today_n: u64 = db.daily_counts(StatDim::All, &today_s, &today_s)?.iter().map(|d| d.n).sum();
-            let open: u64 = db.daily_counts(StatDim::All, "0000-01-01", "9999-12-31")?.iter().map(|d| d.n).sum();
+            let open: u64 = db.count(&ComplaintFilter::default())?;
             let cat = db.daily_counts(StatDim::Category, &from, &to)?;
             let ch = db.daily_counts(StatDim::Channel, &from, &to)?;
             let prod = db.daily_counts(StatDim::Product, &from, &to)?;
@@ -461,16 +461,9 @@ fn options(values: Vec<(String, String)>, selected: &str) -> Vec<Opt> {
     values.into_iter().map(|(value, label)| Opt { selected: value == selected, value, label }).collect()
 }
 
-fn top_values(counts: &[tousu_store::DayCount], limit: usize) -> Vec<String> {
-    let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
-    for c in counts {
-        if !c.value.is_empty() {
-            *totals.entry(c.value.as_str()).or_default() += c.n;
-        }
-    }
-    let mut v: Vec<(&str, u64)> = totals.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let mut out: Vec<String> = v.into_iter().take(limit).map(|x| x.0.to_string()).collect();
+/// Non-empty values, sorted by name for the drop-down.
+fn top_values(values: Vec<(String, u64)>) -> Vec<String> {
+    let mut out: Vec<String> = values.into_iter().map(|v| v.0).filter(|v| !v.is_empty()).collect();
     out.sort();
     out
 }
@@ -507,8 +500,8 @@ pub async fn queue(State(st): State<AppState>, Extension(a): Extension<Auth>, Qu
                 other => other?,
             };
             let total = if want_total { Some(db.count(&f2)?) } else { None };
-            let cats = top_values(&db.daily_counts(StatDim::Category, "0000-01-01", "9999-12-31")?, 100);
-            let prods = top_values(&db.daily_counts(StatDim::Product, "0000-01-01", "9999-12-31")?, 100);
+            let cats = top_values(db.dim_values(StatDim::Category, 100)?);
+            let prods = top_values(db.dim_values(StatDim::Product, 100)?);
             Ok((page, total, cats, prods))
         })
         .await;
