@@ -190,6 +190,12 @@ test('an analyst filters the queue, the filter lives in the URL, and a case open
   assert.match(page.url(), new RegExp(`/cases/${id}$`));
   assert.match(await page.textContent('#complaint'), /监管转办/);
   await page.screenshot({ path: join(SHOTS, 'case.png'), fullPage: true });
+  // Printing drops the navigation and forms and keeps the content.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('header.top').isVisible(), false);
+  assert.equal(await page.locator('#complaint-text').isVisible(), true);
+  await page.screenshot({ path: join(SHOTS, 'case-print.png'), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
   clean(page);
   await page.context().close();
 });
