@@ -13,6 +13,11 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
+if ! command -v sqlite3 >/dev/null 2>&1; then
+  echo "== installing sqlite3 (the audit tamper tests edit the database with it)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq sqlite3 >/dev/null
+fi
 if ! command -v node >/dev/null 2>&1; then
   echo "== installing Node.js for the browser tests"
   $SUDO apt-get update -qq

@@ -10,6 +10,9 @@ pub enum Error {
     InvalidAmount { value: String, reason: String },
     #[error("invalid value {value:?}: {reason}")]
     InvalidValue { value: String, reason: String },
+    /// Reference data (a calendar year file, a deadline regime file) that cannot be used.
+    #[error("invalid {what}: {reason}")]
+    InvalidData { what: String, reason: String },
 }
 
 impl Error {
@@ -27,7 +30,8 @@ impl Error {
         match self {
             Error::InvalidDate { reason, .. }
             | Error::InvalidAmount { reason, .. }
-            | Error::InvalidValue { reason, .. } => reason,
+            | Error::InvalidValue { reason, .. }
+            | Error::InvalidData { reason, .. } => reason,
         }
     }
 }

@@ -3,12 +3,15 @@
 //! Domain types and (in later work) every analysis. No IO, no async, no database:
 //! data in, results out, deterministic.
 
+pub mod calendar;
 pub mod columns;
+pub mod deadline;
 pub mod error;
 pub mod ident;
 pub mod model;
 pub mod money;
 pub mod parse;
+pub mod workflow;
 
 pub use error::Error;
 pub use model::*;

@@ -78,8 +78,11 @@ pub trait Store: Send + Sync {
 
     fn count(&self, filter: &ComplaintFilter) -> Result<u64>;
 
-    /// The recorded changes of one complaint, oldest first.
+    /// The audit trail of one complaint, oldest first.
     fn changes(&self, id: ComplaintId) -> Result<Vec<ChangeRecord>>;
+
+    /// Check the whole audit trail's hash chain.
+    fn audit_verify(&self) -> Result<AuditReport>;
 
     /// Assign a complaint to a handler (username) and team.
     fn assign(&self, id: ComplaintId, assignee: Option<&str>, team: Option<&str>, actor: &str) -> Result<()> {

@@ -1,8 +1,9 @@
 //! The embedded SQLite backend: one file, WAL mode, versioned migrations.
 
 use crate::{
-    AccountStore, ChangeRecord, ComplaintFilter, ComplaintId, DayCount, Error, ImportBatch, ImportCounts, ImportRun,
-    NewUser, Page, Result, RowError, Severity, StatDim, Store, StoredComplaint, UnmaskRecord, UpsertOutcome, User,
+    AccountStore, AuditReport, ChangeRecord, ComplaintFilter, ComplaintId, DayCount, Error, ImportBatch, ImportCounts,
+    ImportRun, NewUser, Page, Result, RowError, Severity, StatDim, Store, StoredComplaint, UnmaskRecord, UpsertOutcome,
+    User,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use sha2::{Digest, Sha256};
@@ -249,12 +250,98 @@ fn diff(old: &Complaint, new: &Complaint) -> Vec<(String, Option<String>, Option
     out
 }
 
+/// Appends to the hash-chained audit trail inside a write transaction.
+struct AuditWriter {
+    next_id: i64,
+    prev: String,
+}
+
+/// One audit entry before it is chained.
+struct Entry<'a> {
+    complaint_id: i64,
+    at: &'a str,
+    actor: &'a str,
+    action: &'a str,
+    field: Option<&'a str>,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+    reason: Option<&'a str>,
+    run: Option<i64>,
+}
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn chain_hash(id: i64, e: &Entry<'_>, prev: &str) -> String {
+    let mut h = Sha256::new();
+    let mut put = |v: Option<&str>| {
+        match v {
+            Some(s) => {
+                h.update([1u8]);
+                h.update(s.as_bytes());
+            }
+            None => h.update([0u8]),
+        }
+        h.update([0x1f]);
+    };
+    put(Some(prev));
+    put(Some(&id.to_string()));
+    put(Some(&e.complaint_id.to_string()));
+    put(Some(e.at));
+    put(Some(e.actor));
+    put(Some(e.action));
+    put(e.field);
+    put(e.before);
+    put(e.after);
+    put(e.reason);
+    put(e.run.map(|r| r.to_string()).as_deref());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl AuditWriter {
+    fn start(tx: &Transaction<'_>) -> Result<AuditWriter> {
+        let last: Option<(i64, String)> = tx
+            .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(match last {
+            Some((id, hash)) => AuditWriter { next_id: id + 1, prev: hash },
+            None => AuditWriter { next_id: 1, prev: GENESIS.to_string() },
+        })
+    }
+
+    fn append(&mut self, tx: &Transaction<'_>, e: &Entry<'_>) -> Result<()> {
+        let id = self.next_id;
+        let hash = chain_hash(id, e, &self.prev);
+        tx.prepare_cached(
+            "INSERT INTO audit_log (id, complaint_id, at, actor, action, field, before_value, after_value, reason,
+               import_run_id, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            id,
+            e.complaint_id,
+            e.at,
+            e.actor,
+            e.action,
+            e.field,
+            e.before,
+            e.after,
+            e.reason,
+            e.run,
+            self.prev,
+            hash
+        ])?;
+        self.prev = hash;
+        self.next_id += 1;
+        Ok(())
+    }
+}
+
 fn upsert_tx(
     tx: &Transaction<'_>,
     c: &Complaint,
     actor: &str,
     run: Option<i64>,
     deltas: &mut StatDeltas,
+    audit: &mut AuditWriter,
 ) -> Result<(ComplaintId, UpsertOutcome)> {
     let doc = document(c)?;
     let hash = content_hash(&doc, &c.text);
@@ -290,7 +377,22 @@ fn upsert_tx(
             for k in stat_keys(c) {
                 *deltas.entry(k).or_default() += 1;
             }
-            Ok((ComplaintId(tx.last_insert_rowid()), UpsertOutcome::Created))
+            let id = tx.last_insert_rowid();
+            audit.append(
+                tx,
+                &Entry {
+                    complaint_id: id,
+                    at: &ts,
+                    actor,
+                    action: "create",
+                    field: None,
+                    before: None,
+                    after: None,
+                    reason: None,
+                    run,
+                },
+            )?;
+            Ok((ComplaintId(id), UpsertOutcome::Created))
         }
         Some((id, old_hash, _, _)) if old_hash == hash => Ok((ComplaintId(id), UpsertOutcome::Unchanged)),
         Some((id, _, old_doc, old_text)) => {
@@ -302,11 +404,20 @@ fn upsert_tx(
                 *deltas.entry(k).or_default() += 1;
             }
             for (field, before, after) in diff(&old, c) {
-                tx.prepare_cached(
-                    "INSERT INTO complaint_changes (complaint_id, changed_at, actor, import_run_id, field, before_value, after_value)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?
-                .execute(params![id, ts, actor, run, field, before, after])?;
+                audit.append(
+                    tx,
+                    &Entry {
+                        complaint_id: id,
+                        at: &ts,
+                        actor,
+                        action: "update",
+                        field: Some(&field),
+                        before: before.as_deref(),
+                        after: after.as_deref(),
+                        reason: None,
+                        run,
+                    },
+                )?;
             }
             tx.prepare_cached(
                 "UPDATE complaints SET received_at = ?2, channel = ?3, institution = ?4, branch = ?5, region = ?6,
@@ -476,7 +587,8 @@ impl Store for SqliteStore {
         self.write(|conn| {
             let tx = conn.transaction()?;
             let mut deltas = StatDeltas::new();
-            let out = upsert_tx(&tx, complaint, actor, None, &mut deltas)?;
+            let mut audit = AuditWriter::start(&tx)?;
+            let out = upsert_tx(&tx, complaint, actor, None, &mut deltas, &mut audit)?;
             apply_deltas(&tx, &deltas)?;
             tx.commit()?;
             Ok(out)
@@ -517,8 +629,9 @@ impl Store for SqliteStore {
             let actor = format!("import:{run_id}");
             let mut counts = ImportCounts { read: batch.read, rejected: batch.rejected, ..Default::default() };
             let mut deltas = StatDeltas::new();
+            let mut audit = AuditWriter::start(&tx)?;
             for c in &batch.complaints {
-                match upsert_tx(&tx, c, &actor, Some(run_id), &mut deltas)?.1 {
+                match upsert_tx(&tx, c, &actor, Some(run_id), &mut deltas, &mut audit)?.1 {
                     UpsertOutcome::Created => counts.created += 1,
                     UpsertOutcome::Updated => counts.updated += 1,
                     UpsertOutcome::Unchanged => counts.unchanged += 1,
@@ -663,6 +776,7 @@ impl Store for SqliteStore {
         self.write(|conn| {
             let tx = conn.transaction()?;
             let ts = now();
+            let mut audit = AuditWriter::start(&tx)?;
             for id in ids {
                 let old: Option<(Option<String>, Option<String>)> = tx
                     .prepare_cached("SELECT assignee, team FROM complaints WHERE id = ?1")?
@@ -671,15 +785,26 @@ impl Store for SqliteStore {
                 let (old_a, old_t) = old.ok_or(Error::NotFound)?;
                 for (field, before, after) in [("assignee", old_a, assignee), ("team", old_t, team)] {
                     if before.as_deref() != after {
-                        tx.prepare_cached(
-                            "INSERT INTO complaint_changes (complaint_id, changed_at, actor, import_run_id, field, before_value, after_value)
-                             VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6)",
-                        )?
-                        .execute(params![id.0, ts, actor, field, before, after])?;
+                        audit.append(
+                            &tx,
+                            &Entry {
+                                complaint_id: id.0,
+                                at: &ts,
+                                actor,
+                                action: "assign",
+                                field: Some(field),
+                                before: before.as_deref(),
+                                after,
+                                reason: None,
+                                run: None,
+                            },
+                        )?;
                     }
                 }
-                tx.prepare_cached("UPDATE complaints SET assignee = ?2, team = ?3 WHERE id = ?1")?
-                    .execute(params![id.0, assignee, team])?;
+                tx.prepare_cached(
+                    "UPDATE complaints SET assignee = ?2, team = ?3, version = version + 1 WHERE id = ?1",
+                )?
+                .execute(params![id.0, assignee, team])?;
             }
             tx.commit()?;
             Ok(())
@@ -713,20 +838,69 @@ impl Store for SqliteStore {
     fn changes(&self, id: ComplaintId) -> Result<Vec<ChangeRecord>> {
         self.read(|c| {
             let mut st = c.prepare(
-                "SELECT changed_at, actor, import_run_id, field, before_value, after_value FROM complaint_changes
+                "SELECT id, at, actor, action, import_run_id, field, before_value, after_value, reason FROM audit_log
                  WHERE complaint_id = ?1 ORDER BY id",
             )?;
             let rows = st.query_map(params![id.0], |r| {
                 Ok(ChangeRecord {
-                    changed_at: r.get(0)?,
-                    actor: r.get(1)?,
-                    import_run_id: r.get(2)?,
-                    field: r.get(3)?,
-                    before: r.get(4)?,
-                    after: r.get(5)?,
+                    id: r.get(0)?,
+                    changed_at: r.get(1)?,
+                    actor: r.get(2)?,
+                    action: r.get(3)?,
+                    import_run_id: r.get(4)?,
+                    field: r.get(5)?,
+                    before: r.get(6)?,
+                    after: r.get(7)?,
+                    reason: r.get(8)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn audit_verify(&self) -> Result<AuditReport> {
+        self.read(|c| {
+            let mut st = c.prepare(
+                "SELECT id, complaint_id, at, actor, action, field, before_value, after_value, reason, import_run_id,
+                   prev_hash, hash FROM audit_log ORDER BY id",
+            )?;
+            let mut rows = st.query([])?;
+            let mut prev = GENESIS.to_string();
+            let mut n: u64 = 0;
+            let mut first_broken = None;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let (at, actor, action): (String, String, String) = (r.get(2)?, r.get(3)?, r.get(4)?);
+                let (field, before, after, reason): (Option<String>, Option<String>, Option<String>, Option<String>) =
+                    (r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?);
+                let e = Entry {
+                    complaint_id: r.get(1)?,
+                    at: &at,
+                    actor: &actor,
+                    action: &action,
+                    field: field.as_deref(),
+                    before: before.as_deref(),
+                    after: after.as_deref(),
+                    reason: reason.as_deref(),
+                    run: r.get(9)?,
+                };
+                let stored_prev: String = r.get(10)?;
+                let stored_hash: String = r.get(11)?;
+                n += 1;
+                if first_broken.is_none() {
+                    if stored_prev != prev {
+                        first_broken = Some((
+                            id,
+                            "does not follow the previous row: a row before it was removed or changed".to_string(),
+                        ));
+                    } else if chain_hash(id, &e, &prev) != stored_hash {
+                        first_broken =
+                            Some((id, "its content does not match its hash: the row was edited".to_string()));
+                    }
+                }
+                prev = stored_hash;
+            }
+            Ok(AuditReport { rows: n, head: if n > 0 { Some(prev) } else { None }, first_broken })
         })
     }
 }

@@ -132,14 +132,29 @@ pub struct Page {
     pub next_cursor: Option<String>,
 }
 
+/// One entry of a complaint's audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeRecord {
+    pub id: i64,
     pub changed_at: String,
     pub actor: String,
+    /// create, update, assign, transition, event …
+    pub action: String,
     pub import_run_id: Option<i64>,
-    pub field: String,
+    pub field: Option<String>,
     pub before: Option<String>,
     pub after: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The result of checking the audit trail's hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditReport {
+    pub rows: u64,
+    /// Hash of the last row: record it elsewhere to detect a truncated tail later.
+    pub head: Option<String>,
+    /// The first row that does not fit the chain, and why.
+    pub first_broken: Option<(i64, String)>,
 }
 
 /// A user of tousu.

@@ -50,7 +50,12 @@ fn accounts(store: &dyn Backend) {
     assert_eq!((got.assignee.as_deref(), got.team.as_deref()), (Some("li"), Some("A")));
     let f = ComplaintFilter { assignee: Some("li".into()), ..Default::default() };
     assert_eq!(s.count(&f).unwrap(), 1);
-    assert_eq!(s.changes(id).unwrap().iter().filter(|c| c.actor == "boss").count(), 2);
+    assert_eq!(s.changes(id).unwrap().iter().filter(|c| c.actor == "boss" && c.action == "assign").count(), 2);
+    assert_eq!(got.version, 2, "an assignment is a change");
+    // The whole trail chains.
+    let report = s.audit_verify().unwrap();
+    assert!(report.first_broken.is_none(), "{report:?}");
+    assert!(report.rows >= 15);
 }
 
 fn story(store: &dyn Store) {
@@ -66,11 +71,12 @@ fn story(store: &dyn Store) {
     assert_eq!(got.complaint, c1b);
     assert_eq!(got.version, 2);
     let ch = store.changes(id).unwrap();
-    assert_eq!(ch.len(), 1);
-    assert_eq!(ch[0].field, "channel");
-    assert_eq!(ch[0].before.as_deref(), Some("hotline"));
-    assert_eq!(ch[0].after.as_deref(), Some("regulator_referral"));
-    assert_eq!(ch[0].actor, "tester");
+    assert_eq!(ch.len(), 2);
+    assert_eq!((ch[0].action.as_str(), ch[0].field.as_deref()), ("create", None));
+    assert_eq!((ch[1].action.as_str(), ch[1].field.as_deref()), ("update", Some("channel")));
+    assert_eq!(ch[1].before.as_deref(), Some("hotline"));
+    assert_eq!(ch[1].after.as_deref(), Some("regulator_referral"));
+    assert_eq!(ch[1].actor, "tester");
 
     // An import in two batches, then a resume of the same fingerprint continues the run.
     let run = store.begin_import("file.csv", "fp-1", "tousu").unwrap();

@@ -65,6 +65,11 @@ enum Cmd {
         #[command(subcommand)]
         which: TokenCmd,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        which: AuditCmd,
+    },
     /// Benchmarks that print figures (not tests).
     Bench {
         #[command(subcommand)]
@@ -90,6 +95,12 @@ enum UserCmd {
     },
     /// List users.
     List,
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check the hash chain of the whole audit trail; name the first broken row.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -253,6 +264,20 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
             store.create_api_token(&crate::server::auth::sha256_hex(&token), u.id, &name)?;
             println!("{token}");
             Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Audit { which: AuditCmd::Verify } => {
+            let store = open_store(&cli.db)?;
+            let r = store.audit_verify()?;
+            match r.first_broken {
+                None => {
+                    println!("audit trail intact: {} rows; head {}", r.rows, r.head.as_deref().unwrap_or("-"));
+                    Ok(std::process::ExitCode::SUCCESS)
+                }
+                Some((id, why)) => {
+                    println!("audit trail BROKEN at row {id}: {why} ({} rows checked)", r.rows);
+                    Ok(std::process::ExitCode::from(2))
+                }
+            }
         }
         Cmd::Bench { which: BenchCmd::Import { rows, dir } } => bench_import(rows, dir),
         Cmd::Bench { which: BenchCmd::Web { rows, dir, requests } } => {

@@ -57,14 +57,29 @@ CREATE TABLE import_errors (
 );
 CREATE INDEX import_errors_run ON import_errors (run_id, row_number);
 
-CREATE TABLE complaint_changes (
+-- The audit trail: every change to a complaint, appended, never updated or deleted. Each row
+-- carries the hash of the previous one (a hash chain), so an edit or removal made outside tousu
+-- is found by `tousu audit verify`.
+CREATE TABLE audit_log (
     id            INTEGER PRIMARY KEY,
-    complaint_id  BIGINT NOT NULL REFERENCES complaints (id),
-    changed_at    TEXT   NOT NULL,
+    complaint_id  BIGINT NOT NULL,
+    at            TEXT   NOT NULL,
     actor         TEXT   NOT NULL,
-    import_run_id BIGINT,
-    field         TEXT   NOT NULL,
+    action        TEXT   NOT NULL,
+    field         TEXT,
     before_value  TEXT,
-    after_value   TEXT
+    after_value   TEXT,
+    reason        TEXT,
+    import_run_id BIGINT,
+    prev_hash     TEXT   NOT NULL,
+    hash          TEXT   NOT NULL
 );
-CREATE INDEX complaint_changes_complaint ON complaint_changes (complaint_id, id);
+CREATE INDEX audit_log_complaint ON audit_log (complaint_id, id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;

@@ -49,8 +49,9 @@ fn complaints_api_end_to_end() {
     let (s, v) = srv.json("POST", "/api/complaints", Some(&changed));
     assert_eq!((s, v["outcome"].as_str()), (200, Some("updated")));
     let (_, ch) = srv.json("GET", &format!("/api/complaints/{id}/changes"), None);
-    assert_eq!(ch["items"][0]["field"], "channel");
-    assert_eq!(ch["items"][0]["before"], "regulator_referral");
+    assert_eq!(ch["items"][0]["action"], "create");
+    assert_eq!(ch["items"][1]["field"], "channel");
+    assert_eq!(ch["items"][1]["before"], "regulator_referral");
 
     // Validation: field-level 422s.
     let mut bad = sample("API-2");

@@ -1,0 +1,1 @@
+//! Deadline regimes and clocks (being written).
