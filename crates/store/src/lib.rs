@@ -84,6 +84,29 @@ pub trait Store: Send + Sync {
     /// Check the whole audit trail's hash chain.
     fn audit_verify(&self) -> Result<AuditReport>;
 
+    /// Move a complaint to another lifecycle state. `expected_version` must be the complaint's
+    /// current version, or nothing changes and the result is `Conflict`. Returns the new version.
+    fn transition(&self, id: ComplaintId, expected_version: i64, change: &StateChange, actor: &str) -> Result<i64>;
+
+    /// Record an event on a complaint (with the same version check). Returns the new version.
+    fn add_event(&self, id: ComplaintId, expected_version: i64, event: &NewEvent, actor: &str) -> Result<i64>;
+
+    fn events(&self, id: ComplaintId) -> Result<Vec<EventRecord>>;
+
+    /// Replace the derived clocks of complaints, and their earliest due date.
+    fn save_clocks(&self, clocks: &[(ComplaintId, Vec<ClockRow>, Option<String>)]) -> Result<()>;
+
+    fn clocks(&self, id: ComplaintId) -> Result<Vec<ClockRow>>;
+
+    /// Complaints in the given states, by id after `after`, with their events: the input of a
+    /// bulk recomputation of clocks.
+    fn clock_inputs(
+        &self,
+        states: &[String],
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<(StoredComplaint, Vec<EventRecord>)>>;
+
     /// Assign a complaint to a handler (username) and team.
     fn assign(&self, id: ComplaintId, assignee: Option<&str>, team: Option<&str>, actor: &str) -> Result<()> {
         self.assign_many(&[id], assignee, team, actor)
@@ -97,6 +120,15 @@ pub trait Store: Send + Sync {
 
     /// Every value of a dimension with its total count, largest first.
     fn dim_values(&self, dim: StatDim, limit: u32) -> Result<Vec<(String, u64)>>;
+}
+
+/// A lifecycle step to persist (the caller's workflow has checked that it is allowed).
+#[derive(Debug, Clone)]
+pub struct StateChange {
+    pub action: String,
+    pub to: String,
+    pub reason: Option<String>,
+    pub merged_into: Option<ComplaintId>,
 }
 
 /// Users, sessions, API tokens and the unmasking log.

@@ -1,9 +1,9 @@
 //! The embedded SQLite backend: one file, WAL mode, versioned migrations.
 
 use crate::{
-    AccountStore, AuditReport, ChangeRecord, ComplaintFilter, ComplaintId, DayCount, Error, ImportBatch, ImportCounts,
-    ImportRun, NewUser, Page, Result, RowError, Severity, StatDim, Store, StoredComplaint, UnmaskRecord, UpsertOutcome,
-    User,
+    AccountStore, AuditReport, ChangeRecord, ClockRow, ComplaintFilter, ComplaintId, DayCount, Error, EventRecord,
+    ImportBatch, ImportCounts, ImportRun, NewEvent, NewUser, Page, Result, RowError, Severity, StatDim, StateChange,
+    Store, StoredComplaint, UnmaskRecord, UpsertOutcome, User,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use sha2::{Digest, Sha256};
@@ -16,6 +16,7 @@ use tousu_core::Complaint;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
     (2, "accounts_and_stats", include_str!("../migrations/sqlite/0002_accounts_and_stats.sql")),
+    (3, "lifecycle_and_clocks", include_str!("../migrations/sqlite/0003_lifecycle_and_clocks.sql")),
 ];
 
 /// Pending changes to `daily_stats`, applied once per transaction.
@@ -127,6 +128,31 @@ impl SqliteStore {
     }
 }
 
+fn current(tx: &Transaction<'_>, id: ComplaintId) -> Result<(i64, String)> {
+    tx.query_row("SELECT version, state FROM complaints WHERE id = ?1", params![id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(Error::NotFound)
+}
+
+fn events_of(c: &Connection, id: i64) -> Result<Vec<EventRecord>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, kind, on_date, recorded_at, actor, reason, data FROM complaint_events WHERE complaint_id = ?1 ORDER BY id",
+    )?;
+    let rows = st.query_map(params![id], |r| {
+        let data: String = r.get(6)?;
+        Ok(EventRecord {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            on_date: r.get(2)?,
+            recorded_at: r.get(3)?,
+            actor: r.get(4)?,
+            reason: r.get(5)?,
+            data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 impl SqliteStore {
     /// Counts that `daily_stats` answers without touching the complaints table: a received-date
     /// range and at most one of channel, category or product.
@@ -135,7 +161,11 @@ impl SqliteStore {
             || f.source.is_some()
             || f.text_contains.is_some()
             || f.assignee.is_some()
-            || f.team.is_some();
+            || f.team.is_some()
+            || f.state.is_some()
+            || f.open_states.is_some()
+            || f.due_by.is_some()
+            || f.urgent_first;
         let dims = [
             f.channel.map(|c| (StatDim::Channel, c.code().to_string())),
             f.category.clone().map(|c| (StatDim::Category, c)),
@@ -453,8 +483,8 @@ fn decode(doc: &str, text: String) -> Result<Complaint> {
     serde_json::from_value(v).map_err(|e| Error::Corrupt(e.to_string()))
 }
 
-const SELECT_STORED: &str =
-    "SELECT id, version, created_at, updated_at, doc, text, received_at, assignee, team FROM complaints";
+const SELECT_STORED: &str = "SELECT id, version, created_at, updated_at, doc, text, received_at, assignee, team, state,
+    merged_into, due_date FROM complaints";
 
 struct RawStored {
     id: i64,
@@ -466,6 +496,9 @@ struct RawStored {
     received_at: String,
     assignee: Option<String>,
     team: Option<String>,
+    state: String,
+    merged_into: Option<i64>,
+    due_date: Option<String>,
 }
 
 fn row_to_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawStored> {
@@ -479,6 +512,9 @@ fn row_to_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawStored> {
         received_at: r.get(6)?,
         assignee: r.get(7)?,
         team: r.get(8)?,
+        state: r.get(9)?,
+        merged_into: r.get(10)?,
+        due_date: r.get(11)?,
     })
 }
 
@@ -490,6 +526,9 @@ fn to_stored(t: RawStored) -> Result<StoredComplaint> {
         updated_at: t.updated_at,
         assignee: t.assignee,
         team: t.team,
+        state: t.state,
+        merged_into: t.merged_into.map(ComplaintId),
+        due_date: t.due_date,
         complaint: decode(&t.doc, t.text)?,
     })
 }
@@ -556,6 +595,12 @@ fn filter_sql(f: &ComplaintFilter) -> (String, Vec<String>) {
     if let Some(t) = &f.team {
         push("team = ?", t.clone());
     }
+    if let Some(st) = &f.state {
+        push("state = ?", st.clone());
+    }
+    if let Some(d) = &f.due_by {
+        push("due_date <= ?", d.clone());
+    }
     if let Some(t) = &f.text_contains {
         // instr() is exact and has no wildcard characters to escape.
         let needle = t.to_lowercase();
@@ -563,6 +608,18 @@ fn filter_sql(f: &ComplaintFilter) -> (String, Vec<String>) {
     }
     if unassigned {
         clauses.push("assignee IS NULL".to_string());
+    }
+    if let Some(states) = &f.open_states {
+        // Codes are checked to be plain words, so they can be inlined.
+        let list: Vec<String> = states
+            .iter()
+            .filter(|s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .map(|s| format!("'{s}'"))
+            .collect();
+        clauses.push(format!("state IN ({})", if list.is_empty() { "''".to_string() } else { list.join(",") }));
+    }
+    if f.urgent_first {
+        clauses.push("due_date IS NOT NULL".to_string());
     }
     let sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
     (sql, args)
@@ -576,7 +633,9 @@ fn encode_cursor(received_at: &str, id: i64) -> String {
 fn decode_cursor(c: &str) -> Result<(String, i64)> {
     let (r, id) = c.rsplit_once('~').ok_or(Error::InvalidCursor)?;
     let id: i64 = id.parse().map_err(|_| Error::InvalidCursor)?;
-    if chrono::NaiveDateTime::parse_from_str(r, "%Y-%m-%dT%H:%M:%S").is_err() {
+    if chrono::NaiveDateTime::parse_from_str(r, "%Y-%m-%dT%H:%M:%S").is_err()
+        && chrono::NaiveDate::parse_from_str(r, "%Y-%m-%d").is_err()
+    {
         return Err(Error::InvalidCursor);
     }
     Ok((r.to_string(), id))
@@ -740,19 +799,37 @@ impl Store for SqliteStore {
             let a = args.len();
             args.push(id.to_string());
             let b = args.len();
-            let op = if filter.oldest_first { ">" } else { "<" };
-            let clause = format!("(received_at {op} ?{a} OR (received_at = ?{a} AND id {op} CAST(?{b} AS INTEGER)))");
+            let op = if filter.oldest_first || filter.urgent_first { ">" } else { "<" };
+            let key = if filter.urgent_first { "due_date" } else { "received_at" };
+            let clause = format!("({key} {op} ?{a} OR ({key} = ?{a} AND id {op} CAST(?{b} AS INTEGER)))");
             sql = if sql.is_empty() { format!(" WHERE {clause}") } else { format!("{sql} AND {clause}") };
         }
-        let dir = if filter.oldest_first { "ASC" } else { "DESC" };
-        let query = format!("{SELECT_STORED}{sql} ORDER BY received_at {dir}, id {dir} LIMIT {}", limit + 1);
+        let order = if filter.urgent_first {
+            "due_date ASC, id ASC"
+        } else if filter.oldest_first {
+            "received_at ASC, id ASC"
+        } else {
+            "received_at DESC, id DESC"
+        };
+        let query = format!("{SELECT_STORED}{sql} ORDER BY {order} LIMIT {}", limit + 1);
         self.read(|c| {
             let mut st = c.prepare(&query)?;
             let rows = st.query_map(params_from_iter(args.iter()), row_to_stored)?;
             let mut raw = rows.collect::<rusqlite::Result<Vec<_>>>()?;
             let more = raw.len() > limit as usize;
             raw.truncate(limit as usize);
-            let next_cursor = if more { raw.last().map(|t| encode_cursor(&t.received_at, t.id)) } else { None };
+            let next_cursor = if more {
+                raw.last().map(|t| {
+                    let key = if filter.urgent_first {
+                        t.due_date.clone().unwrap_or_default()
+                    } else {
+                        t.received_at.clone()
+                    };
+                    encode_cursor(&key, t.id)
+                })
+            } else {
+                None
+            };
             let items = raw.into_iter().map(to_stored).collect::<Result<Vec<_>>>()?;
             Ok(Page { items, next_cursor })
         })
@@ -832,6 +909,210 @@ impl Store for SqliteStore {
                 Ok(DayCount { day: r.get(0)?, value: r.get(1)?, n: r.get::<_, i64>(2)?.max(0) as u64 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn transition(&self, id: ComplaintId, expected_version: i64, change: &StateChange, actor: &str) -> Result<i64> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let (version, state) = current(&tx, id)?;
+            if version != expected_version {
+                return Err(Error::Conflict(format!(
+                    "complaint {} is at version {version}, not {expected_version}: reload and try again",
+                    id.0
+                )));
+            }
+            let ts = now();
+            tx.execute(
+                "UPDATE complaints SET state = ?2, merged_into = COALESCE(?3, merged_into), version = version + 1,
+                   updated_at = ?4 WHERE id = ?1",
+                params![id.0, change.to, change.merged_into.map(|m| m.0), ts],
+            )?;
+            let mut audit = AuditWriter::start(&tx)?;
+            audit.append(
+                &tx,
+                &Entry {
+                    complaint_id: id.0,
+                    at: &ts,
+                    actor,
+                    action: &format!("transition:{}", change.action),
+                    field: Some("state"),
+                    before: Some(&state),
+                    after: Some(&change.to),
+                    reason: change.reason.as_deref(),
+                    run: None,
+                },
+            )?;
+            if let Some(m) = change.merged_into {
+                audit.append(
+                    &tx,
+                    &Entry {
+                        complaint_id: id.0,
+                        at: &ts,
+                        actor,
+                        action: "merge",
+                        field: Some("merged_into"),
+                        before: None,
+                        after: Some(&m.0.to_string()),
+                        reason: change.reason.as_deref(),
+                        run: None,
+                    },
+                )?;
+            }
+            tx.commit()?;
+            Ok(version + 1)
+        })
+    }
+
+    fn add_event(&self, id: ComplaintId, expected_version: i64, ev: &NewEvent, actor: &str) -> Result<i64> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let (version, _) = current(&tx, id)?;
+            if version != expected_version {
+                return Err(Error::Conflict(format!(
+                    "complaint {} is at version {version}, not {expected_version}: reload and try again",
+                    id.0
+                )));
+            }
+            let ts = now();
+            let data = serde_json::to_string(&ev.data).map_err(|e| Error::Database(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO complaint_events (complaint_id, kind, on_date, recorded_at, actor, reason, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id.0, ev.kind, ev.on_date, ts, actor, ev.reason, data],
+            )?;
+            tx.execute(
+                "UPDATE complaints SET version = version + 1, updated_at = ?2 WHERE id = ?1",
+                params![id.0, ts],
+            )?;
+            let mut audit = AuditWriter::start(&tx)?;
+            let after = format!("{} {}", ev.on_date, data);
+            audit.append(
+                &tx,
+                &Entry {
+                    complaint_id: id.0,
+                    at: &ts,
+                    actor,
+                    action: &format!("event:{}", ev.kind),
+                    field: None,
+                    before: None,
+                    after: Some(&after),
+                    reason: ev.reason.as_deref(),
+                    run: None,
+                },
+            )?;
+            tx.commit()?;
+            Ok(version + 1)
+        })
+    }
+
+    fn events(&self, id: ComplaintId) -> Result<Vec<EventRecord>> {
+        self.read(|c| events_of(c, id.0))
+    }
+
+    fn save_clocks(&self, clocks: &[(ComplaintId, Vec<ClockRow>, Option<String>)]) -> Result<()> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            for (id, rows, due) in clocks {
+                tx.prepare_cached("DELETE FROM complaint_clocks WHERE complaint_id = ?1")?.execute(params![id.0])?;
+                for r in rows {
+                    let detail = serde_json::to_string(&r.detail).map_err(|e| Error::Database(e.to_string()))?;
+                    tx.prepare_cached(
+                        "INSERT INTO complaint_clocks (complaint_id, clock_id, regime_id, start_date, due_date, status,
+                           remaining, paused_days, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    )?
+                    .execute(params![
+                        id.0,
+                        r.clock_id,
+                        r.regime_id,
+                        r.start_date,
+                        r.due_date,
+                        r.status,
+                        r.remaining,
+                        r.paused_days,
+                        detail
+                    ])?;
+                }
+                tx.prepare_cached("UPDATE complaints SET due_date = ?2 WHERE id = ?1")?.execute(params![id.0, due])?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn clocks(&self, id: ComplaintId) -> Result<Vec<ClockRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT clock_id, regime_id, start_date, due_date, status, remaining, paused_days, detail
+                 FROM complaint_clocks WHERE complaint_id = ?1 ORDER BY due_date, clock_id",
+            )?;
+            let rows = st.query_map(params![id.0], |r| {
+                let detail: String = r.get(7)?;
+                Ok(ClockRow {
+                    clock_id: r.get(0)?,
+                    regime_id: r.get(1)?,
+                    start_date: r.get(2)?,
+                    due_date: r.get(3)?,
+                    status: r.get(4)?,
+                    remaining: r.get(5)?,
+                    paused_days: r.get(6)?,
+                    detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn clock_inputs(
+        &self,
+        states: &[String],
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<(StoredComplaint, Vec<EventRecord>)>> {
+        let list: Vec<String> = states
+            .iter()
+            .filter(|s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .map(|s| format!("'{s}'"))
+            .collect();
+        let in_list = if list.is_empty() { "''".to_string() } else { list.join(",") };
+        self.read(|c| {
+            let mut st =
+                c.prepare(&format!("{SELECT_STORED} WHERE id > ?1 AND state IN ({in_list}) ORDER BY id LIMIT ?2"))?;
+            let raw = st.query_map(params![after, limit], row_to_stored)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut out = Vec::with_capacity(raw.len());
+            if raw.is_empty() {
+                return Ok(out);
+            }
+            let (lo, hi) = (raw[0].id, raw[raw.len() - 1].id);
+            let mut evs: std::collections::HashMap<i64, Vec<EventRecord>> = std::collections::HashMap::new();
+            let mut es = c.prepare_cached(
+                "SELECT complaint_id, id, kind, on_date, recorded_at, actor, reason, data FROM complaint_events
+                 WHERE complaint_id BETWEEN ?1 AND ?2 ORDER BY id",
+            )?;
+            let rows = es.query_map(params![lo, hi], |r| {
+                let data: String = r.get(7)?;
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    EventRecord {
+                        id: r.get(1)?,
+                        kind: r.get(2)?,
+                        on_date: r.get(3)?,
+                        recorded_at: r.get(4)?,
+                        actor: r.get(5)?,
+                        reason: r.get(6)?,
+                        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+                    },
+                ))
+            })?;
+            for row in rows {
+                let (cid, e) = row?;
+                evs.entry(cid).or_default().push(e);
+            }
+            for t in raw {
+                let id = t.id;
+                out.push((to_stored(t)?, evs.remove(&id).unwrap_or_default()));
+            }
+            Ok(out)
         })
     }
 

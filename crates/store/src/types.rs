@@ -25,6 +25,12 @@ pub struct StoredComplaint {
     /// Username of the handler the complaint is assigned to.
     pub assignee: Option<String>,
     pub team: Option<String>,
+    /// Lifecycle state code (see tousu_core::workflow).
+    pub state: String,
+    /// The surviving complaint this one was merged into.
+    pub merged_into: Option<ComplaintId>,
+    /// Earliest due date of the running clocks, YYYY-MM-DD.
+    pub due_date: Option<String>,
     #[serde(flatten)]
     pub complaint: Complaint,
 }
@@ -122,8 +128,16 @@ pub struct ComplaintFilter {
     pub text_contains: Option<String>,
     pub assignee: Option<String>,
     pub team: Option<String>,
+    /// Lifecycle state code.
+    pub state: Option<String>,
+    /// Only complaints in open states (given by the caller's workflow).
+    pub open_states: Option<Vec<String>>,
+    /// Due on or before this day (YYYY-MM-DD).
+    pub due_by: Option<String>,
     /// Ordering, not filtering: oldest first instead of newest first.
     pub oldest_first: bool,
+    /// Ordering: most urgent (earliest due date) first; complaints without one are left out.
+    pub urgent_first: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -218,4 +232,40 @@ pub struct DayCount {
     pub day: String,
     pub value: String,
     pub n: u64,
+}
+
+/// Something that happened to a complaint: a pause or resume of the clocks, an extension, an
+/// escalation, a claim milestone … `data` is JSON owned by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRecord {
+    pub id: i64,
+    pub kind: String,
+    /// The day it happened (YYYY-MM-DD), which may be before it was recorded.
+    pub on_date: String,
+    pub recorded_at: String,
+    pub actor: String,
+    pub reason: Option<String>,
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub kind: String,
+    pub on_date: String,
+    pub reason: Option<String>,
+    pub data: serde_json::Value,
+}
+
+/// One computed deadline clock of a complaint (derived data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockRow {
+    pub clock_id: String,
+    pub regime_id: String,
+    pub start_date: String,
+    pub due_date: String,
+    pub status: String,
+    pub remaining: i64,
+    pub paused_days: i64,
+    /// JSON with labels, legal basis, problems …
+    pub detail: serde_json::Value,
 }

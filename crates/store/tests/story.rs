@@ -58,6 +58,76 @@ fn accounts(store: &dyn Backend) {
     assert!(report.rows >= 15);
 }
 
+fn lifecycle(store: &dyn Store) {
+    use tousu_store::{ClockRow, ComplaintId, NewEvent, StateChange};
+    let (id, _) = store.upsert(&complaint("L1", 25, Channel::Hotline, "生命周期"), "tester").unwrap();
+    let v = store.get(id).unwrap().unwrap();
+    assert_eq!((v.state.as_str(), v.version), ("registered", 1));
+    let accept = StateChange { action: "accept".into(), to: "accepted".into(), reason: None, merged_into: None };
+    let v2 = store.transition(id, 1, &accept, "li").unwrap();
+    assert_eq!(v2, 2);
+    // A stale version changes nothing.
+    let stale = store.transition(id, 1, &accept, "li");
+    assert!(matches!(stale, Err(tousu_store::Error::Conflict(_))), "{stale:?}");
+    let now = store.get(id).unwrap().unwrap();
+    assert_eq!((now.state.as_str(), now.version), ("accepted", 2));
+    let pause = NewEvent {
+        kind: "pause".into(),
+        on_date: "2025-03-26".into(),
+        reason: Some("外部鉴定".into()),
+        data: serde_json::json!({"clock": "decision"}),
+    };
+    assert!(matches!(store.add_event(id, 1, &pause, "li"), Err(tousu_store::Error::Conflict(_))));
+    assert_eq!(store.add_event(id, 2, &pause, "li").unwrap(), 3);
+    let evs = store.events(id).unwrap();
+    assert_eq!((evs.len(), evs[0].kind.as_str(), evs[0].reason.as_deref()), (1, "pause", Some("外部鉴定")));
+    let trail = store.changes(id).unwrap();
+    assert_eq!(
+        trail.iter().map(|c| c.action.as_str()).collect::<Vec<_>>(),
+        ["create", "transition:accept", "event:pause"]
+    );
+    // Merge keeps the merged complaint and points to the survivor.
+    let (other, _) = store.upsert(&complaint("L2", 26, Channel::Hotline, "重复投诉"), "tester").unwrap();
+    let merge =
+        StateChange {
+            action: "merge".into(), to: "merged".into(), reason: Some("重复".into()), merged_into: Some(id)
+        };
+    store.transition(other, 1, &merge, "boss").unwrap();
+    let merged = store.get(other).unwrap().unwrap();
+    assert_eq!((merged.state.as_str(), merged.merged_into), ("merged", Some(id)));
+    // Derived clocks and the urgency order.
+    let row = |due: &str| ClockRow {
+        clock_id: "decision".into(),
+        regime_id: "cn-order-2020-3".into(),
+        start_date: "2025-03-25".into(),
+        due_date: due.into(),
+        status: "running".into(),
+        remaining: 3,
+        paused_days: 0,
+        detail: serde_json::json!({}),
+    };
+    store
+        .save_clocks(&[
+            (id, vec![row("2025-04-09")], Some("2025-04-09".into())),
+            (ComplaintId(1), vec![row("2025-03-20")], Some("2025-03-20".into())),
+        ])
+        .unwrap();
+    assert_eq!(store.clocks(id).unwrap()[0].due_date, "2025-04-09");
+    let urgent = ComplaintFilter { urgent_first: true, ..Default::default() };
+    let p = store.list(&urgent, None, 1).unwrap();
+    assert_eq!(p.items[0].id, ComplaintId(1));
+    let p2 = store.list(&urgent, p.next_cursor.as_deref(), 5).unwrap();
+    assert_eq!(p2.items.iter().map(|s| s.id).collect::<Vec<_>>(), [id]);
+    let overdue = ComplaintFilter { due_by: Some("2025-03-31".into()), ..Default::default() };
+    assert_eq!(store.count(&overdue).unwrap(), 1);
+    let open = ComplaintFilter { open_states: Some(vec!["accepted".into()]), ..Default::default() };
+    assert_eq!(store.count(&open).unwrap(), 1);
+    let inputs = store.clock_inputs(&["accepted".into(), "registered".into()], 0, 100).unwrap();
+    assert!(inputs.iter().any(|(s, e)| s.id == id && e.len() == 1));
+    assert!(!inputs.iter().any(|(s, _)| s.id == other), "merged complaints are not open");
+    assert!(store.audit_verify().unwrap().first_broken.is_none());
+}
+
 fn story(store: &dyn Store) {
     // Create, then the same again: unchanged; then a change: updated and recorded.
     let c1 = complaint("R1", 1, Channel::Hotline, "理赔被拒，要求赔付");
@@ -180,9 +250,10 @@ fn sqlite_story() {
     let store = SqliteStore::open(dir.path().join("sub/dir/tousu.db")).unwrap();
     story(&store);
     accounts(&store);
-    assert_eq!(store.schema_version().unwrap(), 2);
+    lifecycle(&store);
+    assert_eq!(store.schema_version().unwrap(), 3);
     // Re-opening applies no migration twice and keeps the data.
     drop(store);
     let again = SqliteStore::open(dir.path().join("sub/dir/tousu.db")).unwrap();
-    assert_eq!(again.count(&ComplaintFilter::default()).unwrap(), 12);
+    assert_eq!(again.count(&ComplaintFilter::default()).unwrap(), 14);
 }
