@@ -4,6 +4,7 @@
 //! data in, results out, deterministic.
 
 pub mod calendar;
+pub mod clocks;
 pub mod columns;
 pub mod deadline;
 pub mod error;

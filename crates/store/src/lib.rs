@@ -93,16 +93,15 @@ pub trait Store: Send + Sync {
 
     fn events(&self, id: ComplaintId) -> Result<Vec<EventRecord>>;
 
-    /// Replace the derived clocks of complaints, and their earliest due date.
-    fn save_clocks(&self, clocks: &[(ComplaintId, Vec<ClockRow>, Option<String>)]) -> Result<()>;
-
-    fn clocks(&self, id: ComplaintId) -> Result<Vec<ClockRow>>;
+    /// Set the derived earliest due date (YYYY-MM-DD) of complaints.
+    fn set_due_dates(&self, due: &[(ComplaintId, Option<String>)]) -> Result<()>;
 
     /// Complaints in the given states, by id after `after`, with their events: the input of a
-    /// bulk recomputation of clocks.
+    /// bulk recomputation of clocks. `without_due` keeps only those with no due date yet.
     fn clock_inputs(
         &self,
         states: &[String],
+        without_due: bool,
         after: i64,
         limit: u32,
     ) -> Result<Vec<(StoredComplaint, Vec<EventRecord>)>>;

@@ -1,9 +1,9 @@
 //! The embedded SQLite backend: one file, WAL mode, versioned migrations.
 
 use crate::{
-    AccountStore, AuditReport, ChangeRecord, ClockRow, ComplaintFilter, ComplaintId, DayCount, Error, EventRecord,
-    ImportBatch, ImportCounts, ImportRun, NewEvent, NewUser, Page, Result, RowError, Severity, StatDim, StateChange,
-    Store, StoredComplaint, UnmaskRecord, UpsertOutcome, User,
+    AccountStore, AuditReport, ChangeRecord, ComplaintFilter, ComplaintId, DayCount, Error, EventRecord, ImportBatch,
+    ImportCounts, ImportRun, NewEvent, NewUser, Page, Result, RowError, Severity, StatDim, StateChange, Store,
+    StoredComplaint, UnmaskRecord, UpsertOutcome, User,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use sha2::{Digest, Sha256};
@@ -928,6 +928,13 @@ impl Store for SqliteStore {
                    updated_at = ?4 WHERE id = ?1",
                 params![id.0, change.to, change.merged_into.map(|m| m.0), ts],
             )?;
+            // The step is also an event, so that clocks see when each state was entered.
+            let data = serde_json::json!({"action": change.action, "from": state, "to": change.to}).to_string();
+            tx.execute(
+                "INSERT INTO complaint_events (complaint_id, kind, on_date, recorded_at, actor, reason, data)
+                 VALUES (?1, 'transition', ?2, ?3, ?4, ?5, ?6)",
+                params![id.0, &ts[..10], ts, actor, change.reason, data],
+            )?;
             let mut audit = AuditWriter::start(&tx)?;
             audit.append(
                 &tx,
@@ -1010,62 +1017,21 @@ impl Store for SqliteStore {
         self.read(|c| events_of(c, id.0))
     }
 
-    fn save_clocks(&self, clocks: &[(ComplaintId, Vec<ClockRow>, Option<String>)]) -> Result<()> {
+    fn set_due_dates(&self, due: &[(ComplaintId, Option<String>)]) -> Result<()> {
         self.write(|conn| {
             let tx = conn.transaction()?;
-            for (id, rows, due) in clocks {
-                tx.prepare_cached("DELETE FROM complaint_clocks WHERE complaint_id = ?1")?.execute(params![id.0])?;
-                for r in rows {
-                    let detail = serde_json::to_string(&r.detail).map_err(|e| Error::Database(e.to_string()))?;
-                    tx.prepare_cached(
-                        "INSERT INTO complaint_clocks (complaint_id, clock_id, regime_id, start_date, due_date, status,
-                           remaining, paused_days, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    )?
-                    .execute(params![
-                        id.0,
-                        r.clock_id,
-                        r.regime_id,
-                        r.start_date,
-                        r.due_date,
-                        r.status,
-                        r.remaining,
-                        r.paused_days,
-                        detail
-                    ])?;
-                }
-                tx.prepare_cached("UPDATE complaints SET due_date = ?2 WHERE id = ?1")?.execute(params![id.0, due])?;
+            for (id, d) in due {
+                tx.prepare_cached("UPDATE complaints SET due_date = ?2 WHERE id = ?1")?.execute(params![id.0, d])?;
             }
             tx.commit()?;
             Ok(())
         })
     }
 
-    fn clocks(&self, id: ComplaintId) -> Result<Vec<ClockRow>> {
-        self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT clock_id, regime_id, start_date, due_date, status, remaining, paused_days, detail
-                 FROM complaint_clocks WHERE complaint_id = ?1 ORDER BY due_date, clock_id",
-            )?;
-            let rows = st.query_map(params![id.0], |r| {
-                let detail: String = r.get(7)?;
-                Ok(ClockRow {
-                    clock_id: r.get(0)?,
-                    regime_id: r.get(1)?,
-                    start_date: r.get(2)?,
-                    due_date: r.get(3)?,
-                    status: r.get(4)?,
-                    remaining: r.get(5)?,
-                    paused_days: r.get(6)?,
-                    detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-        })
-    }
-
     fn clock_inputs(
         &self,
         states: &[String],
+        without_due: bool,
         after: i64,
         limit: u32,
     ) -> Result<Vec<(StoredComplaint, Vec<EventRecord>)>> {
@@ -1076,8 +1042,10 @@ impl Store for SqliteStore {
             .collect();
         let in_list = if list.is_empty() { "''".to_string() } else { list.join(",") };
         self.read(|c| {
-            let mut st =
-                c.prepare(&format!("{SELECT_STORED} WHERE id > ?1 AND state IN ({in_list}) ORDER BY id LIMIT ?2"))?;
+            let due = if without_due { " AND due_date IS NULL" } else { "" };
+            let mut st = c.prepare(&format!(
+                "{SELECT_STORED} WHERE id > ?1 AND state IN ({in_list}){due} ORDER BY id LIMIT ?2"
+            ))?;
             let raw = st.query_map(params![after, limit], row_to_stored)?.collect::<rusqlite::Result<Vec<_>>>()?;
             let mut out = Vec::with_capacity(raw.len());
             if raw.is_empty() {

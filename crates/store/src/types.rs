@@ -255,17 +255,3 @@ pub struct NewEvent {
     pub reason: Option<String>,
     pub data: serde_json::Value,
 }
-
-/// One computed deadline clock of a complaint (derived data).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClockRow {
-    pub clock_id: String,
-    pub regime_id: String,
-    pub start_date: String,
-    pub due_date: String,
-    pub status: String,
-    pub remaining: i64,
-    pub paused_days: i64,
-    /// JSON with labels, legal basis, problems …
-    pub detail: serde_json::Value,
-}

@@ -59,7 +59,7 @@ fn accounts(store: &dyn Backend) {
 }
 
 fn lifecycle(store: &dyn Store) {
-    use tousu_store::{ClockRow, ComplaintId, NewEvent, StateChange};
+    use tousu_store::{ComplaintId, NewEvent, StateChange};
     let (id, _) = store.upsert(&complaint("L1", 25, Channel::Hotline, "生命周期"), "tester").unwrap();
     let v = store.get(id).unwrap().unwrap();
     assert_eq!((v.state.as_str(), v.version), ("registered", 1));
@@ -80,7 +80,9 @@ fn lifecycle(store: &dyn Store) {
     assert!(matches!(store.add_event(id, 1, &pause, "li"), Err(tousu_store::Error::Conflict(_))));
     assert_eq!(store.add_event(id, 2, &pause, "li").unwrap(), 3);
     let evs = store.events(id).unwrap();
-    assert_eq!((evs.len(), evs[0].kind.as_str(), evs[0].reason.as_deref()), (1, "pause", Some("外部鉴定")));
+    assert_eq!(evs[0].kind, "transition");
+    assert_eq!(evs[0].data["to"], "accepted");
+    assert_eq!((evs.len(), evs[1].kind.as_str(), evs[1].reason.as_deref()), (2, "pause", Some("外部鉴定")));
     let trail = store.changes(id).unwrap();
     assert_eq!(
         trail.iter().map(|c| c.action.as_str()).collect::<Vec<_>>(),
@@ -95,24 +97,8 @@ fn lifecycle(store: &dyn Store) {
     store.transition(other, 1, &merge, "boss").unwrap();
     let merged = store.get(other).unwrap().unwrap();
     assert_eq!((merged.state.as_str(), merged.merged_into), ("merged", Some(id)));
-    // Derived clocks and the urgency order.
-    let row = |due: &str| ClockRow {
-        clock_id: "decision".into(),
-        regime_id: "cn-order-2020-3".into(),
-        start_date: "2025-03-25".into(),
-        due_date: due.into(),
-        status: "running".into(),
-        remaining: 3,
-        paused_days: 0,
-        detail: serde_json::json!({}),
-    };
-    store
-        .save_clocks(&[
-            (id, vec![row("2025-04-09")], Some("2025-04-09".into())),
-            (ComplaintId(1), vec![row("2025-03-20")], Some("2025-03-20".into())),
-        ])
-        .unwrap();
-    assert_eq!(store.clocks(id).unwrap()[0].due_date, "2025-04-09");
+    // Derived due dates and the urgency order.
+    store.set_due_dates(&[(id, Some("2025-04-09".into())), (ComplaintId(1), Some("2025-03-20".into()))]).unwrap();
     let urgent = ComplaintFilter { urgent_first: true, ..Default::default() };
     let p = store.list(&urgent, None, 1).unwrap();
     assert_eq!(p.items[0].id, ComplaintId(1));
@@ -122,8 +108,14 @@ fn lifecycle(store: &dyn Store) {
     assert_eq!(store.count(&overdue).unwrap(), 1);
     let open = ComplaintFilter { open_states: Some(vec!["accepted".into()]), ..Default::default() };
     assert_eq!(store.count(&open).unwrap(), 1);
-    let inputs = store.clock_inputs(&["accepted".into(), "registered".into()], 0, 100).unwrap();
-    assert!(inputs.iter().any(|(s, e)| s.id == id && e.len() == 1));
+    let inputs = store.clock_inputs(&["accepted".into(), "registered".into()], false, 0, 100).unwrap();
+    assert!(
+        inputs.iter().any(
+            |(s, e)| s.id == id && e.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>() == ["transition", "pause"]
+        )
+    );
+    let missing = store.clock_inputs(&["accepted".into(), "registered".into()], true, 0, 100).unwrap();
+    assert!(!missing.iter().any(|(s, _)| s.id == id || s.id == ComplaintId(1)));
     assert!(!inputs.iter().any(|(s, _)| s.id == other), "merged complaints are not open");
     assert!(store.audit_verify().unwrap().first_broken.is_none());
 }

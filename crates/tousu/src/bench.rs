@@ -159,7 +159,14 @@ pub fn bench_web(rows: u64, dir: Option<PathBuf>, rounds: usize) -> Result<()> {
                 }
             };
             let _ = tx.send(listener.local_addr().map(|a| a.to_string()).map_err(|e| anyhow::anyhow!(e)));
-            let state = crate::server::AppState::new(server_db, 1 << 20);
+            let engine = match crate::engine::Engine::load(None) {
+                Ok(e) => std::sync::Arc::new(e),
+                Err(e) => {
+                    eprintln!("engine: {e:#}");
+                    return;
+                }
+            };
+            let state = crate::server::AppState::new(server_db, engine, 1 << 20);
             let _ = axum::serve(listener, crate::server::router(state)).await;
         });
     });

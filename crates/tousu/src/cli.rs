@@ -16,6 +16,10 @@ struct Cli {
     /// SQLite database file (created on first use).
     #[arg(long, global = true, env = "TOUSU_DB", default_value = "tousu.db")]
     db: PathBuf,
+    /// Directory of institution overrides: workflow.toml, regimes.toml, clock-policy.toml,
+    /// calendars/<id>-<year>.toml.
+    #[arg(long, global = true, env = "TOUSU_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -65,6 +69,11 @@ enum Cmd {
         #[command(subcommand)]
         which: TokenCmd,
     },
+    /// Deadline clocks.
+    Deadlines {
+        #[command(subcommand)]
+        which: DeadlineCmd,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -95,6 +104,14 @@ enum UserCmd {
     },
     /// List users.
     List,
+}
+
+#[derive(Subcommand)]
+enum DeadlineCmd {
+    /// Recompute the due dates of every open complaint.
+    Recompute,
+    /// Print one complaint's clocks.
+    Show { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -203,7 +220,7 @@ fn open_store(db: &Path) -> Result<Arc<dyn Backend>> {
 
 fn run(cli: Cli) -> Result<std::process::ExitCode> {
     match cli.cmd {
-        Cmd::Import(args) => import(&cli.db, args),
+        Cmd::Import(args) => import(&cli.db, cli.config.as_deref(), args),
         Cmd::Template { out, lang } => {
             let lang = match lang.as_str() {
                 "zh" | "zh-CN" => tousu_intake::template::Lang::Zh,
@@ -217,7 +234,12 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
         }
         Cmd::Serve(args) => {
             let store = open_store(&cli.db)?;
-            crate::server::serve_blocking(store, args)?;
+            let engine = Arc::new(crate::engine::Engine::load(cli.config.as_deref())?);
+            let n = engine.recompute(store.as_store(), true)?;
+            if n > 0 {
+                tracing::info!(complaints = n, "deadlines computed for complaints without one");
+            }
+            crate::server::serve_blocking(store, engine, args)?;
             Ok(std::process::ExitCode::SUCCESS)
         }
         Cmd::Gen { count, seed, out } => {
@@ -235,7 +257,24 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
             );
             Ok(std::process::ExitCode::SUCCESS)
         }
-        Cmd::Demo { count, seed, dir, addr } => demo(count, seed, dir, addr),
+        Cmd::Demo { count, seed, dir, addr } => demo(count, seed, dir, addr, cli.config.as_deref()),
+        Cmd::Deadlines { which: DeadlineCmd::Recompute } => {
+            let store = open_store(&cli.db)?;
+            let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+            let t = std::time::Instant::now();
+            let n = engine.recompute(store.as_store(), false)?;
+            println!("recomputed the due dates of {n} open complaints in {:.2} s", t.elapsed().as_secs_f64());
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Deadlines { which: DeadlineCmd::Show { id } } => {
+            let store = open_store(&cli.db)?;
+            let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+            let id = tousu_store::ComplaintId(id);
+            let s = store.get(id)?.with_context(|| format!("no complaint {}", id.0))?;
+            let clocks = engine.clocks_of(&s, &store.events(id)?, crate::engine::today());
+            println!("{}", serde_json::to_string_pretty(&clocks)?);
+            Ok(std::process::ExitCode::SUCCESS)
+        }
         Cmd::User { which: UserCmd::Add { role, team, display_name, password, name } } => {
             let store = open_store(&cli.db)?;
             let role = tousu_core::Role::parse(&role)
@@ -326,8 +365,9 @@ fn import_options(args: &ImportArgs) -> Result<ImportOptions> {
     })
 }
 
-fn import(db: &Path, args: ImportArgs) -> Result<std::process::ExitCode> {
+fn import(db: &Path, config: Option<&Path>, args: ImportArgs) -> Result<std::process::ExitCode> {
     let store = open_store(db)?;
+    let engine = crate::engine::Engine::load(config)?;
     let opts = import_options(&args)?;
     let show_bar = std::io::stderr().is_terminal() && !args.json;
     let mut reports = Vec::new();
@@ -399,6 +439,8 @@ fn import(db: &Path, args: ImportArgs) -> Result<std::process::ExitCode> {
             "errors_file": errors_file.map(|p| p.display().to_string()),
         }));
     }
+    // New complaints get their deadline clocks.
+    engine.recompute(store.as_store(), true)?;
     let secs = started.elapsed().as_secs_f64();
     if args.json {
         let summary = serde_json::json!({
@@ -421,7 +463,14 @@ fn import(db: &Path, args: ImportArgs) -> Result<std::process::ExitCode> {
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-fn demo(count: u64, seed: u64, dir: Option<PathBuf>, addr: String) -> Result<std::process::ExitCode> {
+fn demo(
+    count: u64,
+    seed: u64,
+    dir: Option<PathBuf>,
+    addr: String,
+    config: Option<&Path>,
+) -> Result<std::process::ExitCode> {
+    let engine = Arc::new(crate::engine::Engine::load(config)?);
     let (dir, _keep) = match dir {
         Some(d) => {
             std::fs::create_dir_all(&d)?;
@@ -447,12 +496,13 @@ fn demo(count: u64, seed: u64, dir: Option<PathBuf>, addr: String) -> Result<std
     let report = import_file(store.as_store(), &data, &ImportOptions::default(), &|_| {})?;
     eprintln!("imported {} complaints ({} rejected)", report.counts.created, report.counts.rejected);
     let creds = crate::server::demo_setup(&*store)?;
+    engine.recompute(store.as_store(), false)?;
     println!("tousu demo: database {}", db.display());
     println!("demo users (username / role / password):");
     for (name, role, password) in &creds {
         println!("  {name:<11} {role:<11} {password}");
     }
-    crate::server::serve_blocking(store, ServeArgs { addr, max_body: 1_048_576, insecure_cookies: false })?;
+    crate::server::serve_blocking(store, engine, ServeArgs { addr, max_body: 1_048_576, insecure_cookies: false })?;
     Ok(std::process::ExitCode::SUCCESS)
 }
 

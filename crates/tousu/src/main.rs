@@ -2,6 +2,7 @@
 
 mod bench;
 mod cli;
+mod engine;
 mod server;
 mod web;
 

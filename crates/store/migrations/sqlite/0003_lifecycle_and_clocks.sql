@@ -1,5 +1,6 @@
--- The lifecycle (state, merges), events on a complaint (pauses, extensions, escalations, claim
--- milestones), and the deadline clocks derived from them.
+-- The lifecycle (state, merges) and events on a complaint (transitions, pauses, extensions,
+-- escalations, claim milestones). Deadline clocks are computed from these on demand; only the
+-- earliest due date is kept, for sorting and counting.
 ALTER TABLE complaints ADD COLUMN state TEXT NOT NULL DEFAULT 'registered';
 ALTER TABLE complaints ADD COLUMN merged_into BIGINT;
 -- Earliest due date among the running clocks of an open complaint (derived; recomputable).
@@ -18,16 +19,3 @@ CREATE TABLE complaint_events (
     data          TEXT   NOT NULL
 );
 CREATE INDEX complaint_events_complaint ON complaint_events (complaint_id, id);
-
-CREATE TABLE complaint_clocks (
-    complaint_id BIGINT NOT NULL REFERENCES complaints (id),
-    clock_id     TEXT   NOT NULL,
-    regime_id    TEXT   NOT NULL,
-    start_date   TEXT   NOT NULL,
-    due_date     TEXT   NOT NULL,
-    status       TEXT   NOT NULL,
-    remaining    BIGINT NOT NULL,
-    paused_days  BIGINT NOT NULL,
-    detail       TEXT   NOT NULL,
-    PRIMARY KEY (complaint_id, clock_id)
-);

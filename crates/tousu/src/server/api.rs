@@ -23,6 +23,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/complaints", get(list).post(create))
         .route("/api/complaints/{id}", get(one))
         .route("/api/complaints/{id}/changes", get(changes))
+        .route("/api/complaints/{id}/clocks", get(clocks))
+        .route("/api/complaints/{id}/transitions", axum::routing::post(transition))
+        .route("/api/complaints/{id}/events", get(events).post(add_event))
 }
 
 /// An API error with a stable code.
@@ -243,4 +246,143 @@ async fn create(
         "complaint": stored,
     });
     Ok((status, [(header::LOCATION, format!("/api/complaints/{}", id.0))], Json(body)).into_response())
+}
+
+impl From<crate::engine::EngineError> for ApiError {
+    fn from(e: crate::engine::EngineError) -> Self {
+        use crate::engine::EngineError as E;
+        match e {
+            E::NotFound => not_found(),
+            E::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            E::Refused(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_allowed", m),
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
+/// The complaint, if this user may see it.
+async fn visible(st: &AppState, a: &Auth, id: &str) -> Result<tousu_store::StoredComplaint, ApiError> {
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    match st.blocking(move |s| s.get(ComplaintId(id))).await? {
+        Some(c) if can_view(a, &c) => Ok(c),
+        _ => Err(not_found()),
+    }
+}
+
+async fn clocks(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let c = visible(&st, &a, &id).await?;
+    let cid = c.id;
+    let (clocks, state) = st
+        .with_engine(move |e, db| -> Result<_, tousu_store::Error> {
+            let evs = db.events(cid)?;
+            Ok((e.clocks_of(&c, &evs, crate::engine::today()), c.state.clone()))
+        })
+        .await?;
+    Ok(Json(json!({ "state": state, "today": crate::engine::today().to_string(), "clocks": clocks })))
+}
+
+async fn events(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let c = visible(&st, &a, &id).await?;
+    let cid = c.id;
+    let evs = st.blocking(move |s| s.events(cid)).await?;
+    Ok(Json(json!({ "items": evs })))
+}
+
+#[derive(Deserialize)]
+struct TransitionBody {
+    action: String,
+    version: i64,
+    reason: Option<String>,
+    /// Id of the complaint to merge into.
+    target: Option<i64>,
+}
+
+fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("body is not JSON: {e}")))?;
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "the request is not valid");
+        err.fields = vec![(e.path().to_string(), e.into_inner().to_string())];
+        err
+    })
+}
+
+async fn transition(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let c = visible(&st, &a, &id).await?;
+    let b: TransitionBody = json_body(&body)?;
+    let actor = a.user.username.clone();
+    let role = a.user.role;
+    let id = c.id;
+    let version = st
+        .with_engine(move |e, db| {
+            e.transition(
+                db.as_store(),
+                id,
+                b.version,
+                &b.action,
+                role,
+                b.reason.as_deref(),
+                b.target.map(ComplaintId),
+                &actor,
+            )
+        })
+        .await?;
+    let now = st.blocking(move |s| s.get(id)).await?.ok_or_else(not_found)?;
+    Ok(Json(
+        json!({ "state": now.state, "version": version, "merged_into": now.merged_into, "due_date": now.due_date }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct EventBody {
+    kind: String,
+    version: i64,
+    /// YYYY-MM-DD; default today.
+    on_date: Option<String>,
+    reason: Option<String>,
+    #[serde(default)]
+    data: Value,
+}
+
+async fn add_event(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let c = visible(&st, &a, &id).await?;
+    let b: EventBody = json_body(&body)?;
+    let on = match b.on_date.as_deref().filter(|d| !d.is_empty()) {
+        None => crate::engine::today(),
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            let mut e =
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "the request is not valid");
+            e.fields = vec![("on_date".into(), format!("{d:?} is not a date (YYYY-MM-DD)"))];
+            e
+        })?,
+    };
+    let data = if b.data.is_null() { json!({}) } else { b.data };
+    let actor = a.user.username.clone();
+    let role = a.user.role;
+    let id = c.id;
+    let version = st
+        .with_engine(move |e, db| {
+            e.record_event(db.as_store(), id, b.version, &b.kind, on, b.reason.as_deref(), data, role, &actor)
+        })
+        .await?;
+    let now = st.blocking(move |s| s.get(id)).await?.ok_or_else(not_found)?;
+    Ok(Json(json!({ "state": now.state, "version": version, "due_date": now.due_date })))
 }

@@ -14,6 +14,7 @@ use tousu_store::Backend;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Arc<dyn Backend>,
+    pub engine: Arc<crate::engine::Engine>,
     pub max_body: usize,
     pub max_upload: usize,
     pub jobs: crate::web::import::Jobs,
@@ -22,8 +23,21 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: Arc<dyn Backend>, max_body: usize) -> Self {
-        AppState { db, max_body, max_upload: 512 * 1024 * 1024, jobs: Default::default(), secure_cookies: true }
+    pub fn new(db: Arc<dyn Backend>, engine: Arc<crate::engine::Engine>, max_body: usize) -> Self {
+        AppState { db, engine, max_body, max_upload: 512 * 1024 * 1024, jobs: Default::default(), secure_cookies: true }
+    }
+
+    /// Run an engine call off the async executor.
+    pub async fn with_engine<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&crate::engine::Engine, &dyn Backend) -> T + Send + 'static,
+    ) -> T {
+        let db = self.db.clone();
+        let engine = self.engine.clone();
+        match tokio::task::spawn_blocking(move || f(&engine, &*db)).await {
+            Ok(v) => v,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
     }
 
     /// Run a store call off the async executor.
@@ -120,14 +134,14 @@ pub fn spread_assignments(store: &dyn tousu_store::Store, handler: &str) -> Resu
     Ok(())
 }
 
-pub fn serve_blocking(db: Arc<dyn Backend>, args: ServeArgs) -> Result<()> {
+pub fn serve_blocking(db: Arc<dyn Backend>, engine: Arc<crate::engine::Engine>, args: ServeArgs) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let listener =
             tokio::net::TcpListener::bind(&args.addr).await.with_context(|| format!("binding {}", args.addr))?;
         let addr = listener.local_addr()?;
         println!("tousu listening on http://{addr}/");
-        let mut state = AppState::new(db, args.max_body);
+        let mut state = AppState::new(db, engine, args.max_body);
         state.secure_cookies = !args.insecure_cookies;
         axum::serve(listener, router(state))
             .with_graceful_shutdown(async {

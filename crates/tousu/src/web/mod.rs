@@ -57,6 +57,8 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/cases/{id}", get(pages::case))
         .route("/cases/{id}/unmask", post(pages::unmask))
         .route("/cases/{id}/assign", post(pages::assign))
+        .route("/cases/{id}/transition", post(pages::transition_form))
+        .route("/cases/{id}/event", post(pages::event_form))
         .route("/users", get(pages::users).post(pages::add_user))
         .route(
             "/import",

@@ -170,6 +170,9 @@ pub struct Row {
     pub complainant: String,
     pub assignee: String,
     pub summary: String,
+    pub due: String,
+    pub overdue: bool,
+    pub state: String,
 }
 
 fn summary(text: &str) -> String {
@@ -199,6 +202,9 @@ pub fn row(t: &super::i18n::T, s: &StoredComplaint, masked: bool) -> Row {
         complainant: c.complainant.name.clone().unwrap_or_default(),
         assignee: s.assignee.clone().unwrap_or_default(),
         summary: summary(&text),
+        due: s.due_date.clone().unwrap_or_default(),
+        overdue: s.due_date.as_deref().is_some_and(|d| d < crate::engine::today().to_string().as_str()),
+        state: s.state.clone(),
     }
 }
 
@@ -227,6 +233,8 @@ struct DashboardPage {
     ctx: Ctx,
     today: String,
     open: String,
+    overdue: String,
+    due_soon: String,
     chart_category: String,
     chart_channel: String,
     chart_product: String,
@@ -292,18 +300,24 @@ pub async fn dashboard(State(st): State<AppState>, Extension(a): Extension<Auth>
     let today_s = to.clone();
     let mut recent_filter = ComplaintFilter::default();
     scope_filter(&a, &mut recent_filter, "");
+    let open_states = st.engine.open_states();
+    let yesterday = (today - chrono::Duration::days(1)).to_string();
+    let soon = (today + chrono::Duration::days(3)).to_string();
     let data = st
         .blocking(move |db| -> tousu_store::Result<_> {
             let today_n: u64 = db.daily_counts(StatDim::All, &today_s, &today_s)?.iter().map(|d| d.n).sum();
-            let open: u64 = db.count(&ComplaintFilter::default())?;
+            let open_f = ComplaintFilter { open_states: Some(open_states), ..Default::default() };
+            let open: u64 = db.count(&open_f)?;
+            let overdue = db.count(&ComplaintFilter { due_by: Some(yesterday), ..open_f.clone() })?;
+            let due_soon = db.count(&ComplaintFilter { due_by: Some(soon), ..open_f.clone() })? - overdue;
             let cat = db.daily_counts(StatDim::Category, &from, &to)?;
             let ch = db.daily_counts(StatDim::Channel, &from, &to)?;
             let prod = db.daily_counts(StatDim::Product, &from, &to)?;
             let recent = db.list(&recent_filter, None, 10)?;
-            Ok((today_n, open, cat, ch, prod, recent))
+            Ok((today_n, open, overdue, due_soon, cat, ch, prod, recent))
         })
         .await;
-    let (today_n, open, cat, ch, prod, recent) = match data {
+    let (today_n, open, overdue, due_soon, cat, ch, prod, recent) = match data {
         Ok(d) => d,
         Err(e) => return internal(t.lang, e),
     };
@@ -340,6 +354,8 @@ pub async fn dashboard(State(st): State<AppState>, Extension(a): Extension<Auth>
     render(&DashboardPage {
         today: super::i18n::group_digits(today_n),
         open: super::i18n::group_digits(open),
+        overdue: super::i18n::group_digits(overdue),
+        due_soon: super::i18n::group_digits(due_soon),
         chart_category,
         chart_channel,
         chart_product,
@@ -372,6 +388,8 @@ pub struct QueueQuery {
     #[serde(default)]
     pub sort: String,
     #[serde(default)]
+    pub state: String,
+    #[serde(default)]
     pub cursor: String,
 }
 
@@ -388,6 +406,7 @@ impl QueueQuery {
             ("assigned", &self.assigned),
             ("q", &self.q),
             ("sort", &self.sort),
+            ("state", &self.state),
         ] {
             if !v.is_empty() {
                 parts.push(format!("{k}={}", url_encode(v)));
@@ -416,6 +435,7 @@ struct QueuePage {
     products: Vec<Opt>,
     assigned: Vec<Opt>,
     sorts: Vec<Opt>,
+    states: Vec<Opt>,
     rows: Vec<Row>,
     total: Option<String>,
     error: String,
@@ -487,8 +507,17 @@ pub async fn queue(State(st): State<AppState>, Extension(a): Extension<Auth>, Qu
         branch: Some(q.branch.trim().to_string()).filter(|s| !s.is_empty()),
         text_contains: Some(q.q.trim().to_string()).filter(|s| !s.is_empty()),
         oldest_first: q.sort == "oldest",
+        urgent_first: q.sort == "urgent",
         ..Default::default()
     };
+    match q.state.as_str() {
+        "" | "all" => {}
+        "open" => filter.open_states = Some(st.engine.open_states()),
+        code => filter.state = tousu_core::workflow::State::from_code(code).map(|s| s.code().to_string()),
+    }
+    if q.sort == "urgent" && filter.open_states.is_none() {
+        filter.open_states = Some(st.engine.open_states());
+    }
     scope_filter(&a, &mut filter, &q.assigned);
     let cursor = Some(q.cursor.clone()).filter(|s| !s.is_empty());
     let want_total = filter.text_contains.is_none();
@@ -529,9 +558,23 @@ pub async fn queue(State(st): State<AppState>, Extension(a): Extension<Auth>, Qu
             vec![
                 ("newest".into(), t.get("queue.sort.newest").into()),
                 ("oldest".into(), t.get("queue.sort.oldest").into()),
+                ("urgent".into(), t.get("queue.sort.urgent").into()),
             ],
-            if q.sort == "oldest" { "oldest" } else { "newest" },
+            if q.sort == "oldest" || q.sort == "urgent" { q.sort.as_str() } else { "newest" },
         ),
+        states: {
+            let wlang = if t.lang == "en" { tousu_core::workflow::Lang::En } else { tousu_core::workflow::Lang::Zh };
+            let mut v = vec![
+                ("all".to_string(), t.get("queue.state.all").to_string()),
+                ("open".to_string(), t.get("queue.state.open").to_string()),
+            ];
+            v.extend(
+                tousu_core::workflow::State::ALL
+                    .iter()
+                    .map(|s| (s.code().to_string(), st.engine.workflow.label(*s, wlang).to_string())),
+            );
+            options(v, if q.state.is_empty() { "all" } else { q.state.as_str() })
+        },
         rows: page.items.iter().map(|s| row(&t, s, masks(&a))).collect(),
         total: total.map(|n| t.n("queue.count", n)),
         error: errors.join("; "),
@@ -575,6 +618,48 @@ struct CasePage {
     can_reassign: bool,
     handlers: Vec<Opt>,
     panels: Vec<(&'static str, &'static str)>,
+    state: String,
+    state_label: String,
+    version: i64,
+    flash: String,
+    merged_into: Option<i64>,
+    clocks: Vec<ClockView>,
+    actions: Vec<ActionView>,
+    can_record: bool,
+    event_kinds: Vec<(&'static str, &'static str)>,
+    escalations: Vec<(&'static str, String)>,
+    timeline: Vec<TimelineItem>,
+    today: String,
+}
+
+pub struct ClockView {
+    pub id: String,
+    pub label: String,
+    pub basis: String,
+    pub start: String,
+    pub due: String,
+    pub remaining: String,
+    pub paused_days: i64,
+    pub extension_days: u32,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub problems: Vec<String>,
+}
+
+pub struct ActionView {
+    pub code: &'static str,
+    pub label: String,
+    pub to_label: String,
+    pub needs_reason: bool,
+    pub needs_target: bool,
+}
+
+pub struct TimelineItem {
+    pub on: String,
+    pub kind: String,
+    pub label: String,
+    pub actor: String,
+    pub detail: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -607,34 +692,82 @@ pub async fn case(
     Path(id): Path<String>,
     Query(cq): Query<CaseQuery>,
 ) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return error_page(StatusCode::NOT_FOUND, &a.user.lang) };
+    render_case(&st, &a, id, &cq.reveal, String::new(), StatusCode::OK).await
+}
+
+fn clock_views(
+    e: &crate::engine::Engine,
+    t: &super::i18n::T,
+    clocks: &[tousu_core::deadline::ClockStatus],
+) -> Vec<ClockView> {
+    use tousu_core::deadline::{ClockState, DayCount};
+    clocks
+        .iter()
+        .map(|c| {
+            let rule = e.clocks.regimes().clock(&c.regime, &c.rule);
+            let state = match c.state {
+                ClockState::Running => "running",
+                ClockState::Paused => "paused",
+                ClockState::DueSoon => "due_soon",
+                ClockState::Overdue => "overdue",
+                ClockState::Met => "met",
+                ClockState::MetLate => "met_late",
+            };
+            let unit = match c.remaining_unit {
+                DayCount::CalendarDays => t.get("case.days"),
+                DayCount::BusinessDays => t.get("case.business_days"),
+            };
+            ClockView {
+                id: format!("{}/{}", c.regime, c.rule),
+                label: rule
+                    .map(|r| if t.lang == "en" { r.en.clone() } else { r.zh.clone() })
+                    .unwrap_or_else(|| c.rule.clone()),
+                basis: rule.map(|r| r.basis.clone()).unwrap_or_default(),
+                start: c.start.to_string(),
+                due: c.due.to_string(),
+                remaining: format!("{} {unit}", c.remaining),
+                paused_days: c.paused_days,
+                extension_days: c.extension_days,
+                state,
+                state_label: t.get(&format!("clockstate.{state}")),
+                problems: c.problems.clone(),
+            }
+        })
+        .collect()
+}
+
+async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, flash: String, status: StatusCode) -> Response {
     let lang = a.user.lang.clone();
-    let Ok(id) = id.parse::<i64>() else { return error_page(StatusCode::NOT_FOUND, &lang) };
+    let today = crate::engine::today();
     let data = st
-        .blocking(move |db| -> tousu_store::Result<_> {
+        .with_engine(move |e, db| -> tousu_store::Result<_> {
             let Some(s) = db.get(ComplaintId(id))? else { return Ok(None) };
             let history = db.changes(ComplaintId(id))?;
             let log = db.unmask_log(ComplaintId(id))?;
             let users = db.users()?;
-            Ok(Some((s, history, log, users)))
+            let events = db.events(ComplaintId(id))?;
+            let clocks = e.clocks_of(&s, &events, today);
+            Ok(Some((s, history, log, users, events, clocks)))
         })
         .await;
-    let (s, history, unmask_log, users) = match data {
+    let (s, history, unmask_log, users, events, clock_status) = match data {
         Ok(Some(d)) => d,
         Ok(None) => return error_page(StatusCode::NOT_FOUND, &lang),
         Err(e) => return internal(&lang, e),
     };
-    if !can_view(&a, &s) {
+    if !can_view(a, &s) {
         return error_page(StatusCode::FORBIDDEN, &lang);
     }
-    let ctx = Ctx::new(Some(&a), "queue");
+    let ctx = Ctx::new(Some(a), "queue");
     let t = ctx.t;
     let c = &s.complaint;
     // A handler sees identifiers masked unless they revealed this one, with a reason, in the
     // last 15 minutes.
-    let masking = masks(&a);
+    let masking = masks(a);
     let recent = (chrono::Utc::now() - chrono::Duration::minutes(15)).format("%Y-%m-%dT%H:%M:%S").to_string();
     let revealed = |field: &str| {
-        cq.reveal == field
+        reveal == field
             && unmask_log.iter().any(|u| u.username == a.user.username && u.field == field && u.at >= recent)
     };
     let masked_value = |key: &'static str, v: &Option<String>| -> (String, bool) {
@@ -759,14 +892,102 @@ pub async fn case(
             selected: s.assignee.as_deref() == Some(u.username.as_str()),
         })
         .collect();
+    let engine = st.engine.clone();
+    let wf = &engine.workflow;
+    let wlang = if t.lang == "en" { tousu_core::workflow::Lang::En } else { tousu_core::workflow::Lang::Zh };
+    let state = engine.state_of(&s);
+    let actions = wf
+        .allowed(state, a.user.role)
+        .into_iter()
+        .map(|(act, to)| {
+            let tr = wf.transition(state, act);
+            let needs = |r: tousu_core::workflow::Requirement| tr.is_some_and(|t| t.requires.contains(&r));
+            ActionView {
+                code: act.code(),
+                label: wf.label(act, wlang).to_string(),
+                to_label: wf.label(to, wlang).to_string(),
+                needs_reason: needs(tousu_core::workflow::Requirement::Reason),
+                needs_target: needs(tousu_core::workflow::Requirement::Target),
+            }
+        })
+        .collect();
+    let escalations = wf
+        .escalations_allowed(state, a.user.role)
+        .into_iter()
+        .map(|k| (k.code(), wf.label(k, wlang).to_string()))
+        .collect::<Vec<_>>();
+    let open = wf.is_open(state);
+    let can_record = a.user.role != Role::Analyst && (open || !escalations.is_empty());
+    let event_kinds = crate::engine::EVENT_KINDS
+        .iter()
+        .filter(|k| open || **k == "escalation")
+        .map(|k| (*k, t.get(&format!("event.{k}"))))
+        .collect();
+    let timeline = events
+        .iter()
+        .map(|e| {
+            let (label, detail) = if e.kind == "transition" {
+                let to = e.data.get("to").and_then(|v| v.as_str()).and_then(tousu_core::workflow::State::from_code);
+                let act =
+                    e.data.get("action").and_then(|v| v.as_str()).and_then(tousu_core::workflow::Action::from_code);
+                (
+                    format!(
+                        "{} → {}",
+                        act.map(|x| wf.label(x, wlang).to_string()).unwrap_or_default(),
+                        to.map(|x| wf.label(x, wlang).to_string()).unwrap_or_default()
+                    ),
+                    e.reason.clone().unwrap_or_default(),
+                )
+            } else if e.kind == "escalation" {
+                let k = e
+                    .data
+                    .get("kind")
+                    .and_then(|v| v.as_str())
+                    .and_then(tousu_core::workflow::EscalationKind::from_code);
+                (
+                    format!(
+                        "{}: {}",
+                        t.get("event.escalation"),
+                        k.map(|x| wf.label(x, wlang).to_string()).unwrap_or_default()
+                    ),
+                    e.reason.clone().unwrap_or_default(),
+                )
+            } else {
+                let mut d = Vec::new();
+                if let Some(n) = e.data.get("days").and_then(|v| v.as_u64()) {
+                    d.push(format!("+{n}"));
+                }
+                if let Some(x) = e.data.get("decision").and_then(|v| v.as_str()) {
+                    d.push(t.get(&format!("decision.{x}")).to_string());
+                }
+                if let Some(r) = &e.reason {
+                    d.push(r.clone());
+                }
+                (t.get(&format!("event.{}", e.kind)).to_string(), d.join(" · "))
+            };
+            TimelineItem { on: e.on_date.clone(), kind: e.kind.clone(), label, actor: e.actor.clone(), detail }
+        })
+        .collect();
+    let clocks = clock_views(&engine, &t, &clock_status);
     let panels = vec![
-        ("deadline", t.get("case.panel.deadline")),
         ("analysis", t.get("case.panel.analysis")),
         ("profile", t.get("case.panel.profile")),
         ("playbook", t.get("case.panel.playbook")),
         ("links", t.get("case.panel.links")),
     ];
-    render(&CasePage {
+    let page = CasePage {
+        state: s.state.clone(),
+        state_label: wf.label(state, wlang).to_string(),
+        version: s.version,
+        flash,
+        merged_into: s.merged_into.map(|m| m.0),
+        clocks,
+        actions,
+        can_record,
+        event_kinds,
+        escalations,
+        timeline,
+        today: today.to_string(),
         id: s.id.0,
         complaint_fields,
         text: if text_masked { tousu_core::ident::mask_identifiers_in_text(&c.text) } else { c.text.clone() },
@@ -781,7 +1002,150 @@ pub async fn case(
         handlers,
         panels,
         ctx,
-    })
+    };
+    (status, render(&page)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct TransitionForm {
+    action: String,
+    version: i64,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    target: String,
+}
+
+fn engine_error(e: &crate::engine::EngineError, t: &super::i18n::T) -> (StatusCode, String) {
+    use crate::engine::EngineError as E;
+    match e {
+        E::Conflict(_) => (StatusCode::CONFLICT, t.get("case.conflict").to_string()),
+        E::Refused(m) => (StatusCode::UNPROCESSABLE_ENTITY, format!("{}: {m}", t.get("case.refused"))),
+        E::NotFound => (StatusCode::NOT_FOUND, String::new()),
+        E::Store(err) => {
+            tracing::error!(error = %err, "engine store error");
+            (StatusCode::INTERNAL_SERVER_ERROR, String::new())
+        }
+    }
+}
+
+async fn after_change(st: &AppState, a: &Auth, id: i64, r: Result<i64, crate::engine::EngineError>) -> Response {
+    match r {
+        Ok(_) => Redirect::to(&format!("/cases/{id}#workflow")).into_response(),
+        Err(e) => {
+            let t = super::i18n::T::new(&a.user.lang);
+            let (status, msg) = engine_error(&e, &t);
+            if msg.is_empty() {
+                return error_page(status, &a.user.lang);
+            }
+            render_case(st, a, id, "", msg, status).await
+        }
+    }
+}
+
+pub async fn transition_form(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+    Form(f): Form<TransitionForm>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return error_page(StatusCode::NOT_FOUND, &a.user.lang) };
+    let a2 = a.clone();
+    let r = st
+        .with_engine(move |e, db| {
+            let Some(s) = db.get(ComplaintId(id))? else { return Err(crate::engine::EngineError::NotFound) };
+            if !can_view(&a2, &s) {
+                return Err(crate::engine::EngineError::NotFound);
+            }
+            let target =
+                match f.target.trim() {
+                    "" => None,
+                    t => Some(ComplaintId(t.trim_start_matches('#').parse().map_err(|_| {
+                        crate::engine::EngineError::Refused(format!("{t:?} is not a complaint number"))
+                    })?)),
+                };
+            let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
+            e.transition(
+                db.as_store(),
+                ComplaintId(id),
+                f.version,
+                &f.action,
+                a2.user.role,
+                reason,
+                target,
+                &a2.user.username,
+            )
+        })
+        .await;
+    after_change(&st, &a, id, r).await
+}
+
+#[derive(Deserialize)]
+pub struct EventForm {
+    kind: String,
+    version: i64,
+    #[serde(default)]
+    on_date: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    notice: String,
+    #[serde(default)]
+    escalation: String,
+    #[serde(default)]
+    decision: String,
+}
+
+pub async fn event_form(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+    Form(f): Form<EventForm>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return error_page(StatusCode::NOT_FOUND, &a.user.lang) };
+    let a2 = a.clone();
+    let r = st
+        .with_engine(move |e, db| {
+            let Some(s) = db.get(ComplaintId(id))? else { return Err(crate::engine::EngineError::NotFound) };
+            if !can_view(&a2, &s) {
+                return Err(crate::engine::EngineError::NotFound);
+            }
+            let on = if f.on_date.trim().is_empty() {
+                crate::engine::today()
+            } else {
+                NaiveDate::parse_from_str(f.on_date.trim(), "%Y-%m-%d")
+                    .map_err(|_| crate::engine::EngineError::Refused(format!("{:?} is not a date", f.on_date)))?
+            };
+            let data = match f.kind.as_str() {
+                "extend" => {
+                    let days: u32 = f.days.trim().parse().map_err(|_| {
+                        crate::engine::EngineError::Refused("an extension needs a number of days".into())
+                    })?;
+                    serde_json::json!({"days": days, "notice_recorded": f.notice == "1"})
+                }
+                "escalation" => serde_json::json!({"kind": f.escalation}),
+                "claim_decision" => {
+                    serde_json::json!({"decision": if f.decision.is_empty() { "refused" } else { f.decision.as_str() }})
+                }
+                _ => serde_json::json!({}),
+            };
+            let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
+            e.record_event(
+                db.as_store(),
+                ComplaintId(id),
+                f.version,
+                &f.kind,
+                on,
+                reason,
+                data,
+                a2.user.role,
+                &a2.user.username,
+            )
+        })
+        .await;
+    after_change(&st, &a, id, r).await
 }
 
 #[derive(Deserialize)]
