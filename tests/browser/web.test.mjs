@@ -3,101 +3,29 @@
 // Screenshots land in ../../artifacts/screenshots/ for people to look at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, newPage as openPage, signIn as login, signOut, clean as cleanPage, SHOTS, PASS } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
-const BIN = process.env.TOUSU_BIN || join(root, 'target/debug/tousu');
-const SHOTS = join(root, 'artifacts/screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-const dir = mkdtempSync(join(tmpdir(), 'tousu-web-'));
-const db = join(dir, 'web.db');
-const PASS = { admin: 'admin-pass-123', supervisor: 'super-pass-123', analyst: 'analyst-pass-123', h1: 'handler-pass-123' };
-let server, base, browser, token, xssId;
-
-function cli(...args) {
-  return execFileSync(BIN, ['--db', db, ...args], { encoding: 'utf8', env: { ...process.env, TOUSU_LOG: 'warn' } });
-}
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = [];
-  // No page may reach outside the server, log console errors or throw.
-  page.on('request', (r) => {
-    const u = r.url();
-    if (!u.startsWith(base) && !u.startsWith('data:')) problems.push(`external request ${u}`);
-  });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
-  page.problems = problems;
-  return page;
-}
-
-function clean(page) {
-  assert.deepEqual(page.problems, [], 'page had problems');
-}
-
-async function signIn(page, user) {
-  await page.goto(base + '/login');
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', PASS[user]);
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
-}
-
-async function signOut(page) {
-  await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
-  assert.match(page.url(), /\/login$/);
-}
+let env, base, xssId, dir;
+const cli = (...args) => env.cli(...args);
+const newPage = () => openPage(env);
+const signIn = (page, user) => login(page, env, user);
+const clean = (page) => cleanPage(page);
 
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  cli('user', 'add', '--role', 'admin', '--password', PASS.admin, 'admin');
-  cli('user', 'add', '--role', 'supervisor', '--team', 'A', '--password', PASS.supervisor, 'supervisor');
-  cli('user', 'add', '--role', 'analyst', '--password', PASS.analyst, 'analyst');
-  cli('user', 'add', '--role', 'handler', '--team', 'A', '--display-name', '李处理', '--password', PASS.h1, 'h1');
-  token = cli('token', 'add', '--user', 'admin', 'browser-test').trim();
-  server = spawn(BIN, ['--db', db, 'serve', '--addr', '127.0.0.1:0'], { env: { ...process.env, TOUSU_LOG: 'warn' } });
-  base = await new Promise((res, rej) => {
-    let buf = '';
-    server.stdout.on('data', (d) => {
-      buf += d;
-      const m = buf.match(/listening on (http:\/\/[0-9.:]+)\//);
-      if (m) res(m[1]);
-    });
-    server.on('exit', (c) => rej(new Error(`server exited ${c}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  env = await startServer();
+  base = env.base;
+  dir = env.dir;
   // A complaint whose text attacks the page, with identifiers to mask.
-  const res = await fetch(base + '/api/complaints', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      external_ref: 'XSS-1', received_at: '2026-11-20T10:00:00', channel: 'hotline', category: '理赔纠纷',
-      text: '<script>alert(1)</script> 我的身份证11010519491231002X，电话13800138000，<img src=x onerror=alert(2)>',
-      complainant: { name: '王<b>五</b>', resident_id: '11010519491231002X', phone: '138 0013 8000' },
-    }),
+  xssId = await env.createComplaint({
+    external_ref: 'XSS-1', received_at: '2026-11-20T10:00:00', channel: 'hotline', category: '理赔纠纷',
+    text: '<script>alert(1)</script> 我的身份证11010519491231002X，电话13800138000，<img src=x onerror=alert(2)>',
+    complainant: { name: '王<b>五</b>', resident_id: '11010519491231002X', phone: '138 0013 8000' },
   });
-  assert.equal(res.status, 201);
-  xssId = (await res.json()).complaint.id;
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(async () => { await env?.stop(); });
 
 test('every role signs in, sees its own navigation, and signs out', async () => {
   const expect = {

@@ -8,7 +8,7 @@
 
 use crate::source::{Cell, RawRow};
 use crate::{Error, Result};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use tousu_core::Channel;
 use tousu_core::columns::{COLUMNS, column_for_header};
 use tousu_core::parse::DateOrder;
@@ -66,17 +66,37 @@ enum Target {
     TdiFiledBy,
 }
 
-/// A row mapped to tousu column keys.
-#[derive(Debug, Default)]
+/// A row mapped to tousu column keys: one slot per column of the catalogue, in its order.
+#[derive(Debug)]
 pub struct Mapped {
-    pub cells: HashMap<&'static str, Cell>,
+    cells: Vec<Cell>,
     pub extra: BTreeMap<String, String>,
     pub tags: Vec<String>,
 }
 
+impl Default for Mapped {
+    fn default() -> Self {
+        Mapped { cells: vec![Cell::Empty; COLUMNS.len()], extra: BTreeMap::new(), tags: Vec::new() }
+    }
+}
+
+fn slot(key: &str) -> Option<usize> {
+    COLUMNS.iter().position(|c| c.key == key)
+}
+
 impl Mapped {
+    /// The non-empty cell of a column.
     pub fn get(&self, key: &str) -> Option<&Cell> {
-        self.cells.get(key).filter(|c| !c.is_empty())
+        slot(key).and_then(|i| self.cells.get(i)).filter(|c| !c.is_empty())
+    }
+    pub fn insert(&mut self, key: &str, cell: Cell) {
+        if let Some(i) = slot(key) {
+            self.cells[i] = cell;
+        }
+    }
+    /// Every non-empty cell with its column key, in catalogue order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Cell)> {
+        COLUMNS.iter().zip(&self.cells).filter(|(_, c)| !c.is_empty()).map(|(col, c)| (col.key, c))
     }
 }
 
@@ -163,12 +183,12 @@ impl Plan {
         Ok(Plan { format, targets, source, channel, date_order, headers: headers.to_vec() })
     }
 
-    /// Map one raw row to column keys.
-    pub fn map(&self, raw: &RawRow) -> Mapped {
+    /// Map one raw row to column keys (the row's cells move into the result).
+    pub fn map(&self, raw: RawRow) -> Mapped {
         let mut m = Mapped::default();
         let mut tdi_number = String::new();
         let mut tdi_resp = String::new();
-        for (i, cell) in raw.cells.iter().enumerate() {
+        for (i, cell) in raw.cells.into_iter().enumerate() {
             let Some(t) = self.targets.get(i) else {
                 if !cell.is_empty() {
                     m.extra.insert(format!("column {}", i + 1), cell.as_text());
@@ -176,9 +196,7 @@ impl Plan {
                 continue;
             };
             match t {
-                Target::Field(k) => {
-                    m.cells.insert(k, cell.clone());
-                }
+                Target::Field(k) => m.insert(k, cell),
                 Target::Extra(h) => {
                     if !cell.is_empty() {
                         m.extra.insert(h.clone(), cell.as_text());
@@ -197,10 +215,10 @@ impl Plan {
                     let reasons: Vec<String> =
                         text.split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
                     if let Some(first) = reasons.first() {
-                        m.cells.insert("category", Cell::Text(first.clone()));
+                        m.insert("category", Cell::Text(first.clone()));
                     }
                     if reasons.len() > 1 {
-                        m.cells.insert("subcategory", Cell::Text(reasons[1..].join("; ")));
+                        m.insert("subcategory", Cell::Text(reasons[1..].join("; ")));
                     }
                     m.tags.extend(reasons);
                 }
@@ -209,7 +227,7 @@ impl Plan {
                     if !who.is_empty() {
                         m.extra.insert(self.headers[i].clone(), who.clone());
                         if !who.eq_ignore_ascii_case("Insured") {
-                            m.cells.insert("third_party_relationship", Cell::Text(who));
+                            m.insert("third_party_relationship", Cell::Text(who));
                         }
                     }
                 }
@@ -217,7 +235,7 @@ impl Plan {
         }
         if self.format == Format::TxTdi && !tdi_number.is_empty() {
             let r = if tdi_resp.is_empty() { tdi_number } else { format!("{tdi_number}/{tdi_resp}") };
-            m.cells.insert("external_ref", Cell::Text(r));
+            m.insert("external_ref", Cell::Text(r));
         }
         m
     }

@@ -153,10 +153,17 @@ pub fn import_file(
                     continue;
                 }
                 batch.read += 1;
-                let mapped = plan.map(&raw);
-                match validate::build(plan, &mapped, raw.row, ctx) {
+                let row_no = raw.row;
+                let mapped = plan.map(raw);
+                match validate::build(plan, &mapped, row_no, ctx) {
                     Ok((c, warnings)) => {
-                        batch.complaints.push(c);
+                        match tousu_store::PreparedComplaint::new(c) {
+                            Ok(p) => batch.complaints.push(p),
+                            Err(e) => {
+                                let _ = tx.send(Err(e.into()));
+                                return;
+                            }
+                        }
                         batch.errors.extend(warnings);
                     }
                     Err(problems) => {

@@ -159,13 +159,11 @@ pub fn is_formula_like(s: &str) -> bool {
 
 /// A stable reference for rows that carry none: a hash of the row's cells.
 fn row_hash(m: &Mapped) -> String {
-    let mut keys: Vec<&&str> = m.cells.keys().collect();
-    keys.sort();
     let mut h = Sha256::new();
-    for k in keys {
+    for (k, cell) in m.iter() {
         h.update(k.as_bytes());
         h.update([0x1f]);
-        h.update(m.cells[*k].as_text().as_bytes());
+        h.update(cell.as_text().as_bytes());
         h.update([0x1e]);
     }
     for (k, v) in &m.extra {
@@ -452,7 +450,7 @@ mod tests {
             row: 2,
             cells: cells.iter().map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text(c.to_string()) }).collect(),
         };
-        build(&plan, &plan.map(&raw), 2, &ctx())
+        build(&plan, &plan.map(raw), 2, &ctx())
     }
 
     #[test]

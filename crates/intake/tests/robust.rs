@@ -22,8 +22,9 @@ fn run(bytes: Vec<u8>) {
     };
     while let Some(row) = src.next_row() {
         let Ok(row) = row else { break };
-        let mapped = plan.map(&row);
-        match build(&plan, &mapped, row.row, &ctx) {
+        let row_no = row.row;
+        let mapped = plan.map(row);
+        match build(&plan, &mapped, row_no, &ctx) {
             Ok((c, _)) => assert!(c.problems().is_empty(), "a stored complaint breaks an invariant"),
             Err(problems) => assert!(!problems.is_empty(), "a rejected row names its problems"),
         }

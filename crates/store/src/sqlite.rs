@@ -23,7 +23,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 type StatDeltas = std::collections::HashMap<(String, &'static str, String), i64>;
 
 fn stat_keys(c: &Complaint) -> [(String, &'static str, String); 4] {
-    let day = c.received_at.format("%Y-%m-%d").to_string();
+    let mut day = iso_datetime(&c.received_at);
+    day.truncate(10);
     [
         (day.clone(), "all", String::new()),
         (day.clone(), "channel", c.channel.code().to_string()),
@@ -62,15 +63,21 @@ fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
-fn configure(conn: &Connection) -> Result<()> {
+/// Page cache of the one writer connection: big enough to hold the indexes of a few million
+/// complaints, so that inserts in received-date order that is not the file order stay in memory.
+const WRITER_CACHE_KIB: i64 = 512 * 1024;
+const READER_CACHE_KIB: i64 = 32 * 1024;
+
+fn configure(conn: &Connection, cache_kib: i64) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -65536;",
-    )?;
+         PRAGMA cache_size = -{cache_kib};
+         PRAGMA wal_autocheckpoint = 10000;"
+    ))?;
     Ok(())
 }
 
@@ -86,7 +93,7 @@ impl SqliteStore {
         }
         let conn = Connection::open(&path)
             .map_err(|e| Error::Open { path: path.display().to_string(), reason: e.to_string() })?;
-        configure(&conn)?;
+        configure(&conn, WRITER_CACHE_KIB)?;
         migrate(&conn)?;
         Ok(SqliteStore { path, writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) })
     }
@@ -114,7 +121,7 @@ impl SqliteStore {
             Some(c) => c,
             None => {
                 let c = Connection::open(&self.path)?;
-                configure(&c)?;
+                configure(&c, READER_CACHE_KIB)?;
                 c
             }
         };
@@ -218,26 +225,52 @@ fn migrate(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The document stored beside the indexed columns: the whole complaint except its text.
-fn document(c: &Complaint) -> Result<String> {
-    let mut v = serde_json::to_value(c).map_err(|e| Error::Database(e.to_string()))?;
-    if let Some(o) = v.as_object_mut() {
-        o.remove("text");
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
     }
-    serde_json::to_string(&v).map_err(|e| Error::Database(e.to_string()))
+    s
 }
 
-fn content_hash(doc: &str, text: &str) -> String {
+pub(crate) fn content_hash(doc: &str, text: &str) -> String {
     let mut h = Sha256::new();
     h.update(doc.as_bytes());
     h.update([0u8]);
     h.update(text.as_bytes());
-    let d = h.finalize();
-    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize()[..16])
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` without the formatting machinery (it is on the import hot path).
+pub(crate) fn iso_datetime(dt: &chrono::NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    fn push(s: &mut String, n: u32, width: u32) {
+        let mut div = 10u32.pow(width - 1);
+        let n = n % (div * 10);
+        while div > 0 {
+            s.push(char::from(b'0' + ((n / div) % 10) as u8));
+            div /= 10;
+        }
+    }
+    let mut s = String::with_capacity(19);
+    push(&mut s, dt.year().max(0) as u32, 4);
+    s.push('-');
+    push(&mut s, dt.month(), 2);
+    s.push('-');
+    push(&mut s, dt.day(), 2);
+    s.push('T');
+    push(&mut s, dt.hour(), 2);
+    s.push(':');
+    push(&mut s, dt.minute(), 2);
+    s.push(':');
+    push(&mut s, dt.second(), 2);
+    s
 }
 
 fn received(c: &Complaint) -> String {
-    c.received_at.format("%Y-%m-%dT%H:%M:%S").to_string()
+    iso_datetime(&c.received_at)
 }
 
 /// Flatten a JSON document into `path → value` pairs (objects by key, arrays kept whole).
@@ -324,7 +357,7 @@ fn chain_hash(id: i64, e: &Entry<'_>, prev: &str) -> String {
     put(e.after);
     put(e.reason);
     put(e.run.map(|r| r.to_string()).as_deref());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
 }
 
 impl AuditWriter {
@@ -367,19 +400,18 @@ impl AuditWriter {
 
 fn upsert_tx(
     tx: &Transaction<'_>,
-    c: &Complaint,
+    p: &crate::PreparedComplaint,
+    ts: &str,
     actor: &str,
     run: Option<i64>,
     deltas: &mut StatDeltas,
     audit: &mut AuditWriter,
 ) -> Result<(ComplaintId, UpsertOutcome)> {
-    let doc = document(c)?;
-    let hash = content_hash(&doc, &c.text);
-    let existing: Option<(i64, String, String, String)> = tx
-        .prepare_cached("SELECT id, content_hash, doc, text FROM complaints WHERE source = ?1 AND external_ref = ?2")?
-        .query_row(params![c.source, c.external_ref], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+    let (c, doc, hash) = (&p.complaint, &p.doc, &p.hash);
+    let existing: Option<(i64, String)> = tx
+        .prepare_cached("SELECT id, content_hash FROM complaints WHERE source = ?1 AND external_ref = ?2")?
+        .query_row(params![c.source, c.external_ref], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let ts = now();
     match existing {
         None => {
             tx.prepare_cached(
@@ -412,7 +444,7 @@ fn upsert_tx(
                 tx,
                 &Entry {
                     complaint_id: id,
-                    at: &ts,
+                    at: ts,
                     actor,
                     action: "create",
                     field: None,
@@ -424,8 +456,11 @@ fn upsert_tx(
             )?;
             Ok((ComplaintId(id), UpsertOutcome::Created))
         }
-        Some((id, old_hash, _, _)) if old_hash == hash => Ok((ComplaintId(id), UpsertOutcome::Unchanged)),
-        Some((id, _, old_doc, old_text)) => {
+        Some((id, old_hash)) if &old_hash == hash => Ok((ComplaintId(id), UpsertOutcome::Unchanged)),
+        Some((id, _)) => {
+            let (old_doc, old_text): (String, String) = tx
+                .prepare_cached("SELECT doc, text FROM complaints WHERE id = ?1")?
+                .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let old = decode(&old_doc, old_text)?;
             for k in stat_keys(&old) {
                 *deltas.entry(k).or_default() -= 1;
@@ -438,7 +473,7 @@ fn upsert_tx(
                     tx,
                     &Entry {
                         complaint_id: id,
-                        at: &ts,
+                        at: ts,
                         actor,
                         action: "update",
                         field: Some(&field),
@@ -476,11 +511,7 @@ fn upsert_tx(
 }
 
 fn decode(doc: &str, text: String) -> Result<Complaint> {
-    let mut v: serde_json::Value = serde_json::from_str(doc).map_err(|e| Error::Corrupt(e.to_string()))?;
-    if let Some(o) = v.as_object_mut() {
-        o.insert("text".into(), serde_json::Value::String(text));
-    }
-    serde_json::from_value(v).map_err(|e| Error::Corrupt(e.to_string()))
+    Complaint::from_document_json(doc, text).map_err(|e| Error::Corrupt(e.to_string()))
 }
 
 const SELECT_STORED: &str = "SELECT id, version, created_at, updated_at, doc, text, received_at, assignee, team, state,
@@ -647,7 +678,8 @@ impl Store for SqliteStore {
             let tx = conn.transaction()?;
             let mut deltas = StatDeltas::new();
             let mut audit = AuditWriter::start(&tx)?;
-            let out = upsert_tx(&tx, complaint, actor, None, &mut deltas, &mut audit)?;
+            let p = crate::PreparedComplaint::new(complaint.clone())?;
+            let out = upsert_tx(&tx, &p, &now(), actor, None, &mut deltas, &mut audit)?;
             apply_deltas(&tx, &deltas)?;
             tx.commit()?;
             Ok(out)
@@ -689,8 +721,9 @@ impl Store for SqliteStore {
             let mut counts = ImportCounts { read: batch.read, rejected: batch.rejected, ..Default::default() };
             let mut deltas = StatDeltas::new();
             let mut audit = AuditWriter::start(&tx)?;
+            let ts = now();
             for c in &batch.complaints {
-                match upsert_tx(&tx, c, &actor, Some(run_id), &mut deltas, &mut audit)?.1 {
+                match upsert_tx(&tx, c, &ts, &actor, Some(run_id), &mut deltas, &mut audit)?.1 {
                     UpsertOutcome::Created => counts.created += 1,
                     UpsertOutcome::Updated => counts.updated += 1,
                     UpsertOutcome::Unchanged => counts.unchanged += 1,

@@ -101,10 +101,27 @@ pub struct RowError {
     pub severity: Severity,
 }
 
+/// A complaint with its stored document and content hash computed, so that the work can be
+/// done on another thread than the one writing.
+#[derive(Debug, Clone)]
+pub struct PreparedComplaint {
+    pub complaint: Complaint,
+    pub(crate) doc: String,
+    pub(crate) hash: String,
+}
+
+impl PreparedComplaint {
+    pub fn new(complaint: Complaint) -> crate::Result<PreparedComplaint> {
+        let doc = complaint.document_json().map_err(|e| crate::Error::Database(e.to_string()))?;
+        let hash = crate::sqlite::content_hash(&doc, &complaint.text);
+        Ok(PreparedComplaint { complaint, doc, hash })
+    }
+}
+
 /// One batch of an import: valid complaints, problems, and progress.
 #[derive(Debug, Clone, Default)]
 pub struct ImportBatch {
-    pub complaints: Vec<Complaint>,
+    pub complaints: Vec<PreparedComplaint>,
     pub errors: Vec<RowError>,
     /// Rows read in this batch (valid + rejected).
     pub read: u64,

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use tousu_core::Role;
 use tousu_core::{Channel, Complaint};
 use tousu_store::{
-    Backend, ComplaintFilter, ImportBatch, NewUser, RowError, Severity, StatDim, Store, UpsertOutcome,
-    sqlite::SqliteStore,
+    Backend, ComplaintFilter, ImportBatch, NewUser, PreparedComplaint, RowError, Severity, StatDim, Store,
+    UpsertOutcome, sqlite::SqliteStore,
 };
 
 fn complaint(r: &str, day: u32, channel: Channel, text: &str) -> Complaint {
@@ -145,7 +145,10 @@ fn story(store: &dyn Store) {
     assert_eq!(run.rows_done, 0);
     let batch = ImportBatch {
         complaints: (2..=11)
-            .map(|d| complaint(&format!("R{d}"), d, Channel::Online, &format!("第{d}号投诉 Refund")))
+            .map(|d| {
+                PreparedComplaint::new(complaint(&format!("R{d}"), d, Channel::Online, &format!("第{d}号投诉 Refund")))
+                    .unwrap()
+            })
             .collect(),
         errors: vec![RowError {
             file: "file.csv".into(),
@@ -165,7 +168,7 @@ fn story(store: &dyn Store) {
     assert_eq!(resumed.id, run.id);
     assert_eq!(resumed.rows_done, 11);
     let second = ImportBatch {
-        complaints: vec![complaint("R2", 2, Channel::Online, "第2号投诉 Refund")],
+        complaints: vec![PreparedComplaint::new(complaint("R2", 2, Channel::Online, "第2号投诉 Refund")).unwrap()],
         read: 1,
         rows_done: 12,
         ..Default::default()

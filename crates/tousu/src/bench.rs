@@ -223,3 +223,57 @@ fn prepare(store: &tousu_store::sqlite::SqliteStore, dir: &Path, rows: u64) -> R
     let _ = std::fs::remove_file(crate::cli::truth_path(&data));
     Ok(())
 }
+
+/// `tousu bench deadlines`: compute the clocks of N open complaints in memory (the recompute
+/// the server does), from received dates spread over 2025–2026 with pauses, resumptions,
+/// complex cases and extensions mixed in.
+pub fn bench_deadlines(rows: u64) -> Result<()> {
+    use chrono::{Datelike, NaiveDate};
+    use tousu_core::clocks::{ClockEvent, ClockInput, primary_due};
+    let engine = crate::engine::Engine::load(None)?;
+    let base = NaiveDate::from_ymd_opt(2025, 1, 1).context("date")?;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 26).context("date")?;
+    let empty = serde_json::json!({});
+    let ext = serde_json::json!({"clock": "complex", "days": 30, "notice_recorded": true});
+    let accepted = serde_json::json!({"to": "accepted"});
+    // Inputs first (not timed): per complaint a received day and its events.
+    let mut inputs: Vec<(NaiveDate, Vec<ClockEvent<'_>>)> = Vec::with_capacity(rows as usize);
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..rows {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let received = base + chrono::Duration::days((x % 690) as i64);
+        let mut events = Vec::new();
+        let d = |n: i64| received + chrono::Duration::days(n);
+        if x.is_multiple_of(3) {
+            events.push(ClockEvent { kind: "transition", on: d(1), data: &accepted, reason: None });
+        }
+        if x % 10 == 1 {
+            events.push(ClockEvent { kind: "pause", on: d(3), data: &empty, reason: Some("鉴定") });
+            events.push(ClockEvent { kind: "resume", on: d(9), data: &empty, reason: None });
+        }
+        if x % 20 == 2 {
+            events.push(ClockEvent { kind: "complex", on: d(2), data: &empty, reason: None });
+            events.push(ClockEvent { kind: "extend", on: d(20), data: &ext, reason: Some("复杂") });
+        }
+        inputs.push((received, events));
+    }
+    let t = Instant::now();
+    let mut due_sum: i64 = 0;
+    let mut clocks_n: u64 = 0;
+    for (received, events) in &inputs {
+        let c = engine.clocks.clocks(&ClockInput { source: "import", received: *received, open: true, events, today });
+        clocks_n += c.len() as u64;
+        if let Some(d) = primary_due(&c) {
+            due_sum += d.num_days_from_ce() as i64;
+        }
+    }
+    let s = t.elapsed().as_secs_f64();
+    println!(
+        "deadlines: {rows} open complaints, {clocks_n} clocks computed in {s:.3} s ({:.0} complaints/s); checksum {due_sum}",
+        rows as f64 / s
+    );
+    println!("peak RSS: {:.1} MB", crate::cli::peak_rss().unwrap_or(0) as f64 / 1e6);
+    Ok(())
+}

@@ -141,6 +141,11 @@ enum BenchCmd {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Compute the deadline clocks of N open complaints in memory.
+    Deadlines {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+    },
     /// Server times of dashboard, queue and case pages with N complaints (p50/p95).
     Web {
         #[arg(long, default_value_t = 1_000_000)]
@@ -319,6 +324,10 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
             }
         }
         Cmd::Bench { which: BenchCmd::Import { rows, dir } } => bench_import(rows, dir),
+        Cmd::Bench { which: BenchCmd::Deadlines { rows } } => {
+            crate::bench::bench_deadlines(rows)?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
         Cmd::Bench { which: BenchCmd::Web { rows, dir, requests } } => {
             crate::bench::bench_web(rows, dir, requests)?;
             Ok(std::process::ExitCode::SUCCESS)

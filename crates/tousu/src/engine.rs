@@ -71,6 +71,18 @@ impl From<TransitionError> for EngineError {
     }
 }
 
+/// A request made from an old view of the complaint is a conflict, whatever it asks (the store
+/// checks again inside its transaction).
+fn stale(s: &StoredComplaint, version: i64) -> Result<(), EngineError> {
+    if s.version != version {
+        return Err(EngineError::Conflict(format!(
+            "complaint {} is at version {}, not {version}: reload and try again",
+            s.id.0, s.version
+        )));
+    }
+    Ok(())
+}
+
 pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
@@ -191,6 +203,7 @@ impl Engine {
         actor: &str,
     ) -> Result<i64, EngineError> {
         let s = store.get(id)?.ok_or(EngineError::NotFound)?;
+        stale(&s, version)?;
         let action =
             Action::from_code(action).ok_or_else(|| EngineError::Refused(format!("unknown action {action:?}")))?;
         let mut input = TransitionInput::default();
@@ -237,6 +250,7 @@ impl Engine {
         actor: &str,
     ) -> Result<i64, EngineError> {
         let s = store.get(id)?.ok_or(EngineError::NotFound)?;
+        stale(&s, version)?;
         let state = self.state_of(&s);
         if !EVENT_KINDS.contains(&kind) {
             return Err(EngineError::Refused(format!("unknown event {kind:?}; one of {}", EVENT_KINDS.join(", "))));

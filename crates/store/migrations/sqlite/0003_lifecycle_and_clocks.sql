@@ -5,8 +5,7 @@ ALTER TABLE complaints ADD COLUMN state TEXT NOT NULL DEFAULT 'registered';
 ALTER TABLE complaints ADD COLUMN merged_into BIGINT;
 -- Earliest due date among the running clocks of an open complaint (derived; recomputable).
 ALTER TABLE complaints ADD COLUMN due_date TEXT;
-CREATE INDEX complaints_due ON complaints (due_date, id);
-CREATE INDEX complaints_state ON complaints (state, received_at, id);
+CREATE INDEX complaints_due ON complaints (due_date, id) WHERE due_date IS NOT NULL;
 
 CREATE TABLE complaint_events (
     id            INTEGER PRIMARY KEY,

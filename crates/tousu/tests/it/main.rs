@@ -4,4 +4,5 @@ mod api;
 mod audit;
 mod import;
 mod import_gen;
+mod lifecycle;
 mod support;
