@@ -87,8 +87,13 @@ test('an admin imports a generated file and a faulty file through the page', asy
   assert.equal(await page.textContent('dd[data-k=created]'), '1');
   assert.equal(await page.textContent('dd[data-k=rejected]'), '1');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#error-report')]);
+  // (the import test signs in as admin; the configuration page is the admin's too)
   const report = readFileSync(await download.path(), 'utf8');
   assert.match(report, /,2,received_at,2026-02-30,no such day/);
+  await page.goto(base + '/settings');
+  assert.match(await page.textContent('#regimes'), /cn-order-2020-3/);
+  assert.match(await page.textContent('#calendars'), /2025, 2026/);
+  assert.match(await page.textContent('#transitions'), /结案/);
   clean(page);
   await page.context().close();
 });

@@ -56,14 +56,34 @@ pub struct ClockInput<'a> {
     pub today: NaiveDate,
 }
 
+/// What meets a clock.
+#[derive(Debug, Clone)]
+enum Cond {
+    /// The complaint entered this state.
+    State(String),
+    /// This event happened.
+    Event(String),
+}
+
+/// A clock of the policy with everything looked up once.
+#[derive(Debug, Clone)]
+struct Prepared {
+    rule: ClockRule,
+    /// `regime/clock`.
+    key: String,
+    met: Vec<Cond>,
+    calendar: usize,
+    /// The clock that replaces this one in complex cases.
+    complex: Option<Box<Prepared>>,
+}
+
 /// Regimes, calendars and the policy, ready to compute clocks.
 #[derive(Debug, Clone)]
 pub struct ClockEngine {
     regimes: Regimes,
+    default_rules: Vec<Prepared>,
+    source_rules: BTreeMap<String, Vec<Prepared>>,
     calendars: Vec<Calendar>,
-    policy: PolicyFile,
-    default_rules: Vec<ClockRule>,
-    source_rules: BTreeMap<String, Vec<ClockRule>>,
 }
 
 fn err(reason: impl Into<String>) -> Error {
@@ -93,15 +113,38 @@ impl ClockEngine {
             calendars.retain(|x| x.id() != c.id());
             calendars.push(c);
         }
-        let resolve = |list: &[String]| -> Result<Vec<ClockRule>, Error> {
+        let prepare = |key: &str| -> Result<Prepared, Error> {
+            let (r, c) = key.split_once('/').ok_or_else(|| err(format!("{key:?} is not regime/clock")))?;
+            let rule = regimes.clock(r, c).ok_or_else(|| err(format!("unknown clock {key:?}")))?;
+            let calendar = calendars
+                .iter()
+                .position(|cal| cal.id() == rule.calendar)
+                .ok_or_else(|| err(format!("clock {key:?} uses unknown calendar {:?}", rule.calendar)))?;
+            let met = policy
+                .met_by
+                .get(key)
+                .map(|conds| {
+                    conds
+                        .iter()
+                        .map(|c| match c.split_once(':') {
+                            Some(("state", s)) => Ok(Cond::State(s.to_string())),
+                            Some(("event", e)) => Ok(Cond::Event(e.to_string())),
+                            _ => Err(err(format!("{c:?} is neither state:… nor event:…"))),
+                        })
+                        .collect::<Result<Vec<_>, Error>>()
+                })
+                .transpose()?
+                .unwrap_or_default();
+            Ok(Prepared { rule: rule.clone(), key: key.to_string(), met, calendar, complex: None })
+        };
+        let resolve = |list: &[String]| -> Result<Vec<Prepared>, Error> {
             list.iter()
                 .map(|key| {
-                    let (r, c) = key.split_once('/').ok_or_else(|| err(format!("{key:?} is not regime/clock")))?;
-                    let rule = regimes.clock(r, c).ok_or_else(|| err(format!("unknown clock {key:?}")))?;
-                    if !calendars.iter().any(|cal| cal.id() == rule.calendar) {
-                        return Err(err(format!("clock {key:?} uses unknown calendar {:?}", rule.calendar)));
+                    let mut p = prepare(key)?;
+                    if let Some(to) = policy.complex.get(key) {
+                        p.complex = Some(Box::new(prepare(to)?));
                     }
-                    Ok(rule.clone())
+                    Ok(p)
                 })
                 .collect()
         };
@@ -111,8 +154,8 @@ impl ClockEngine {
             source_rules.insert(s.clone(), resolve(&l.clocks)?);
         }
         for (from, to) in &policy.complex {
-            resolve(std::slice::from_ref(from))?;
-            resolve(std::slice::from_ref(to))?;
+            prepare(from)?;
+            prepare(to)?;
         }
         for key in policy.met_by.keys() {
             // Met-by entries for clocks of regimes that are not shipped are allowed (an
@@ -121,25 +164,21 @@ impl ClockEngine {
                 return Err(err(format!("{key:?} is not regime/clock")));
             }
         }
-        Ok(ClockEngine { regimes, calendars, policy, default_rules, source_rules })
+        Ok(ClockEngine { regimes, default_rules, source_rules, calendars })
     }
 
     pub fn regimes(&self) -> &Regimes {
         &self.regimes
     }
 
-    fn calendar(&self, id: &str) -> Option<&Calendar> {
-        self.calendars.iter().find(|c| c.id() == id)
-    }
-
     /// The clocks of one complaint: those whose start event happened, with their status today.
     pub fn clocks(&self, input: &ClockInput<'_>) -> Vec<ClockStatus> {
         let rules = self.source_rules.get(input.source).unwrap_or(&self.default_rules);
-        let complex = input.events.iter().any(|e| e.kind == "complex");
-        let first = |kind: &str| input.events.iter().find(|e| e.kind == kind).map(|e| e.on);
+        let events = input.events;
+        let complex = events.iter().any(|e| e.kind == "complex");
+        let first = |kind: &str| events.iter().find(|e| e.kind == kind).map(|e| e.on);
         let entered = |state: &str| {
-            input
-                .events
+            events
                 .iter()
                 .find(|e| e.kind == "transition" && e.data.get("to").and_then(|v| v.as_str()) == Some(state))
                 .map(|e| e.on)
@@ -148,25 +187,21 @@ impl ClockEngine {
         let stopped = if input.open {
             None
         } else {
-            Some(input.events.iter().rev().find(|e| e.kind == "transition").map(|e| e.on).unwrap_or(input.today))
+            Some(events.iter().rev().find(|e| e.kind == "transition").map(|e| e.on).unwrap_or(input.today))
         };
-        let pauses = pauses_of(input.events);
+        let pauses = if events.iter().any(|e| e.kind == "pause") { pauses_of(events) } else { Vec::new() };
+        let any_extension = events.iter().any(|e| e.kind == "extend");
         let mut out = Vec::with_capacity(rules.len());
-        for rule in rules {
-            let key = format!("{}/{}", rule.regime, rule.id);
-            let rule = match (complex, self.policy.complex.get(&key)) {
-                (true, Some(to)) => match to.split_once('/').and_then(|(r, c)| self.regimes.clock(r, c)) {
-                    Some(r) => r,
-                    None => rule,
-                },
-                _ => rule,
+        for p in rules {
+            let p = match (&p.complex, complex) {
+                (Some(c), true) => c,
+                _ => p,
             };
-            let key = format!("{}/{}", rule.regime, rule.id);
+            let rule = &p.rule;
             let start = match rule.start {
                 StartEvent::Received | StartEvent::RegulatorSent => Some(input.received),
                 StartEvent::ClaimDocumentsComplete => first("claim_documents_complete"),
-                StartEvent::ClaimDecision => input
-                    .events
+                StartEvent::ClaimDecision => events
                     .iter()
                     .find(|e| {
                         e.kind == "claim_decision" && e.data.get("decision").and_then(|v| v.as_str()) == Some("refused")
@@ -176,35 +211,36 @@ impl ClockEngine {
                 StartEvent::SurrenderNotice => first("surrender_notice"),
             };
             let Some(start) = start else { continue };
-            let met = self.policy.met_by.get(&key).and_then(|conds| {
-                conds
-                    .iter()
-                    .filter_map(|c| match c.split_once(':') {
-                        Some(("state", s)) => entered(s),
-                        Some(("event", k)) => first(k),
-                        _ => None,
-                    })
-                    .min()
-            });
+            let met = p
+                .met
+                .iter()
+                .filter_map(|c| match c {
+                    Cond::State(s) => entered(s),
+                    Cond::Event(k) => first(k),
+                })
+                .min();
             let met_on = match (met, stopped) {
                 (Some(m), Some(s)) => Some(m.min(s)),
                 (m, s) => m.or(s),
             };
-            let extensions: Vec<Extension> = input
-                .events
-                .iter()
-                .filter(|e| e.kind == "extend")
-                .filter(|e| {
-                    let c = e.data.get("clock").and_then(|v| v.as_str()).unwrap_or("");
-                    c.is_empty() || c == key || c == rule.id
-                })
-                .map(|e| Extension {
-                    days: e.data.get("days").and_then(|v| v.as_u64()).unwrap_or(0).min(u32::MAX as u64) as u32,
-                    reason: e.reason.unwrap_or("").to_string(),
-                    notice_recorded: e.data.get("notice_recorded").and_then(|v| v.as_bool()).unwrap_or(false),
-                })
-                .collect();
-            let Some(cal) = self.calendar(&rule.calendar) else { continue };
+            let extensions: Vec<Extension> = if any_extension {
+                events
+                    .iter()
+                    .filter(|e| e.kind == "extend")
+                    .filter(|e| {
+                        let c = e.data.get("clock").and_then(|v| v.as_str()).unwrap_or("");
+                        c.is_empty() || c == p.key || c == rule.id
+                    })
+                    .map(|e| Extension {
+                        days: e.data.get("days").and_then(|v| v.as_u64()).unwrap_or(0).min(u32::MAX as u64) as u32,
+                        reason: e.reason.unwrap_or("").to_string(),
+                        notice_recorded: e.data.get("notice_recorded").and_then(|v| v.as_bool()).unwrap_or(false),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let cal = &self.calendars[p.calendar];
             out.push(deadline::compute(rule, start, &pauses, &extensions, cal, input.today, met_on));
         }
         out

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
     (2, "accounts_and_stats", include_str!("../migrations/sqlite/0002_accounts_and_stats.sql")),
     (3, "lifecycle_and_clocks", include_str!("../migrations/sqlite/0003_lifecycle_and_clocks.sql")),
+    (4, "state_stats", include_str!("../migrations/sqlite/0004_state_stats.sql")),
 ];
 
 /// Pending changes to `daily_stats`, applied once per transaction.
@@ -164,13 +165,36 @@ impl SqliteStore {
     /// Counts that `daily_stats` answers without touching the complaints table: a received-date
     /// range and at most one of channel, category or product.
     fn count_from_stats(&self, f: &ComplaintFilter) -> Result<Option<u64>> {
+        // Only running complaints have a due date, so "due by" and "by urgency" are counts per
+        // due day (the open-states condition adds nothing).
+        if f.due_by.is_some() || f.urgent_first {
+            let only_due = f.branch.is_none()
+                && f.source.is_none()
+                && f.text_contains.is_none()
+                && f.assignee.is_none()
+                && f.team.is_none()
+                && f.state.is_none()
+                && f.channel.is_none()
+                && f.category.is_none()
+                && f.product.is_none()
+                && f.received_from.is_none()
+                && f.received_to.is_none();
+            if !only_due {
+                return Ok(None);
+            }
+            let to = f.due_by.clone().unwrap_or_else(|| "9999-12-31".into());
+            return self.read(|c| {
+                let n: i64 = c
+                    .prepare_cached("SELECT COALESCE(SUM(n), 0) FROM daily_stats WHERE dim = 'due' AND day <= ?1")?
+                    .query_row(params![to], |r| r.get(0))?;
+                Ok(Some(n.max(0) as u64))
+            });
+        }
         let others = f.branch.is_some()
             || f.source.is_some()
             || f.text_contains.is_some()
             || f.assignee.is_some()
             || f.team.is_some()
-            || f.state.is_some()
-            || f.open_states.is_some()
             || f.due_by.is_some()
             || f.urgent_first;
         let dims = [
@@ -179,12 +203,30 @@ impl SqliteStore {
             f.product.clone().map(|p| (StatDim::Product, p)),
         ];
         let given: Vec<_> = dims.into_iter().flatten().collect();
-        if others || given.len() > 1 {
+        let states: Option<Vec<String>> = match (&f.state, &f.open_states) {
+            (Some(s), None) => Some(vec![s.clone()]),
+            (None, Some(list)) => Some(list.clone()),
+            (None, None) => None,
+            (Some(_), Some(_)) => return Ok(None),
+        };
+        if others || given.len() > 1 || (states.is_some() && !given.is_empty()) {
             return Ok(None);
         }
-        let (dim, value) = given.into_iter().next().unwrap_or((StatDim::All, String::new()));
         let from = f.received_from.map(|d| d.to_string()).unwrap_or_else(|| "0000-01-01".into());
         let to = f.received_to.map(|d| d.to_string()).unwrap_or_else(|| "9999-12-31".into());
+        if let Some(states) = states {
+            return self.read(|c| {
+                let mut n: i64 = 0;
+                let mut st = c.prepare_cached(
+                    "SELECT COALESCE(SUM(n), 0) FROM daily_stats WHERE dim = 'state' AND value = ?1 AND day >= ?2 AND day <= ?3",
+                )?;
+                for s in &states {
+                    n += st.query_row(params![s, from, to], |r| r.get::<_, i64>(0))?;
+                }
+                Ok(Some(n.max(0) as u64))
+            });
+        }
+        let (dim, value) = given.into_iter().next().unwrap_or((StatDim::All, String::new()));
         self.read(|c| {
             let n: i64 = c.prepare_cached(
                 "SELECT COALESCE(SUM(n), 0) FROM daily_stats WHERE dim = ?1 AND value = ?2 AND day >= ?3 AND day <= ?4",
@@ -439,6 +481,9 @@ fn upsert_tx(
             for k in stat_keys(c) {
                 *deltas.entry(k).or_default() += 1;
             }
+            let mut day = received(c);
+            day.truncate(10);
+            *deltas.entry((day, "state", "registered".to_string())).or_default() += 1;
             let id = tx.last_insert_rowid();
             audit.append(
                 tx,
@@ -462,6 +507,14 @@ fn upsert_tx(
                 .prepare_cached("SELECT doc, text FROM complaints WHERE id = ?1")?
                 .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let old = decode(&old_doc, old_text)?;
+            let (old_day, new_day) = (received(&old)[..10].to_string(), received(c)[..10].to_string());
+            if old_day != new_day {
+                let state: String = tx
+                    .prepare_cached("SELECT state FROM complaints WHERE id = ?1")?
+                    .query_row(params![id], |r| r.get(0))?;
+                *deltas.entry((old_day, "state", state.clone())).or_default() -= 1;
+                *deltas.entry((new_day, "state", state)).or_default() += 1;
+            }
             for k in stat_keys(&old) {
                 *deltas.entry(k).or_default() -= 1;
             }
@@ -834,7 +887,8 @@ impl Store for SqliteStore {
             let b = args.len();
             let op = if filter.oldest_first || filter.urgent_first { ">" } else { "<" };
             let key = if filter.urgent_first { "due_date" } else { "received_at" };
-            let clause = format!("({key} {op} ?{a} OR ({key} = ?{a} AND id {op} CAST(?{b} AS INTEGER)))");
+            // A row-value comparison, so that the ordering index serves the range.
+            let clause = format!("({key}, id) {op} (?{a}, CAST(?{b} AS INTEGER))");
             sql = if sql.is_empty() { format!(" WHERE {clause}") } else { format!("{sql} AND {clause}") };
         }
         let order = if filter.urgent_first {
@@ -961,6 +1015,14 @@ impl Store for SqliteStore {
                    updated_at = ?4 WHERE id = ?1",
                 params![id.0, change.to, change.merged_into.map(|m| m.0), ts],
             )?;
+            let day: String =
+                tx.query_row("SELECT substr(received_at, 1, 10) FROM complaints WHERE id = ?1", params![id.0], |r| {
+                    r.get(0)
+                })?;
+            let mut deltas = StatDeltas::new();
+            *deltas.entry((day.clone(), "state", state.clone())).or_default() -= 1;
+            *deltas.entry((day, "state", change.to.clone())).or_default() += 1;
+            apply_deltas(&tx, &deltas)?;
             // The step is also an event, so that clocks see when each state was entered.
             let data = serde_json::json!({"action": change.action, "from": state, "to": change.to}).to_string();
             tx.execute(
@@ -1053,9 +1115,25 @@ impl Store for SqliteStore {
     fn set_due_dates(&self, due: &[(ComplaintId, Option<String>)]) -> Result<()> {
         self.write(|conn| {
             let tx = conn.transaction()?;
+            let mut deltas = StatDeltas::new();
             for (id, d) in due {
+                let old: Option<String> = tx
+                    .prepare_cached("SELECT due_date FROM complaints WHERE id = ?1")?
+                    .query_row(params![id.0], |r| r.get(0))
+                    .optional()?
+                    .flatten();
+                if &old == d {
+                    continue;
+                }
                 tx.prepare_cached("UPDATE complaints SET due_date = ?2 WHERE id = ?1")?.execute(params![id.0, d])?;
+                if let Some(o) = old {
+                    *deltas.entry((o, "due", String::new())).or_default() -= 1;
+                }
+                if let Some(n) = d {
+                    *deltas.entry((n.clone(), "due", String::new())).or_default() += 1;
+                }
             }
+            apply_deltas(&tx, &deltas)?;
             tx.commit()?;
             Ok(())
         })

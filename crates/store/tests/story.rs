@@ -106,8 +106,20 @@ fn lifecycle(store: &dyn Store) {
     assert_eq!(p2.items.iter().map(|s| s.id).collect::<Vec<_>>(), [id]);
     let overdue = ComplaintFilter { due_by: Some("2025-03-31".into()), ..Default::default() };
     assert_eq!(store.count(&overdue).unwrap(), 1);
+    assert_eq!(store.count(&urgent).unwrap(), 2);
+    // Moving a due date moves its count.
+    store.set_due_dates(&[(ComplaintId(1), Some("2025-04-20".into()))]).unwrap();
+    assert_eq!(store.count(&overdue).unwrap(), 0);
+    store.set_due_dates(&[(ComplaintId(1), None)]).unwrap();
+    assert_eq!(store.count(&urgent).unwrap(), 1);
+    store.set_due_dates(&[(ComplaintId(1), Some("2025-03-20".into()))]).unwrap();
     let open = ComplaintFilter { open_states: Some(vec!["accepted".into()]), ..Default::default() };
     assert_eq!(store.count(&open).unwrap(), 1);
+    let merged = ComplaintFilter { state: Some("merged".into()), ..Default::default() };
+    assert_eq!(store.count(&merged).unwrap(), 1);
+    let registered = ComplaintFilter { state: Some("registered".into()), ..Default::default() };
+    assert_eq!(store.count(&registered).unwrap(), 12, "R1-R11 and U1; not the accepted or the merged one");
+    assert_eq!(store.list(&registered, None, 100).unwrap().items.len(), 12, "the count agrees with the rows");
     let inputs = store.clock_inputs(&["accepted".into(), "registered".into()], false, 0, 100).unwrap();
     assert!(
         inputs.iter().any(
@@ -246,7 +258,7 @@ fn sqlite_story() {
     story(&store);
     accounts(&store);
     lifecycle(&store);
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
     // Re-opening applies no migration twice and keeps the data.
     drop(store);
     let again = SqliteStore::open(dir.path().join("sub/dir/tousu.db")).unwrap();

@@ -191,6 +191,7 @@ pub fn bench_web(rows: u64, dir: Option<PathBuf>, rounds: usize) -> Result<()> {
     measure(&mut a, "queue first page (analyst, all)", &["/queue".into()], rounds)?;
     measure(&mut h, "queue first page (handler, mine)", &["/queue".into()], rounds)?;
     measure(&mut a, "queue filtered (channel=12378)", &["/queue?channel=regulator_referral".into()], rounds)?;
+    measure(&mut a, "queue by urgency (open, due first)", &["/queue?sort=urgent".into()], rounds)?;
     measure(&mut a, "queue filtered, page 201 (deep)", &[deep], rounds)?;
     measure(
         &mut a,
@@ -219,6 +220,12 @@ fn prepare(store: &tousu_store::sqlite::SqliteStore, dir: &Path, rows: u64) -> R
     let t = Instant::now();
     crate::server::spread_assignments(store, "bench-handler")?;
     println!("assigned in {:.1} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let n = crate::engine::Engine::load(None)?.recompute(store, false)?;
+    println!(
+        "due dates of {n} open complaints recomputed (read, compute, write) in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let _ = std::fs::remove_file(&data);
     let _ = std::fs::remove_file(crate::cli::truth_path(&data));
     Ok(())

@@ -60,6 +60,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/cases/{id}/transition", post(pages::transition_form))
         .route("/cases/{id}/event", post(pages::event_form))
         .route("/users", get(pages::users).post(pages::add_user))
+        .route("/settings", get(pages::settings))
         .route(
             "/import",
             get(import::form).post(import::upload).layer(axum::extract::DefaultBodyLimit::max(max_upload)),

@@ -1309,3 +1309,61 @@ pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>,
     };
     users_page(&st, &a, message).await
 }
+
+// ---------------------------------------------------------------- configuration (read-only)
+
+type Row5 = (String, String, String, String, String);
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    ctx: Ctx,
+    clocks: Vec<Row5>,
+    calendars: Vec<(String, String, String)>,
+    transitions: Vec<Row5>,
+}
+
+pub async fn settings(State(st): State<AppState>, Extension(a): Extension<Auth>) -> Response {
+    if !a.is(&[Role::Admin]) {
+        return error_page(StatusCode::FORBIDDEN, &a.user.lang);
+    }
+    let ctx = Ctx::new(Some(&a), "settings");
+    let t = ctx.t;
+    let en = t.lang == "en";
+    let e = &st.engine;
+    let mut clocks = Vec::new();
+    for r in e.clocks.regimes().regimes() {
+        for c in &r.clocks {
+            let unit = serde_json::to_value(c.unit).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            clocks.push((
+                format!("{} ({})", if en { &r.en } else { &r.zh }, r.id),
+                if en { c.en.clone() } else { c.zh.clone() },
+                format!("{} {unit}", c.amount),
+                c.calendar.clone(),
+                c.basis.clone(),
+            ));
+        }
+    }
+    let calendars = tousu_core::calendar::Calendar::builtin_ids()
+        .filter_map(tousu_core::calendar::Calendar::builtin)
+        .map(|c| {
+            let years = c.years().iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ");
+            (c.id().to_string(), years, c.sources().join("; "))
+        })
+        .collect();
+    let wlang = if en { tousu_core::workflow::Lang::En } else { tousu_core::workflow::Lang::Zh };
+    let wf = &e.workflow;
+    let transitions = wf
+        .transitions()
+        .map(|tr| {
+            (
+                wf.label(tr.from, wlang).to_string(),
+                wf.label(tr.action, wlang).to_string(),
+                wf.label(tr.to, wlang).to_string(),
+                tr.roles.iter().map(|r| t.get(&format!("role.{}", r.code()))).collect::<Vec<_>>().join(", "),
+                tr.requires.iter().map(|q| format!("{q:?}").to_lowercase()).collect::<Vec<_>>().join(", "),
+            )
+        })
+        .collect();
+    render(&SettingsPage { ctx, clocks, calendars, transitions })
+}

@@ -175,3 +175,47 @@ fn merging_points_to_the_survivor_and_analysts_cannot_act() {
     let (_, v) = srv.json("GET", "/api/complaints?limit=5", None);
     assert_eq!(v["items"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn an_institution_overrides_regimes_and_the_clock_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    // Its own internal target, "answer within 5 business days", beside the legal clock.
+    std::fs::write(
+        config.join("regimes.toml"),
+        r#"
+[[regime]]
+id = "acme"
+zh = "本公司内部时限"
+en = "ACME internal targets"
+kind = "internal"
+basis = "公司消保制度"
+calendar = "cn"
+
+[[regime.clock]]
+id = "answer"
+zh = "5个工作日内答复"
+en = "Answer within 5 business days"
+basis = "公司消保制度第8条"
+start = "received"
+amount = 5
+unit = "business_days"
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        config.join("clock-policy.toml"),
+        "version = 1\n[default]\nclocks = [\"cn-order-2020-3/decision\", \"acme/answer\"]\n[met_by]\n\"acme/answer\" = [\"state:decision_sent\"]\n",
+    )
+    .unwrap();
+    let srv = Server::start_with_config(&db, &config);
+    // Received Thu 2026-09-24. Fri 9-25 to Sun 9-27 is the Mid-Autumn break and Oct 1-7 National
+    // Day, so the five business days are Mon 9-28, Tue 9-29, Wed 9-30, Thu 10-8 and Fri 10-9.
+    let id = create(&srv, "C-1", "2026-09-24T10:00:00");
+    let (_, v) = srv.json("GET", &format!("/api/complaints/{id}/clocks"), None);
+    let rules: Vec<&str> = v["clocks"].as_array().unwrap().iter().map(|c| c["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["decision", "answer"]);
+    assert_eq!(clock(&srv, id, "answer")["due"], "2026-10-09");
+}

@@ -63,10 +63,22 @@ pub fn add_token(db: &Path, user: &str) -> String {
 }
 
 impl Server {
+    pub fn start_with_config(db: &Path, config: &Path) -> Server {
+        Self::start_inner(db, &[], Some(config))
+    }
+
     pub fn start(db: &Path, extra: &[&str]) -> Server {
+        Self::start_inner(db, extra, None)
+    }
+
+    fn start_inner(db: &Path, extra: &[&str], config: Option<&Path>) -> Server {
         add_user(db, "root", "admin", None, "root-password-1");
         let token = add_token(db, "root");
-        let mut child = Command::new(bin())
+        let mut cmd = Command::new(bin());
+        if let Some(c) = config {
+            cmd.arg("--config").arg(c);
+        }
+        let mut child = cmd
             .arg("--db")
             .arg(db)
             .args(["serve", "--addr", "127.0.0.1:0"])
