@@ -136,6 +136,18 @@ impl SqliteStore {
     }
 }
 
+/// Every row of a query, mapped.
+fn all<T>(
+    c: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut st = c.prepare_cached(sql)?;
+    let rows = st.query_map(p, f)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 fn current(tx: &Transaction<'_>, id: ComplaintId) -> Result<(i64, String)> {
     tx.query_row("SELECT version, state FROM complaints WHERE id = ?1", params![id.0], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
@@ -143,22 +155,23 @@ fn current(tx: &Transaction<'_>, id: ComplaintId) -> Result<(i64, String)> {
 }
 
 fn events_of(c: &Connection, id: i64) -> Result<Vec<EventRecord>> {
-    let mut st = c.prepare_cached(
+    all(
+        c,
         "SELECT id, kind, on_date, recorded_at, actor, reason, data FROM complaint_events WHERE complaint_id = ?1 ORDER BY id",
-    )?;
-    let rows = st.query_map(params![id], |r| {
-        let data: String = r.get(6)?;
-        Ok(EventRecord {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            on_date: r.get(2)?,
-            recorded_at: r.get(3)?,
-            actor: r.get(4)?,
-            reason: r.get(5)?,
-            data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        params![id],
+        |r| {
+            let data: String = r.get(6)?;
+            Ok(EventRecord {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                on_date: r.get(2)?,
+                recorded_at: r.get(3)?,
+                actor: r.get(4)?,
+                reason: r.get(5)?,
+                data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+            })
+        },
+    )
 }
 
 impl SqliteStore {
@@ -831,22 +844,23 @@ impl Store for SqliteStore {
 
     fn import_errors(&self, run_id: i64) -> Result<Vec<RowError>> {
         self.read(|c| {
-            let mut st = c.prepare(
+            all(
+                c,
                 "SELECT file, row_number, column_name, value, reason, severity FROM import_errors
                  WHERE run_id = ?1 ORDER BY row_number, id",
-            )?;
-            let rows = st.query_map(params![run_id], |r| {
-                let sev: String = r.get(5)?;
-                Ok(RowError {
-                    file: r.get(0)?,
-                    row: r.get::<_, i64>(1)?.max(0) as u64,
-                    column: r.get(2)?,
-                    value: r.get(3)?,
-                    reason: r.get(4)?,
-                    severity: if sev == "warning" { Severity::Warning } else { Severity::Error },
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+                params![run_id],
+                |r| {
+                    let sev: String = r.get(5)?;
+                    Ok(RowError {
+                        file: r.get(0)?,
+                        row: r.get::<_, i64>(1)?.max(0) as u64,
+                        column: r.get(2)?,
+                        value: r.get(3)?,
+                        reason: r.get(4)?,
+                        severity: if sev == "warning" { Severity::Warning } else { Severity::Error },
+                    })
+                },
+            )
         })
     }
 
@@ -989,13 +1003,9 @@ impl Store for SqliteStore {
 
     fn daily_counts(&self, dim: StatDim, from: &str, to: &str) -> Result<Vec<DayCount>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT day, value, n FROM daily_stats WHERE dim = ?1 AND day >= ?2 AND day <= ?3 AND n <> 0 ORDER BY day, value",
-            )?;
-            let rows = st.query_map(params![dim.code(), from, to], |r| {
+            all(c, "SELECT day, value, n FROM daily_stats WHERE dim = ?1 AND day >= ?2 AND day <= ?3 AND n <> 0 ORDER BY day, value", params![dim.code(), from, to], |r| {
                 Ok(DayCount { day: r.get(0)?, value: r.get(1)?, n: r.get::<_, i64>(2)?.max(0) as u64 })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            })
         })
     }
 
@@ -1197,24 +1207,25 @@ impl Store for SqliteStore {
 
     fn changes(&self, id: ComplaintId) -> Result<Vec<ChangeRecord>> {
         self.read(|c| {
-            let mut st = c.prepare(
+            all(
+                c,
                 "SELECT id, at, actor, action, import_run_id, field, before_value, after_value, reason FROM audit_log
                  WHERE complaint_id = ?1 ORDER BY id",
-            )?;
-            let rows = st.query_map(params![id.0], |r| {
-                Ok(ChangeRecord {
-                    id: r.get(0)?,
-                    changed_at: r.get(1)?,
-                    actor: r.get(2)?,
-                    action: r.get(3)?,
-                    import_run_id: r.get(4)?,
-                    field: r.get(5)?,
-                    before: r.get(6)?,
-                    after: r.get(7)?,
-                    reason: r.get(8)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+                params![id.0],
+                |r| {
+                    Ok(ChangeRecord {
+                        id: r.get(0)?,
+                        changed_at: r.get(1)?,
+                        actor: r.get(2)?,
+                        action: r.get(3)?,
+                        import_run_id: r.get(4)?,
+                        field: r.get(5)?,
+                        before: r.get(6)?,
+                        after: r.get(7)?,
+                        reason: r.get(8)?,
+                    })
+                },
+            )
         })
     }
 
@@ -1318,11 +1329,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn users(&self) -> Result<Vec<User>> {
-        self.read(|c| {
-            let mut st = c.prepare(&format!("{SELECT_USER} ORDER BY username"))?;
-            let rows = st.query_map([], user_from_row)?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-        })
+        self.read(|c| all(c, &format!("{SELECT_USER} ORDER BY username"), [], user_from_row))
     }
 
     fn set_user_lang(&self, id: i64, lang: &str) -> Result<()> {
@@ -1406,20 +1413,21 @@ impl AccountStore for SqliteStore {
 
     fn unmask_log(&self, complaint: ComplaintId) -> Result<Vec<UnmaskRecord>> {
         self.read(|c| {
-            let mut st = c.prepare(
+            all(
+                c,
                 "SELECT u.username, l.complaint_id, l.field, l.reason, l.at FROM unmask_log l
                  JOIN users u ON u.id = l.user_id WHERE l.complaint_id = ?1 ORDER BY l.id",
-            )?;
-            let rows = st.query_map(params![complaint.0], |r| {
-                Ok(UnmaskRecord {
-                    username: r.get(0)?,
-                    complaint_id: r.get(1)?,
-                    field: r.get(2)?,
-                    reason: r.get(3)?,
-                    at: r.get(4)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+                params![complaint.0],
+                |r| {
+                    Ok(UnmaskRecord {
+                        username: r.get(0)?,
+                        complaint_id: r.get(1)?,
+                        field: r.get(2)?,
+                        reason: r.get(3)?,
+                        at: r.get(4)?,
+                    })
+                },
+            )
         })
     }
 }

@@ -88,11 +88,8 @@ async fn one(
     Extension(a): Extension<Auth>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| not_found())?;
-    match st.blocking(move |s| s.get(ComplaintId(id))).await? {
-        Some(c) if can_view(&a, &c) => Ok(Json(serde_json::to_value(c).map_err(ApiError::internal)?)),
-        _ => Err(not_found()),
-    }
+    let c = visible(&st, &a, &id).await?;
+    Ok(Json(serde_json::to_value(c).map_err(ApiError::internal)?))
 }
 
 async fn changes(
@@ -100,12 +97,8 @@ async fn changes(
     Extension(a): Extension<Auth>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| not_found())?;
-    match st.blocking(move |s| s.get(ComplaintId(id))).await? {
-        Some(c) if can_view(&a, &c) => {}
-        _ => return Err(not_found()),
-    }
-    let ch = st.blocking(move |s| s.changes(ComplaintId(id))).await?;
+    let id = visible(&st, &a, &id).await?.id;
+    let ch = st.blocking(move |s| s.changes(id)).await?;
     Ok(Json(json!({ "items": ch })))
 }
 

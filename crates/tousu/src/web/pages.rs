@@ -1043,6 +1043,18 @@ async fn after_change(st: &AppState, a: &Auth, id: i64, r: Result<i64, crate::en
     }
 }
 
+/// The complaint if this user may see it; otherwise it does not exist for them.
+fn visible_to(
+    store: &dyn tousu_store::Store,
+    a: &Auth,
+    id: i64,
+) -> Result<StoredComplaint, crate::engine::EngineError> {
+    match store.get(ComplaintId(id))? {
+        Some(s) if can_view(a, &s) => Ok(s),
+        _ => Err(crate::engine::EngineError::NotFound),
+    }
+}
+
 pub async fn transition_form(
     State(st): State<AppState>,
     Extension(a): Extension<Auth>,
@@ -1053,10 +1065,7 @@ pub async fn transition_form(
     let a2 = a.clone();
     let r = st
         .with_engine(move |e, db| {
-            let Some(s) = db.get(ComplaintId(id))? else { return Err(crate::engine::EngineError::NotFound) };
-            if !can_view(&a2, &s) {
-                return Err(crate::engine::EngineError::NotFound);
-            }
+            visible_to(db.as_store(), &a2, id)?;
             let target =
                 match f.target.trim() {
                     "" => None,
@@ -1108,10 +1117,7 @@ pub async fn event_form(
     let a2 = a.clone();
     let r = st
         .with_engine(move |e, db| {
-            let Some(s) = db.get(ComplaintId(id))? else { return Err(crate::engine::EngineError::NotFound) };
-            if !can_view(&a2, &s) {
-                return Err(crate::engine::EngineError::NotFound);
-            }
+            visible_to(db.as_store(), &a2, id)?;
             let on = if f.on_date.trim().is_empty() {
                 crate::engine::today()
             } else {
