@@ -270,6 +270,17 @@ impl Engine {
                 state.code()
             )));
         }
+        let mut data = data;
+        if kind == "claim_decision" {
+            let d = data.get("decision").and_then(|v| v.as_str()).unwrap_or("");
+            let code = tousu_core::ClaimDecision::parse(d)
+                .ok_or_else(|| EngineError::Refused(format!("unknown claim decision {d:?}")))?
+                .code();
+            data["decision"] = serde_json::Value::from(code);
+        }
+        if kind == "extend" && data.get("days").and_then(|v| v.as_u64()).is_none_or(|d| d == 0 || d > 366) {
+            return Err(EngineError::Refused("an extension needs a number of days from 1 to 366".into()));
+        }
         if matches!(kind, "pause" | "extend") && reason.is_none() {
             return Err(EngineError::Refused(format!("{kind} needs a reason")));
         }

@@ -32,13 +32,13 @@ impl T {
     pub fn new(lang: &str) -> T {
         T { lang: if lang == "en" { "en" } else { "zh-CN" } }
     }
-    /// The text for `key`; the key itself when missing (visible, never a crash).
+    /// The text for `key`; a visible placeholder when missing (never a crash, never a leak).
     pub fn get(&self, key: &str) -> &'static str {
         match table(self.lang).get(key) {
             Some(v) => v,
             None => {
                 tracing::warn!(key, lang = self.lang, "missing UI text");
-                Box::leak(key.to_string().into_boxed_str())
+                "⟨?⟩"
             }
         }
     }
