@@ -12,6 +12,7 @@ pub mod ident;
 pub mod model;
 pub mod money;
 pub mod parse;
+pub mod text;
 pub mod workflow;
 
 pub use error::Error;

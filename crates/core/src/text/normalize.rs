@@ -150,7 +150,9 @@ mod tests {
     fn builtin_table_parses_and_is_large() {
         let t = T2s::parse(BUILTIN_T2S).unwrap();
         assert!(t.len() >= 400, "{}", t.len());
-        for (tr, si) in [('險', '险'), ('賠', '赔'), ('償', '偿'), ('們', '们'), ('錢', '钱'), ('題', '题'), ('帳', '账')] {
+        for (tr, si) in
+            [('險', '险'), ('賠', '赔'), ('償', '偿'), ('們', '们'), ('錢', '钱'), ('題', '题'), ('帳', '账')]
+        {
             assert_eq!(t.get(tr), Some(si), "{tr}");
         }
         // No chains: a simplified character is never itself a key.

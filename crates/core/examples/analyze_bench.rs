@@ -1,0 +1,70 @@
+//! Analyse generated complaint-like texts and print throughput (MB/s, one core) and the
+//! lexicon memory estimate.
+//!
+//! `cargo run --release -p tousu-core --example analyze_bench`
+
+use std::hint::black_box;
+use std::time::Instant;
+use tousu_core::text::Analyzer;
+
+const SENTENCES: &[&str] = &[
+    "尊敬的领导：本人于2019年在贵公司购买了一份年金保险，每年交保费35000元。",
+    "当时业务员说是存款，保本高收益，存在严重的销售误导和虚假宣传。",
+    "现在我要退保，现金价值只有所交保费的三成，我非常愤怒！！",
+    "保險公司以我未如實告知為由拒賠，我母親七十多歲了，患癌症住院。",
+    "根据《中华人民共和国保险法》第十七条，贵公司未履行明确说明义务，严重侵犯了我的合法权益。",
+    "本人要求全额退保，退还全部保费3.5万元，并赔偿利息2000元，赔礼道歉。",
+    "再不解决我就去银保监投诉，并向媒体曝光，凭什么不赔？？？",
+    "我不想闹到监管，只希望你们尽快处理，客服态度恶劣，一直推诿。",
+    "The debt collector keeps calling me about a debt that is not mine, and I will file with the CFPB.",
+    "I am 82 years old and disabled; I want a full refund of $1,200.50 and an apology.",
+];
+
+fn main() -> Result<(), tousu_core::Error> {
+    let t0 = Instant::now();
+    let analyzer = Analyzer::builtin()?;
+    let build = t0.elapsed();
+    // Typical complaints: 3 to 12 sentences each.
+    let mut texts = Vec::new();
+    let mut seed: u64 = 7;
+    for _ in 0..2_000 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let n = 3 + (seed >> 33) as usize % 10;
+        let text: String =
+            (0..n).map(|i| SENTENCES[(seed as usize >> 8).wrapping_add(i * 3) % SENTENCES.len()]).collect();
+        texts.push(text);
+    }
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    // Warm up, then measure several rounds.
+    for t in texts.iter().take(200) {
+        black_box(analyzer.analyze(t));
+    }
+    let rounds = 5;
+    let start = Instant::now();
+    let mut findings = 0usize;
+    for _ in 0..rounds {
+        for t in &texts {
+            let a = analyzer.analyze(black_box(t));
+            findings += a.emotions.len() + a.threats.len() + a.demands.len() + a.markers.len();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let mb = (bytes * rounds) as f64 / 1e6;
+    println!("texts: {} (avg {} bytes), rounds: {rounds}, findings: {findings}", texts.len(), bytes / texts.len());
+    println!("throughput: {:.1} MB/s ({:.0} texts/s) on one core", mb / secs, (texts.len() * rounds) as f64 / secs);
+    println!(
+        "lexicons: version {}, {} patterns, build {:.1} ms, memory ≈ {:.0} KiB",
+        analyzer.version(),
+        analyzer.pattern_count(),
+        build.as_secs_f64() * 1e3,
+        analyzer.memory_bytes() as f64 / 1024.0
+    );
+    // One long text (a 100k-character letter) to show there is no quadratic path.
+    let long: String = SENTENCES.iter().cycle().take(2_500).copied().collect::<String>();
+    let long: String = long.chars().take(tousu_core::MAX_TEXT_CHARS).collect();
+    let start = Instant::now();
+    black_box(analyzer.analyze(&long));
+    let secs = start.elapsed().as_secs_f64();
+    println!("long text: {} chars, {:.1} MB/s", long.chars().count(), long.len() as f64 / 1e6 / secs);
+    Ok(())
+}

@@ -1,0 +1,414 @@
+//! Lexicon files (TOML), merged in order and compiled into one Aho-Corasick automaton.
+//! The format is documented in docs/LEXICONS.md.
+
+use super::normalize::{T2s, normalize_term};
+use super::{Category, Emotion, Threat, Vulnerability};
+use crate::{DemandKind, Error};
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Built-in lexicon files, merged in this order.
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    ("categories.toml", include_str!("../../data/text/categories.toml")),
+    ("signals.toml", include_str!("../../data/text/signals.toml")),
+];
+
+type Terms = BTreeMap<String, f32>;
+
+/// Which kind of cue a marker lexicon holds (keys of `[marker.*]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkerCue {
+    SalesMisleading,
+    LegalCitation,
+    Representative,
+    Scripted,
+    LetterForm,
+}
+
+/// Tunable numbers (`[settings]`). Windows are in units (a CJK character or an English word)
+/// unless the name says chars.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub negation_window: usize,
+    pub threat_negation_window: usize,
+    pub degree_window: usize,
+    pub action_window: usize,
+    pub no_action_factor: f32,
+    pub frame_window: usize,
+    pub unframed_demand_min: f32,
+    pub frame_boost: f32,
+    pub amount_after: usize,
+    pub amount_before: usize,
+    pub repeat_punct_boost: f32,
+    pub extra_cue_boost: f32,
+    pub long_letter_chars: usize,
+    pub scripted_min: usize,
+    pub elderly_age: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            negation_window: 3,
+            threat_negation_window: 7,
+            degree_window: 3,
+            action_window: 10,
+            no_action_factor: 0.6,
+            frame_window: 40,
+            unframed_demand_min: 0.5,
+            frame_boost: 0.4,
+            amount_after: 20,
+            amount_before: 8,
+            repeat_punct_boost: 0.1,
+            extra_cue_boost: 0.1,
+            long_letter_chars: 800,
+            scripted_min: 2,
+            elderly_age: 65,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    negation_window: Option<usize>,
+    threat_negation_window: Option<usize>,
+    degree_window: Option<usize>,
+    action_window: Option<usize>,
+    no_action_factor: Option<f32>,
+    frame_window: Option<usize>,
+    unframed_demand_min: Option<f32>,
+    frame_boost: Option<f32>,
+    amount_after: Option<usize>,
+    amount_before: Option<usize>,
+    repeat_punct_boost: Option<f32>,
+    extra_cue_boost: Option<f32>,
+    long_letter_chars: Option<usize>,
+    scripted_min: Option<usize>,
+    elderly_age: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    version: Option<String>,
+    #[serde(default)]
+    settings: RawSettings,
+    #[serde(default)]
+    category: BTreeMap<Category, Terms>,
+    #[serde(default)]
+    subcategory: BTreeMap<Category, BTreeMap<String, Terms>>,
+    #[serde(default)]
+    emotion: BTreeMap<Emotion, Terms>,
+    #[serde(default)]
+    degree: Terms,
+    #[serde(default)]
+    negation: Terms,
+    #[serde(default)]
+    negation_exempt: Terms,
+    #[serde(default)]
+    barrier: Terms,
+    #[serde(default)]
+    conditional: Terms,
+    #[serde(default)]
+    rhetorical: Terms,
+    #[serde(default)]
+    insult: Terms,
+    #[serde(default)]
+    threat: BTreeMap<Threat, Terms>,
+    #[serde(default)]
+    threat_action: Terms,
+    #[serde(default)]
+    threat_mask: Terms,
+    #[serde(default)]
+    demand: BTreeMap<DemandKind, Terms>,
+    #[serde(default)]
+    demand_frame: Terms,
+    #[serde(default)]
+    marker: BTreeMap<MarkerCue, Terms>,
+    #[serde(default)]
+    vulnerability: BTreeMap<Vulnerability, Terms>,
+    /// Extra traditional → simplified pairs: `"帳" = "账"`.
+    #[serde(default)]
+    t2s: BTreeMap<String, String>,
+}
+
+/// What a matched term means. One term may mean several things (e.g. 起诉 is a lawsuit threat
+/// and an action verb).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Group {
+    Category(Category),
+    Sub(Category, u16),
+    Emotion(Emotion),
+    Degree,
+    Negation,
+    NegationExempt,
+    Barrier,
+    Conditional,
+    Rhetorical,
+    Insult,
+    Threat(Threat),
+    ThreatAction,
+    ThreatMask,
+    Demand(DemandKind),
+    DemandFrame,
+    Marker(MarkerCue),
+    Vuln(Vulnerability),
+}
+
+impl Group {
+    /// Hits of one family suppress the hits of the same family that they strictly contain
+    /// (全额退保 hides 退保; 银保监会 hides 银保监).
+    pub(crate) fn family(self) -> u16 {
+        match self {
+            Group::Category(_) => 0,
+            Group::Sub(_, _) => 1,
+            Group::Emotion(_) => 2,
+            Group::Degree => 3,
+            Group::Negation => 4,
+            Group::NegationExempt => 5,
+            Group::Barrier => 6,
+            Group::Conditional => 7,
+            Group::Rhetorical | Group::Insult => 8,
+            Group::Threat(_) => 9,
+            Group::ThreatAction => 10,
+            Group::ThreatMask => 14,
+            Group::Demand(_) => 11,
+            Group::DemandFrame => 12,
+            Group::Marker(m) => 20 + m as u16,
+            Group::Vuln(_) => 13,
+        }
+    }
+}
+
+/// Merged lexicons before compilation.
+#[derive(Debug, Default)]
+pub(crate) struct Merged {
+    pub version: String,
+    settings: RawSettings,
+    groups: BTreeMap<Group, Terms>,
+    pub subcategory_names: Vec<(Category, String)>,
+    pub t2s_extra: Vec<(char, char)>,
+}
+
+fn merge_terms(into: &mut Terms, from: Terms, what: &str) -> Result<(), Error> {
+    for (term, w) in from {
+        if !w.is_finite() || w < 0.0 {
+            return Err(Error::InvalidData {
+                what: "text lexicon".into(),
+                reason: format!("{what}: weight of {term:?} must be a finite number ≥ 0"),
+            });
+        }
+        if term.trim().is_empty() {
+            return Err(Error::InvalidData { what: "text lexicon".into(), reason: format!("{what}: empty term") });
+        }
+        if w == 0.0 {
+            into.remove(&term);
+        } else {
+            into.insert(term, w);
+        }
+    }
+    Ok(())
+}
+
+macro_rules! take_setting {
+    ($into:expr, $from:expr, $($f:ident),+) => { $( if $from.$f.is_some() { $into.$f = $from.$f; } )+ };
+}
+
+impl Merged {
+    pub(crate) fn add(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        let raw: RawFile = toml::from_str(text)
+            .map_err(|e| Error::InvalidData { what: format!("text lexicon {name}"), reason: e.to_string() })?;
+        if let Some(v) = raw.version {
+            self.version = v;
+        }
+        take_setting!(
+            self.settings,
+            raw.settings,
+            negation_window,
+            threat_negation_window,
+            degree_window,
+            action_window,
+            no_action_factor,
+            frame_window,
+            unframed_demand_min,
+            frame_boost,
+            amount_after,
+            amount_before,
+            repeat_punct_boost,
+            extra_cue_boost,
+            long_letter_chars,
+            scripted_min,
+            elderly_age
+        );
+        let mut add = |g: Group, t: Terms, what: &str| merge_terms(self.groups.entry(g).or_default(), t, what);
+        for (c, t) in raw.category {
+            add(Group::Category(c), t, "category")?;
+        }
+        for (e, t) in raw.emotion {
+            add(Group::Emotion(e), t, "emotion")?;
+        }
+        for (g, t) in [
+            (Group::Degree, raw.degree),
+            (Group::Negation, raw.negation),
+            (Group::NegationExempt, raw.negation_exempt),
+            (Group::Barrier, raw.barrier),
+            (Group::Conditional, raw.conditional),
+            (Group::Rhetorical, raw.rhetorical),
+            (Group::Insult, raw.insult),
+            (Group::ThreatAction, raw.threat_action),
+            (Group::ThreatMask, raw.threat_mask),
+            (Group::DemandFrame, raw.demand_frame),
+        ] {
+            add(g, t, "modifier")?;
+        }
+        for (k, t) in raw.threat {
+            add(Group::Threat(k), t, "threat")?;
+        }
+        for (k, t) in raw.demand {
+            add(Group::Demand(k), t, "demand")?;
+        }
+        for (k, t) in raw.marker {
+            add(Group::Marker(k), t, "marker")?;
+        }
+        for (k, t) in raw.vulnerability {
+            add(Group::Vuln(k), t, "vulnerability")?;
+        }
+        for (c, subs) in raw.subcategory {
+            for (code, t) in subs {
+                let idx = match self.subcategory_names.iter().position(|(cc, n)| *cc == c && *n == code) {
+                    Some(i) => i,
+                    None => {
+                        self.subcategory_names.push((c, code.clone()));
+                        self.subcategory_names.len() - 1
+                    }
+                };
+                let idx = u16::try_from(idx).map_err(|_| Error::InvalidData {
+                    what: "text lexicon".into(),
+                    reason: "too many subcategories".into(),
+                })?;
+                merge_terms(self.groups.entry(Group::Sub(c, idx)).or_default(), t, "subcategory")?;
+            }
+        }
+        for (t, s) in raw.t2s {
+            let (mut tc, mut sc) = (t.chars(), s.chars());
+            match (tc.next(), tc.next(), sc.next(), sc.next()) {
+                (Some(a), None, Some(b), None) => self.t2s_extra.push((a, b)),
+                _ => {
+                    return Err(Error::InvalidData {
+                        what: format!("text lexicon {name}"),
+                        reason: format!("t2s: {t:?} = {s:?} must map one character to one character"),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn settings(&self) -> Settings {
+        let d = Settings::default();
+        let r = &self.settings;
+        Settings {
+            negation_window: r.negation_window.unwrap_or(d.negation_window),
+            threat_negation_window: r.threat_negation_window.unwrap_or(d.threat_negation_window),
+            degree_window: r.degree_window.unwrap_or(d.degree_window),
+            action_window: r.action_window.unwrap_or(d.action_window),
+            no_action_factor: r.no_action_factor.unwrap_or(d.no_action_factor),
+            frame_window: r.frame_window.unwrap_or(d.frame_window),
+            unframed_demand_min: r.unframed_demand_min.unwrap_or(d.unframed_demand_min),
+            frame_boost: r.frame_boost.unwrap_or(d.frame_boost),
+            amount_after: r.amount_after.unwrap_or(d.amount_after),
+            amount_before: r.amount_before.unwrap_or(d.amount_before),
+            repeat_punct_boost: r.repeat_punct_boost.unwrap_or(d.repeat_punct_boost),
+            extra_cue_boost: r.extra_cue_boost.unwrap_or(d.extra_cue_boost),
+            long_letter_chars: r.long_letter_chars.unwrap_or(d.long_letter_chars),
+            scripted_min: r.scripted_min.unwrap_or(d.scripted_min),
+            elderly_age: r.elderly_age.unwrap_or(d.elderly_age),
+        }
+    }
+}
+
+/// One compiled pattern: the normalised term and what it means.
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern {
+    pub term: String,
+    pub meanings: Vec<(Group, f32)>,
+    /// The term starts / ends with an ASCII letter or digit: the text must have a word
+    /// boundary there ("sue" must not match inside "issue").
+    pub word_start: bool,
+    pub word_end: bool,
+}
+
+pub(crate) struct Compiled {
+    pub ac: AhoCorasick,
+    pub patterns: Vec<Pattern>,
+}
+
+pub(crate) fn compile(merged: &Merged, t2s: &T2s) -> Result<Compiled, Error> {
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut patterns: Vec<Pattern> = Vec::new();
+    for (&g, terms) in &merged.groups {
+        for (term, &w) in terms {
+            let norm = normalize_term(term, t2s);
+            if norm.is_empty() {
+                continue;
+            }
+            let i = *index.entry(norm.clone()).or_insert_with(|| {
+                let is_word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+                patterns.push(Pattern {
+                    word_start: is_word(norm.chars().next()),
+                    word_end: is_word(norm.chars().last()),
+                    term: norm.clone(),
+                    meanings: Vec::new(),
+                });
+                patterns.len() - 1
+            });
+            patterns[i].meanings.push((g, w));
+        }
+    }
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(patterns.iter().map(|p| p.term.as_str()))
+        .map_err(|e| Error::InvalidData { what: "text lexicon".into(), reason: e.to_string() })?;
+    Ok(Compiled { ac, patterns })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_files_parse() {
+        let mut m = Merged::default();
+        for (name, text) in BUILTIN_FILES {
+            m.add(name, text).unwrap();
+        }
+        assert!(!m.version.is_empty());
+        assert_eq!(m.settings(), Settings::default(), "defaults in code mirror signals.toml");
+        assert!(m.groups.len() > 40);
+    }
+
+    #[test]
+    fn overrides_merge_and_remove() {
+        let mut m = Merged::default();
+        m.add("a", "[category.card]\n\"信用卡\" = 3.0\n\"卡\" = 1.0\n").unwrap();
+        m.add("b", "[category.card]\n\"卡\" = 0\n\"信用卡\" = 5\n[settings]\nscripted_min = 3\n").unwrap();
+        let terms = &m.groups[&Group::Category(Category::Card)];
+        assert_eq!(terms.len(), 1);
+        assert_eq!(terms["信用卡"], 5.0);
+        assert_eq!(m.settings().scripted_min, 3);
+    }
+
+    #[test]
+    fn rejects_unknown_codes_and_bad_weights() {
+        let mut m = Merged::default();
+        assert!(m.add("x", "[category.nope]\n\"a\" = 1\n").is_err());
+        assert!(m.add("x", "[emotion.anger]\n\"a\" = -1\n").is_err());
+        assert!(m.add("x", "[settings]\nunknown = 1\n").is_err());
+        assert!(m.add("x", "[bogus]\n").is_err());
+        assert!(m.add("x", "[t2s]\n\"帳帳\" = \"账\"\n").is_err());
+    }
+}

@@ -1,0 +1,1134 @@
+//! Deterministic, explainable text analysis of complaint narratives (Chinese and English).
+//!
+//! One pass of one Aho-Corasick automaton over the normalised text finds every lexicon cue;
+//! small rules on top (negation windows, degree words, demand frames, amounts, law citations)
+//! turn the cues into findings. Every finding carries evidence: the rule and the character
+//! spans of the ORIGINAL text that support it. Lexicons are data (data/text/*.toml,
+//! docs/LEXICONS.md); the taxonomy is in docs/TAXONOMY.md.
+
+mod amount;
+pub mod lexicon;
+pub mod mapping;
+pub mod normalize;
+#[cfg(test)]
+mod tests;
+
+use crate::{Currency, DemandKind, Error, Money};
+use lexicon::{Compiled, Group, MarkerCue, Merged};
+use normalize::{Normalized, T2s};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub use lexicon::Settings;
+pub use mapping::{Mappings, map_cfpb, map_tdi};
+
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal / $zh:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The stable code (JSON, lexicon files).
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+            /// The Chinese name shown to handlers.
+            pub fn name_zh(self) -> &'static str {
+                match self { $($name::$variant => $zh),+ }
+            }
+            pub fn parse(code: &str) -> Option<Self> {
+                let c = code.trim();
+                $( if c.eq_ignore_ascii_case($code) || c == $zh { return Some($name::$variant); } )+
+                None
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// What the complaint is about (docs/TAXONOMY.md).
+    Category {
+        ClaimRefusal = "claim_refusal" / "理赔拒付",
+        ClaimDelay = "claim_delay" / "理赔时效",
+        ClaimAmountDispute = "claim_amount_dispute" / "理赔金额争议",
+        SurrenderDispute = "surrender_dispute" / "退保纠纷",
+        MisSelling = "mis_selling" / "销售误导",
+        ServiceAttitude = "service_attitude" / "服务态度",
+        FeesCharges = "fees_charges" / "收费争议",
+        Card = "card" / "银行卡/信用卡",
+        Loan = "loan" / "贷款",
+        DebtCollection = "debt_collection" / "催收",
+        DataPrivacy = "data_privacy" / "个人信息/征信",
+        Other = "other" / "其他",
+    }
+);
+
+code_enum!(
+    Emotion {
+        Anger = "anger" / "愤怒",
+        Anxiety = "anxiety" / "焦虑",
+        Grief = "grief" / "悲伤",
+        Disgust = "disgust" / "厌恶",
+        Disappointment = "disappointment" / "失望",
+    }
+);
+
+code_enum!(
+    /// An escalation the complainant announces.
+    Threat {
+        Regulator = "regulator" / "向监管投诉",
+        Media = "media" / "媒体曝光",
+        Lawsuit = "lawsuit" / "诉讼/仲裁",
+        Petition = "petition" / "信访",
+        GroupAction = "group_action" / "群体投诉",
+        SelfHarmViolence = "self_harm_violence" / "自伤/暴力",
+    }
+);
+
+code_enum!(
+    /// Signals of organised or ghost-written complaints (DOMAIN §7). Signals, never verdicts.
+    Marker {
+        SalesMisleadingCombo = "sales_misleading_combo" / "销售误导+全额退保",
+        LegalBoilerplate = "legal_boilerplate" / "引用法条",
+        Representative = "representative" / "第三方代理",
+        Scripted = "scripted" / "模板话术",
+        LongFormalLetter = "long_formal_letter" / "长篇正式信函",
+    }
+);
+
+code_enum!(
+    /// Protective flags: they raise care, never lower an entitlement.
+    Vulnerability {
+        Elderly = "elderly" / "老年人",
+        Illness = "illness" / "重病/住院",
+        Hardship = "hardship" / "经济困难",
+        Disability = "disability" / "残障",
+    }
+);
+
+code_enum!(
+    Lang {
+        Zh = "zh" / "中文",
+        En = "en" / "英文",
+    }
+);
+
+/// Character offsets into the original text (not bytes); `end` is exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+    /// The spanned part of `text` (which must be the analysed text).
+    pub fn slice(self, text: &str) -> String {
+        text.chars().skip(self.start).take(self.end.saturating_sub(self.start)).collect()
+    }
+}
+
+/// Why a finding was made: the rule (e.g. `threat.regulator`), where, and a readable note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub rule: String,
+    pub spans: Vec<Span>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding<T> {
+    pub value: T,
+    /// 0..1: confidence for a category, intensity for an emotion, severity for a threat.
+    pub score: f32,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemandFinding {
+    pub kind: DemandKind,
+    /// Sum of the distinct amounts stated next to this kind of demand (in the first amount's
+    /// currency); `null` when none was stated.
+    pub amount: Option<Money>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextAnalysis {
+    pub category: Option<Finding<Category>>,
+    pub subcategory: Option<Finding<String>>,
+    pub emotions: Vec<Finding<Emotion>>,
+    pub threats: Vec<Finding<Threat>>,
+    pub demands: Vec<Finding<DemandFinding>>,
+    /// Sum of the demanded amounts per currency (sorted by currency).
+    pub demanded_total: Vec<Money>,
+    pub markers: Vec<Finding<Marker>>,
+    pub vulnerability: Vec<Finding<Vulnerability>>,
+    pub lang: Lang,
+    /// Lexicon version (`version` of the last lexicon file that sets one).
+    pub version: String,
+}
+
+/// The analyser: lexicons compiled once, then `analyze` any number of texts (it is `Sync`).
+pub struct Analyzer {
+    compiled: Compiled,
+    t2s: T2s,
+    settings: Settings,
+    version: String,
+    subcategories: Vec<(Category, String)>,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("version", &self.version)
+            .field("patterns", &self.compiled.patterns.len())
+            .finish()
+    }
+}
+
+impl Analyzer {
+    /// The built-in lexicons (data/text/*.toml) and traditional → simplified table.
+    pub fn builtin() -> Result<Analyzer, Error> {
+        Analyzer::from_toml(&[])
+    }
+
+    /// The built-in lexicons with institution overrides merged on top, in order: a term
+    /// present in an override replaces its weight; weight 0 removes it; settings and
+    /// `version` replace. See docs/LEXICONS.md.
+    pub fn from_toml(files: &[&str]) -> Result<Analyzer, Error> {
+        let mut all: Vec<(String, &str)> = lexicon::BUILTIN_FILES.iter().map(|(n, t)| ((*n).to_string(), *t)).collect();
+        all.extend(files.iter().enumerate().map(|(i, t)| (format!("override #{}", i + 1), *t)));
+        Analyzer::build(&all)
+    }
+
+    /// Only the given lexicon files (no built-in lexicons; the built-in t2s table still applies).
+    pub fn from_lexicons_only(files: &[&str]) -> Result<Analyzer, Error> {
+        let all: Vec<(String, &str)> =
+            files.iter().enumerate().map(|(i, t)| (format!("file #{}", i + 1), *t)).collect();
+        Analyzer::build(&all)
+    }
+
+    fn build(files: &[(String, &str)]) -> Result<Analyzer, Error> {
+        let mut merged = Merged::default();
+        for (name, text) in files {
+            merged.add(name, text)?;
+        }
+        let mut t2s = T2s::parse(normalize::BUILTIN_T2S)?;
+        if !merged.t2s_extra.is_empty() {
+            let extra: String = merged.t2s_extra.iter().map(|(a, b)| format!("{a} {b}\n")).collect();
+            t2s.extend(&T2s::parse(&extra)?);
+        }
+        let compiled = lexicon::compile(&merged, &t2s)?;
+        Ok(Analyzer {
+            compiled,
+            t2s,
+            settings: merged.settings(),
+            version: if merged.version.is_empty() { "unversioned".into() } else { merged.version.clone() },
+            subcategories: merged.subcategory_names.clone(),
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Number of distinct normalised terms in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.compiled.patterns.len()
+    }
+
+    /// Estimated heap memory held by the compiled lexicons, in bytes.
+    pub fn memory_bytes(&self) -> usize {
+        let patterns: usize = self
+            .compiled
+            .patterns
+            .iter()
+            .map(|p| {
+                std::mem::size_of::<lexicon::Pattern>()
+                    + p.term.capacity()
+                    + p.meanings.capacity() * std::mem::size_of::<(Group, f32)>()
+            })
+            .sum();
+        self.compiled.ac.memory_usage() + patterns + self.t2s.memory_bytes()
+    }
+
+    /// Analyse one text. Pure and deterministic: the same text and lexicons give the same result.
+    pub fn analyze(&self, text: &str) -> TextAnalysis {
+        let norm = Normalized::new(text, &self.t2s);
+        let lang = detect_lang(&norm.chars);
+        let hits = self.hits(&norm);
+        let ctx = Ctx::new(&norm.chars, &hits, &self.settings);
+        let (category, subcategory) = self.categorize(&ctx, norm.chars.iter().any(|c| !c.is_whitespace()));
+        let emotions = ctx.emotions();
+        let threats = ctx.threats();
+        let default_currency = if lang == Lang::En { Currency::Usd } else { Currency::Cny };
+        let (demands, demanded_total) = ctx.demands(default_currency);
+        let markers = ctx.markers(&demands);
+        let vulnerability = ctx.vulnerability();
+        TextAnalysis {
+            category,
+            subcategory,
+            emotions,
+            threats,
+            demands,
+            demanded_total,
+            markers,
+            vulnerability,
+            lang,
+            version: self.version.clone(),
+        }
+    }
+
+    /// All lexicon hits, word boundaries checked, contained hits of the same family removed.
+    fn hits(&self, norm: &Normalized) -> Vec<Hit> {
+        let chars = &norm.chars;
+        let mut out: Vec<Hit> = Vec::new();
+        for m in self.compiled.ac.find_overlapping_iter(norm.lower.as_str()) {
+            let p = &self.compiled.patterns[m.pattern().as_usize()];
+            let (s, e) = (norm.char_of(m.start()), norm.char_of(m.end()));
+            if p.word_start && s > 0 && chars[s - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            if p.word_end && e < chars.len() && chars[e].is_ascii_alphanumeric() {
+                continue;
+            }
+            for &(group, weight) in &p.meanings {
+                out.push(Hit { start: s, end: e, group, weight, pat: m.pattern().as_usize() as u32 });
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.group.family(), a.start, std::cmp::Reverse(a.end), a.group, a.pat).cmp(&(
+                b.group.family(),
+                b.start,
+                std::cmp::Reverse(b.end),
+                b.group,
+                b.pat,
+            ))
+        });
+        let mut keep = Vec::with_capacity(out.len());
+        let mut family = u16::MAX;
+        let mut max_end = 0usize;
+        let mut span = (usize::MAX, usize::MAX);
+        let mut span_end = 0usize;
+        for h in out {
+            if h.group.family() != family {
+                family = h.group.family();
+                max_end = 0;
+                span = (usize::MAX, usize::MAX);
+                span_end = 0;
+            }
+            if (h.start, h.end) != span {
+                max_end = max_end.max(span_end);
+                span = (h.start, h.end);
+                span_end = h.end;
+            }
+            if max_end >= h.end && max_end > 0 {
+                continue;
+            }
+            keep.push(h);
+        }
+        keep
+    }
+
+    fn categorize(&self, ctx: &Ctx, non_blank: bool) -> (Option<Finding<Category>>, Option<Finding<String>>) {
+        if !non_blank {
+            return (None, None);
+        }
+        let mut totals: BTreeMap<Category, f32> = BTreeMap::new();
+        let mut cues: BTreeMap<Category, Vec<&Hit>> = BTreeMap::new();
+        for h in &ctx.cat {
+            if let Group::Category(c) = h.group {
+                cues.entry(c).or_default().push(h);
+            }
+        }
+        for (c, hs) in &cues {
+            totals.insert(*c, capped_total(hs));
+        }
+        let all: f32 = totals.values().sum();
+        let best = Category::ALL.iter().filter_map(|c| totals.get(c).map(|t| (*c, *t))).fold(
+            None,
+            |acc: Option<(Category, f32)>, (c, t)| match acc {
+                Some((_, bt)) if bt >= t => acc,
+                _ => Some((c, t)),
+            },
+        );
+        let Some((best, total)) = best.filter(|(_, t)| *t > 0.0) else {
+            return (Some(Finding { value: Category::Other, score: 0.0, evidence: vec![] }), None);
+        };
+        let score = confidence(total, all);
+        let evidence = term_evidence(&format!("category.{}", best.code()), &cues[&best], ctx.chars);
+        let category = Some(Finding { value: best, score, evidence });
+        // Subcategory: only inside the winning category.
+        let mut sub: BTreeMap<u16, Vec<&Hit>> = BTreeMap::new();
+        for h in &ctx.sub {
+            if let Group::Sub(c, i) = h.group
+                && c == best
+            {
+                sub.entry(i).or_default().push(h);
+            }
+        }
+        let sub_all: f32 = sub.values().map(|hs| capped_total(hs)).sum();
+        let best_sub = sub.iter().map(|(i, hs)| (*i, capped_total(hs))).fold(None, |acc, (i, t)| match acc {
+            Some((_, bt)) if bt >= t => acc,
+            _ => Some((i, t)),
+        });
+        let subcategory = best_sub.filter(|(_, t)| *t > 0.0).and_then(|(i, t)| {
+            let name = self.subcategories.get(i as usize)?.1.clone();
+            let evidence = term_evidence(&format!("subcategory.{}.{}", best.code(), name), &sub[&i], ctx.chars);
+            Some(Finding { value: name, score: confidence(t, sub_all), evidence })
+        });
+        (category, subcategory)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    start: usize,
+    end: usize,
+    group: Group,
+    weight: f32,
+    pat: u32,
+}
+
+impl Hit {
+    fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+}
+
+/// Per value: (term id, score) of each cue, and what to show for it.
+type Scored<E> = (Vec<(u32, f32)>, Vec<E>);
+/// A boundary test at a character index.
+type Stop = fn(&[char], usize) -> bool;
+
+/// At most this many spans per evidence item (a 100k-character text may repeat a cue often).
+const MAX_SPANS: usize = 20;
+/// A term counts at most this many times towards a category total.
+const MAX_REPEATS: usize = 3;
+
+fn round3(x: f32) -> f32 {
+    (x.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
+}
+
+/// Total weight with each term counted at most MAX_REPEATS times.
+fn capped_total(hs: &[&Hit]) -> f32 {
+    let mut per: BTreeMap<u32, (usize, f32)> = BTreeMap::new();
+    for h in hs {
+        let e = per.entry(h.pat).or_insert((0, h.weight));
+        e.0 += 1;
+    }
+    per.values().map(|(n, w)| (*n).min(MAX_REPEATS) as f32 * w).sum()
+}
+
+/// Share of the total times a saturating strength: one strong cue ≈ 0.6, several ≈ 0.9.
+fn confidence(best: f32, all: f32) -> f32 {
+    if all <= 0.0 {
+        return 0.0;
+    }
+    round3(best / all * (1.0 - (-best / 3.0).exp()))
+}
+
+fn text_of(chars: &[char], s: usize, e: usize) -> String {
+    chars[s..e].iter().collect()
+}
+
+/// One evidence item per distinct term, in order of first occurrence.
+fn term_evidence(rule: &str, hs: &[&Hit], chars: &[char]) -> Vec<Evidence> {
+    let mut by_term: Vec<(u32, Vec<Span>, f32, String)> = Vec::new();
+    for h in hs {
+        match by_term.iter_mut().find(|t| t.0 == h.pat) {
+            Some(t) => {
+                if t.1.len() < MAX_SPANS {
+                    t.1.push(h.span());
+                }
+            }
+            None => by_term.push((h.pat, vec![h.span()], h.weight, text_of(chars, h.start, h.end))),
+        }
+    }
+    by_term.sort_by_key(|t| t.1[0]);
+    by_term
+        .into_iter()
+        .map(|(_, spans, w, term)| Evidence {
+            rule: rule.to_string(),
+            note: format!("cue {term:?} weight {w} ×{}", spans.len()),
+            spans,
+        })
+        .collect()
+}
+
+fn detect_lang(chars: &[char]) -> Lang {
+    let mut cjk = 0usize;
+    let mut latin = 0usize;
+    for &c in chars {
+        if c.is_ascii_alphabetic() {
+            latin += 1;
+        } else if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
+            cjk += 1;
+        }
+    }
+    // A CJK character carries about as much as a short English word.
+    if latin > 0 && cjk * 4 < latin { Lang::En } else { Lang::Zh }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '\''
+}
+
+/// A '.' or ',' between digits (3.5万, 35,000) is part of a number, not punctuation.
+fn in_number(chars: &[char], i: usize) -> bool {
+    matches!(chars[i], '.' | ',')
+        && i > 0
+        && chars[i - 1].is_ascii_digit()
+        && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Clause boundaries: negation and degree windows stop here.
+fn is_clause_punct(chars: &[char], i: usize) -> bool {
+    matches!(chars[i], ',' | '.' | '!' | '?' | ';' | ':' | '\n' | '\r' | '。' | '、' | '…' | '“' | '”' | '"')
+        && !in_number(chars, i)
+}
+
+/// Sentence boundaries: demand frames and threat actions are searched within a sentence.
+fn is_sentence_end(chars: &[char], i: usize) -> bool {
+    matches!(chars[i], '.' | '!' | '?' | ';' | '\n' | '\r' | '。') && !in_number(chars, i)
+}
+
+/// Start of a window of `units` units (a CJK character or an English word) ending at `pos`.
+fn window_start(chars: &[char], pos: usize, units: usize, stop: Stop) -> usize {
+    let mut i = pos;
+    let mut n = 0;
+    while i > 0 && n < units {
+        let c = chars[i - 1];
+        if stop(chars, i - 1) {
+            break;
+        }
+        if c.is_whitespace() {
+            i -= 1;
+            continue;
+        }
+        if is_word_char(c) {
+            while i > 0 && is_word_char(chars[i - 1]) {
+                i -= 1;
+            }
+        } else {
+            i -= 1;
+        }
+        n += 1;
+    }
+    // Do not include leading spaces.
+    i
+}
+
+/// End of a window of `units` units starting at `pos`.
+fn window_end(chars: &[char], pos: usize, units: usize, stop: Stop) -> usize {
+    let mut i = pos;
+    let mut n = 0;
+    while i < chars.len() && n < units {
+        let c = chars[i];
+        if stop(chars, i) {
+            break;
+        }
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if is_word_char(c) {
+            while i < chars.len() && is_word_char(chars[i]) {
+                i += 1;
+            }
+        } else {
+            i += 1;
+        }
+        n += 1;
+    }
+    i
+}
+
+/// Hits sorted by end, for "is there a hit inside [lo, hi)" queries.
+#[derive(Default)]
+struct ByEnd<'a> {
+    hits: Vec<&'a Hit>,
+}
+
+impl<'a> ByEnd<'a> {
+    fn new(mut hits: Vec<&'a Hit>) -> Self {
+        hits.sort_by_key(|h| (h.end, h.start));
+        ByEnd { hits }
+    }
+    /// Hits lying entirely inside [lo, hi), the latest first.
+    fn inside(&self, lo: usize, hi: usize) -> impl Iterator<Item = &'a Hit> + '_ {
+        let upto = self.hits.partition_point(|h| h.end <= hi);
+        self.hits[..upto].iter().rev().take_while(move |h| h.end > lo).filter(move |h| h.start >= lo).copied()
+    }
+}
+
+/// The hits of one text, split by purpose, with the window helpers the rules share.
+struct Ctx<'a> {
+    chars: &'a [char],
+    settings: &'a Settings,
+    cat: Vec<&'a Hit>,
+    sub: Vec<&'a Hit>,
+    emotion: Vec<&'a Hit>,
+    degree: ByEnd<'a>,
+    negation: ByEnd<'a>,
+    barrier: ByEnd<'a>,
+    conditional: ByEnd<'a>,
+    rhetorical: Vec<&'a Hit>,
+    insult: Vec<&'a Hit>,
+    threat: Vec<&'a Hit>,
+    threat_mask: Vec<&'a Hit>,
+    action: ByEnd<'a>,
+    demand: Vec<&'a Hit>,
+    frame: ByEnd<'a>,
+    marker: BTreeMap<MarkerCue, Vec<&'a Hit>>,
+    vuln: Vec<&'a Hit>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(chars: &'a [char], hits: &'a [Hit], settings: &'a Settings) -> Self {
+        let mut c = Ctx {
+            chars,
+            settings,
+            cat: vec![],
+            sub: vec![],
+            emotion: vec![],
+            degree: ByEnd::default(),
+            negation: ByEnd::default(),
+            barrier: ByEnd::default(),
+            conditional: ByEnd::default(),
+            rhetorical: vec![],
+            insult: vec![],
+            threat: vec![],
+            threat_mask: vec![],
+            action: ByEnd::default(),
+            demand: vec![],
+            frame: ByEnd::default(),
+            marker: BTreeMap::new(),
+            vuln: vec![],
+        };
+        let (mut degree, mut negation, mut exempt, mut barrier, mut conditional, mut action, mut frame) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        for h in hits {
+            match h.group {
+                Group::Category(_) => c.cat.push(h),
+                Group::Sub(_, _) => c.sub.push(h),
+                Group::Emotion(_) => c.emotion.push(h),
+                Group::Degree => degree.push(h),
+                Group::Negation => negation.push(h),
+                Group::NegationExempt => exempt.push(h),
+                Group::Barrier => barrier.push(h),
+                Group::Conditional => conditional.push(h),
+                Group::Rhetorical => c.rhetorical.push(h),
+                Group::Insult => c.insult.push(h),
+                Group::Threat(_) => c.threat.push(h),
+                Group::ThreatAction => action.push(h),
+                Group::ThreatMask => c.threat_mask.push(h),
+                Group::Demand(_) => c.demand.push(h),
+                Group::DemandFrame => frame.push(h),
+                Group::Marker(m) => c.marker.entry(m).or_default().push(h),
+                Group::Vuln(_) => c.vuln.push(h),
+            }
+        }
+        // A negation inside an exempt word (不得不, 不断 …) does not negate.
+        negation.retain(|n: &&Hit| !exempt.iter().any(|x: &&Hit| x.start <= n.start && n.end <= x.end));
+        c.degree = ByEnd::new(degree);
+        c.negation = ByEnd::new(negation);
+        c.barrier = ByEnd::new(barrier);
+        c.conditional = ByEnd::new(conditional);
+        c.action = ByEnd::new(action);
+        c.frame = ByEnd::new(frame);
+        for v in [&mut c.cat, &mut c.sub, &mut c.emotion, &mut c.threat, &mut c.demand, &mut c.vuln] {
+            v.sort_by_key(|h| (h.start, h.end, h.group));
+        }
+        c
+    }
+
+    /// The negation that cancels a cue starting at `pos`, if any: within `units` units
+    /// before it, in the same clause, and not before a barrier word (就, 否则, then …).
+    fn negation_before(&self, pos: usize, units: usize) -> Option<&'a Hit> {
+        let mut lo = window_start(self.chars, pos, units, is_clause_punct);
+        if let Some(b) = self.barrier.inside(lo, pos).next() {
+            lo = lo.max(b.end);
+        }
+        self.negation.inside(lo, pos).next()
+    }
+
+    fn emotions(&self) -> Vec<Finding<Emotion>> {
+        let s = self.settings;
+        let mut per: BTreeMap<Emotion, Scored<Evidence>> = BTreeMap::new();
+        for h in &self.emotion {
+            let Group::Emotion(e) = h.group else { continue };
+            if self.negation_before(h.start, s.negation_window).is_some() {
+                continue;
+            }
+            let lo = window_start(self.chars, h.start, s.degree_window, is_clause_punct);
+            let degree = self.degree.inside(lo, h.start).max_by(|a, b| a.weight.total_cmp(&b.weight));
+            let factor = degree.map_or(1.0, |d| d.weight);
+            let intensity = (h.weight * factor).min(1.0);
+            let term = text_of(self.chars, h.start, h.end);
+            let mut spans = vec![h.span()];
+            let note = match degree {
+                Some(d) => {
+                    spans.insert(0, d.span());
+                    format!("cue {term:?} {} × degree {:?} {}", h.weight, text_of(self.chars, d.start, d.end), d.weight)
+                }
+                None => format!("cue {term:?} {}", h.weight),
+            };
+            let entry = per.entry(e).or_default();
+            entry.0.push((h.pat, intensity));
+            entry.1.push(Evidence { rule: format!("emotion.{}", e.code()), spans, note });
+        }
+        // Anger raisers: rhetorical questions, insults, repeated ! and ?.
+        let mut boosts: Vec<(f32, Evidence)> = Vec::new();
+        for h in &self.rhetorical {
+            let term = text_of(self.chars, h.start, h.end);
+            let mut spans = vec![h.span()];
+            if term == "难道" {
+                // 难道 … 吗 / ？ within the sentence.
+                let end = (h.end..self.chars.len().min(h.end + 40))
+                    .find(|&i| self.chars[i] == '吗' || self.chars[i] == '?' || is_sentence_end(self.chars, i));
+                match end {
+                    Some(i) if self.chars[i] == '吗' || self.chars[i] == '?' => spans.push(Span::new(i, i + 1)),
+                    _ => continue,
+                }
+            }
+            boosts.push((
+                h.weight,
+                Evidence { rule: "anger.rhetorical".into(), spans, note: format!("rhetorical {term:?} +{}", h.weight) },
+            ));
+        }
+        for h in &self.insult {
+            let term = text_of(self.chars, h.start, h.end);
+            boosts.push((
+                h.weight,
+                Evidence {
+                    rule: "anger.insult".into(),
+                    spans: vec![h.span()],
+                    note: format!("insult {term:?} +{}", h.weight),
+                },
+            ));
+        }
+        let mut punct_total = 0.0f32;
+        let mut i = 0;
+        while i < self.chars.len() {
+            if matches!(self.chars[i], '!' | '?') {
+                let start = i;
+                while i < self.chars.len() && matches!(self.chars[i], '!' | '?') {
+                    i += 1;
+                }
+                if i - start >= 2 && punct_total < 0.3 {
+                    punct_total += s.repeat_punct_boost;
+                    boosts.push((
+                        s.repeat_punct_boost,
+                        Evidence {
+                            rule: "anger.repeated_punctuation".into(),
+                            spans: vec![Span::new(start, i)],
+                            note: format!("repeated punctuation +{}", s.repeat_punct_boost),
+                        },
+                    ));
+                }
+            } else {
+                i += 1;
+            }
+        }
+        let mut out = Vec::new();
+        for &e in Emotion::ALL {
+            let (cues, mut evidence) = per.remove(&e).unwrap_or_default();
+            let mut score = 0.0f32;
+            if !cues.is_empty() {
+                let max = cues.iter().map(|c| c.1).fold(0.0f32, f32::max);
+                let mut distinct: Vec<u32> = cues.iter().map(|c| c.0).collect();
+                distinct.sort_unstable();
+                distinct.dedup();
+                score = max + s.extra_cue_boost * (distinct.len() - 1) as f32;
+            }
+            if e == Emotion::Anger {
+                for (b, ev) in &boosts {
+                    score += b;
+                    evidence.push(ev.clone());
+                }
+            }
+            if score > 0.0 {
+                evidence.sort_by_key(|ev| ev.spans.first().copied());
+                out.push(Finding { value: e, score: round3(score), evidence });
+            }
+        }
+        out
+    }
+
+    fn threats(&self) -> Vec<Finding<Threat>> {
+        let s = self.settings;
+        let mut per: BTreeMap<Threat, Scored<Evidence>> = BTreeMap::new();
+        for h in &self.threat {
+            let Group::Threat(t) = h.group else { continue };
+            // 监管转办 / 12378转办 name the channel the complaint came by, not a threat.
+            if self.threat_mask.iter().any(|m| m.start <= h.start && h.end <= m.end) {
+                continue;
+            }
+            let term = text_of(self.chars, h.start, h.end);
+            let negation = self.negation_before(h.start, s.threat_negation_window);
+            let mut spans = vec![h.span()];
+            let (score, mut note) = if t == Threat::SelfHarmViolence {
+                let mut note = format!("critical cue {term:?}");
+                if let Some(n) = negation {
+                    note.push_str(&format!(
+                        "; negation {:?} nearby ignored (critical)",
+                        text_of(self.chars, n.start, n.end)
+                    ));
+                }
+                (1.0, note)
+            } else {
+                if negation.is_some() {
+                    continue;
+                }
+                let lo = window_start(self.chars, h.start, s.action_window, is_sentence_end);
+                let hi = window_end(self.chars, h.end, s.action_window, is_sentence_end);
+                match self.action.inside(lo, hi).min_by_key(|a| a.start.abs_diff(h.start)) {
+                    Some(a) => {
+                        if a.start != h.start || a.end != h.end {
+                            spans.push(a.span());
+                        }
+                        (
+                            h.weight,
+                            format!("cue {term:?} {} with action {:?}", h.weight, text_of(self.chars, a.start, a.end)),
+                        )
+                    }
+                    None => (
+                        h.weight * s.no_action_factor,
+                        format!("cue {term:?} {} × no action {}", h.weight, s.no_action_factor),
+                    ),
+                }
+            };
+            let sent = window_start(self.chars, h.start, 20, is_sentence_end);
+            if let Some(c) = self.conditional.inside(sent, h.start).next() {
+                note.push_str(&format!("; conditional {:?}", text_of(self.chars, c.start, c.end)));
+                spans.push(c.span());
+            }
+            spans.sort();
+            let entry = per.entry(t).or_default();
+            entry.0.push((h.pat, score));
+            entry.1.push(Evidence { rule: format!("threat.{}", t.code()), spans, note });
+        }
+        let mut out = Vec::new();
+        for (t, (cues, evidence)) in per {
+            let max = cues.iter().map(|c| c.1).fold(0.0f32, f32::max);
+            let mut distinct: Vec<u32> = cues.iter().map(|c| c.0).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let score =
+                if t == Threat::SelfHarmViolence { 1.0 } else { max + s.extra_cue_boost * (distinct.len() - 1) as f32 };
+            out.push(Finding { value: t, score: round3(score), evidence });
+        }
+        out
+    }
+
+    fn demands(&self, default: Currency) -> (Vec<Finding<DemandFinding>>, Vec<Money>) {
+        let s = self.settings;
+        struct Occ<'h> {
+            hit: &'h Hit,
+            kind: DemandKind,
+            score: f32,
+            evidence: Evidence,
+        }
+        let mut occs: Vec<Occ> = Vec::new();
+        for h in &self.demand {
+            let Group::Demand(kind) = h.group else { continue };
+            if self.negation_before(h.start, s.negation_window).is_some() {
+                continue;
+            }
+            let lo = window_start(self.chars, h.start, s.frame_window, is_sentence_end);
+            let frame = self.frame.inside(lo, h.start).next();
+            if frame.is_none() && h.weight < s.unframed_demand_min {
+                continue;
+            }
+            let term = text_of(self.chars, h.start, h.end);
+            let mut spans = vec![h.span()];
+            let note = match frame {
+                Some(f) => {
+                    spans.insert(0, f.span());
+                    format!("cue {term:?} {} framed by {:?}", h.weight, text_of(self.chars, f.start, f.end))
+                }
+                None => format!("cue {term:?} {}", h.weight),
+            };
+            let score = (h.weight + if frame.is_some() { s.frame_boost } else { 0.0 }).min(1.0);
+            occs.push(Occ {
+                hit: h,
+                kind,
+                score,
+                evidence: Evidence { rule: format!("demand.{}", kind.code()), spans, note },
+            });
+        }
+        // Amounts belong to the nearest demand cue in the same sentence.
+        let mut amounts: BTreeMap<DemandKind, Vec<(Money, Span)>> = BTreeMap::new();
+        if !occs.is_empty() {
+            for a in amount::find_amounts(self.chars, default) {
+                let mut best: Option<(usize, DemandKind)> = None;
+                for o in &occs {
+                    let (d, lo, hi) = if a.start >= o.hit.end {
+                        (a.start - o.hit.end, o.hit.end, a.start)
+                    } else if a.end <= o.hit.start {
+                        (o.hit.start - a.end + 1, a.end, o.hit.start)
+                    } else {
+                        continue;
+                    };
+                    let (limit, stop): (usize, Stop) = if a.start >= o.hit.end {
+                        (s.amount_after, is_sentence_end)
+                    } else {
+                        (s.amount_before + 1, is_clause_punct)
+                    };
+                    if d > limit || (lo..hi).any(|i| stop(self.chars, i)) {
+                        continue;
+                    }
+                    if best.is_none_or(|(bd, _)| d < bd) {
+                        best = Some((d, o.kind));
+                    }
+                }
+                if let Some((_, kind)) = best {
+                    amounts.entry(kind).or_default().push((a.money, Span::new(a.start, a.end)));
+                }
+            }
+        }
+        let mut per: BTreeMap<DemandKind, (f32, Vec<Evidence>)> = BTreeMap::new();
+        for o in occs {
+            let e = per.entry(o.kind).or_default();
+            e.0 = e.0.max(o.score);
+            e.1.push(o.evidence);
+        }
+        let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
+        let mut out = Vec::new();
+        for (kind, (score, mut evidence)) in per {
+            let mut amount: Option<Money> = None;
+            let mut seen: Vec<Money> = Vec::new();
+            for (m, span) in amounts.remove(&kind).unwrap_or_default() {
+                evidence.push(Evidence {
+                    rule: "demand.amount".into(),
+                    spans: vec![span],
+                    note: format!("amount {}", m.display()),
+                });
+                if seen.contains(&m) {
+                    continue;
+                }
+                seen.push(m);
+                *totals.entry(m.currency).or_default() =
+                    totals.get(&m.currency).copied().unwrap_or(0).saturating_add(m.minor);
+                amount = match amount {
+                    None => Some(m),
+                    Some(a) if a.currency == m.currency => {
+                        Some(Money::new(a.minor.saturating_add(m.minor), a.currency))
+                    }
+                    keep => keep,
+                };
+            }
+            evidence.sort_by_key(|ev| ev.spans.first().copied());
+            out.push(Finding { value: DemandFinding { kind, amount }, score: round3(score), evidence });
+        }
+        let total = totals.into_iter().map(|(c, minor)| Money::new(minor, c)).collect();
+        (out, total)
+    }
+
+    fn markers(&self, demands: &[Finding<DemandFinding>]) -> Vec<Finding<Marker>> {
+        let s = self.settings;
+        let empty = Vec::new();
+        let cues = |m: MarkerCue| self.marker.get(&m).unwrap_or(&empty);
+        let mut out = Vec::new();
+        // Mis-selling allegation together with a full-refund demand (DOMAIN §7 signals 1+4).
+        let misleading = cues(MarkerCue::SalesMisleading);
+        if let Some(refund) = demands.iter().find(|d| d.value.kind == DemandKind::FullRefund)
+            && !misleading.is_empty()
+        {
+            let mut evidence = term_evidence("marker.sales_misleading", misleading, self.chars);
+            evidence.extend(refund.evidence.iter().filter(|e| e.rule == "demand.full_refund").cloned());
+            out.push(Finding { value: Marker::SalesMisleadingCombo, score: 0.9, evidence });
+        }
+        // Articles of law cited.
+        let citations = self.law_citations(cues(MarkerCue::LegalCitation));
+        if !citations.is_empty() {
+            let n = citations.len();
+            out.push(Finding {
+                value: Marker::LegalBoilerplate,
+                score: round3(0.5 + 0.15 * (n - 1) as f32),
+                evidence: citations,
+            });
+        }
+        let rep = cues(MarkerCue::Representative);
+        if !rep.is_empty() {
+            let evidence = term_evidence("marker.representative", rep, self.chars);
+            let score = round3(0.6 + 0.1 * (evidence.len() - 1) as f32);
+            out.push(Finding { value: Marker::Representative, score, evidence });
+        }
+        let scripted = term_evidence("marker.scripted", cues(MarkerCue::Scripted), self.chars);
+        if scripted.len() >= s.scripted_min.max(1) {
+            let score = round3(scripted.len() as f32 / (2 * s.scripted_min.max(1)) as f32);
+            out.push(Finding { value: Marker::Scripted, score, evidence: scripted });
+        }
+        let letter = cues(MarkerCue::LetterForm);
+        if self.chars.len() > s.long_letter_chars && !letter.is_empty() {
+            let mut evidence = term_evidence("marker.letter_form", letter, self.chars);
+            let score = round3(0.5 + 0.25 * (evidence.len() - 1) as f32);
+            evidence.push(Evidence {
+                rule: "marker.length".into(),
+                spans: vec![Span::new(0, self.chars.len())],
+                note: format!("{} characters > {}", self.chars.len(), s.long_letter_chars),
+            });
+            out.push(Finding { value: Marker::LongFormalLetter, score, evidence });
+        }
+        out.sort_by_key(|f| f.value);
+        out
+    }
+
+    /// 《…法》第…条, "Article 16", "Section 609", "§ 1681".
+    fn law_citations(&self, word_cues: &[&Hit]) -> Vec<Evidence> {
+        let ch = self.chars;
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < ch.len() {
+            if ch[i] != '《' {
+                i += 1;
+                continue;
+            }
+            let Some(close) = (i + 1..ch.len().min(i + 40)).find(|&j| ch[j] == '》') else {
+                i += 1;
+                continue;
+            };
+            let is_law = close > i + 1 && matches!(ch[close - 1], '法' | '典' | '例' | '定' | '则' | '释');
+            let mut k = close + 1;
+            while k < ch.len() && ch[k] == ' ' {
+                k += 1;
+            }
+            if is_law
+                && k < ch.len()
+                && ch[k] == '第'
+                && let Some(t) = (k + 1..ch.len().min(k + 10)).find(|&j| ch[j] == '条')
+            {
+                out.push(Evidence {
+                    rule: "marker.legal_citation".into(),
+                    spans: vec![Span::new(i, t + 1)],
+                    note: format!("cites {}", text_of(ch, i, t + 1)),
+                });
+                i = t + 1;
+                continue;
+            }
+            i = close + 1;
+        }
+        for h in word_cues {
+            let term = text_of(ch, h.start, h.end);
+            if term.starts_with(|c: char| c.is_ascii_alphabetic() || c == '§') {
+                let mut k = h.end;
+                while k < ch.len() && ch[k] == ' ' {
+                    k += 1;
+                }
+                let d0 = k;
+                while k < ch.len() && (ch[k].is_ascii_digit() || (ch[k] == '.' && k > d0)) {
+                    k += 1;
+                }
+                if k > d0 {
+                    out.push(Evidence {
+                        rule: "marker.legal_citation".into(),
+                        spans: vec![Span::new(h.start, k)],
+                        note: format!("cites {}", text_of(ch, h.start, k)),
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|e| e.spans[0]);
+        out
+    }
+
+    fn vulnerability(&self) -> Vec<Finding<Vulnerability>> {
+        let s = self.settings;
+        let mut per: BTreeMap<Vulnerability, Scored<&Hit>> = BTreeMap::new();
+        for h in &self.vuln {
+            if let Group::Vuln(v) = h.group {
+                let e = per.entry(v).or_default();
+                e.0.push((h.pat, h.weight));
+                e.1.push(h);
+            }
+        }
+        let mut ages = find_ages(self.chars);
+        ages.retain(|a| a.0 >= s.elderly_age);
+        let mut out = Vec::new();
+        for &v in Vulnerability::ALL {
+            let (cues, hits) = per.remove(&v).unwrap_or_default();
+            let mut evidence = term_evidence(&format!("vulnerability.{}", v.code()), &hits, self.chars);
+            let mut max = cues.iter().map(|c| c.1).fold(0.0f32, f32::max);
+            let mut distinct: Vec<u32> = cues.iter().map(|c| c.0).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let mut n = distinct.len();
+            if v == Vulnerability::Elderly {
+                for &(age, span) in &ages {
+                    let w = if age >= 75 { 0.9 } else { 0.8 };
+                    max = max.max(w);
+                    n += 1;
+                    evidence.push(Evidence {
+                        rule: "vulnerability.age".into(),
+                        spans: vec![span],
+                        note: format!("age {age}"),
+                    });
+                }
+            }
+            if n > 0 {
+                evidence.sort_by_key(|e| e.spans[0]);
+                let score = max + s.extra_cue_boost * (n - 1) as f32;
+                out.push(Finding { value: v, score: round3(score), evidence });
+            }
+        }
+        out
+    }
+}
+
+/// Ages stated as 73岁, 七十三岁, 73 years old, 73-year-old.
+fn find_ages(ch: &[char]) -> Vec<(u32, Span)> {
+    let mut out = Vec::new();
+    for i in 0..ch.len() {
+        if ch[i] == '岁' {
+            let mut s = i;
+            while s > 0 && (ch[s - 1].is_ascii_digit() || "一二三四五六七八九十".contains(ch[s - 1])) {
+                s -= 1;
+            }
+            if s < i
+                && let Some(age) = parse_age(&ch[s..i])
+            {
+                out.push((age, Span::new(s, i + 1)));
+            }
+        } else if ch[i].is_ascii_digit() && (i == 0 || !ch[i - 1].is_ascii_alphanumeric()) {
+            let mut k = i;
+            while k < ch.len() && ch[k].is_ascii_digit() {
+                k += 1;
+            }
+            let rest: String = ch[k..ch.len().min(k + 10)].iter().collect::<String>().to_ascii_lowercase();
+            let tail = [" years old", "-year-old", " year old", " yrs old"].iter().find(|t| rest.starts_with(**t));
+            if let Some(t) = tail
+                && let Some(age) = parse_age(&ch[i..k])
+            {
+                out.push((age, Span::new(i, k + t.chars().count())));
+            }
+        }
+    }
+    out
+}
+
+fn parse_age(ch: &[char]) -> Option<u32> {
+    if ch.iter().all(|c| c.is_ascii_digit()) {
+        let s: String = ch.iter().collect();
+        return s.parse().ok().filter(|&a: &u32| a > 0 && a < 130);
+    }
+    let d = |c: char| "一二三四五六七八九".chars().position(|x| x == c).map(|p| p as u32 + 1);
+    match ch {
+        ['十'] => Some(10),
+        [a] => d(*a),
+        ['十', b] => Some(10 + d(*b)?),
+        [a, '十'] => Some(d(*a)? * 10),
+        [a, '十', b] => Some(d(*a)? * 10 + d(*b)?),
+        _ => None,
+    }
+}

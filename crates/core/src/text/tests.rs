@@ -1,0 +1,428 @@
+//! Behaviour tests of the text analyser. Spans are checked against the ORIGINAL text.
+
+use super::*;
+use std::sync::OnceLock;
+
+fn az() -> &'static Analyzer {
+    static A: OnceLock<Analyzer> = OnceLock::new();
+    A.get_or_init(|| Analyzer::builtin().unwrap())
+}
+
+/// Character span of the `nth` occurrence of `needle` in `text`.
+fn span_of(text: &str, needle: &str, nth: usize) -> Span {
+    let (b, _) = text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("{needle:?} not in {text:?}"));
+    let start = text[..b].chars().count();
+    Span::new(start, start + needle.chars().count())
+}
+
+fn all_spans<T>(f: &Finding<T>) -> Vec<Span> {
+    f.evidence.iter().flat_map(|e| e.spans.iter().copied()).collect()
+}
+
+fn threat(a: &TextAnalysis, t: Threat) -> Option<&Finding<Threat>> {
+    a.threats.iter().find(|f| f.value == t)
+}
+
+fn emotion(a: &TextAnalysis, e: Emotion) -> Option<&Finding<Emotion>> {
+    a.emotions.iter().find(|f| f.value == e)
+}
+
+fn demand(a: &TextAnalysis, k: DemandKind) -> Option<&Finding<DemandFinding>> {
+    a.demands.iter().find(|f| f.value.kind == k)
+}
+
+fn marker(a: &TextAnalysis, m: Marker) -> Option<&Finding<Marker>> {
+    a.markers.iter().find(|f| f.value == m)
+}
+
+fn cny(yuan: i64) -> Money {
+    Money::cny_yuan(yuan)
+}
+
+#[test]
+fn category_and_subcategory_with_spans() {
+    let t = "保险公司以我未如实告知为由拒赔，还要解除合同。";
+    let a = az().analyze(t);
+    let c = a.category.as_ref().unwrap();
+    assert_eq!(c.value, Category::ClaimRefusal);
+    assert!(c.score > 0.5, "{}", c.score);
+    let spans = all_spans(c);
+    assert!(spans.contains(&span_of(t, "拒赔", 0)));
+    assert!(spans.contains(&span_of(t, "未如实告知", 0)));
+    let sub = a.subcategory.as_ref().unwrap();
+    assert_eq!(sub.value, "non_disclosure");
+    assert!(all_spans(sub).contains(&span_of(t, "解除合同", 0)));
+}
+
+#[test]
+fn categories_for_typical_texts() {
+    let cases = [
+        ("我去年买的重疾险，因为在等待期内确诊，公司拒绝理赔。", Category::ClaimRefusal, Some("waiting_period")),
+        ("理赔材料三个月前就交齐了，至今未赔，一拖再拖。", Category::ClaimDelay, None),
+        ("定损金额明显不合理，赔得太少，只赔了一半。", Category::ClaimAmountDispute, None),
+        ("我要退保，现金价值只有所交保费的三成。", Category::SurrenderDispute, Some("cash_value")),
+        ("犹豫期内申请退保却被拒绝。", Category::SurrenderDispute, Some("cooling_off")),
+        ("业务员说是存款，保本高收益，属于销售误导和虚假宣传。", Category::MisSelling, None),
+        ("客服态度恶劣，直接挂电话。", Category::ServiceAttitude, None),
+        ("银行乱收费，每年扣账户管理费。", Category::FeesCharges, None),
+        ("我的信用卡被盗刷了两万元。", Category::Card, None),
+        ("房贷提前还款被收违约金，月供也算错。", Category::Loan, None),
+        ("催收人员爆通讯录，骚扰我的家人。", Category::DebtCollection, None),
+        ("我的个人信息被泄露，征信报告上多了不良记录。", Category::DataPrivacy, None),
+        ("The debt collector keeps calling me about a debt that is not mine.", Category::DebtCollection, None),
+        ("There is incorrect information on my credit report from Experian.", Category::DataPrivacy, None),
+        ("今天天气很好。", Category::Other, None),
+    ];
+    for (t, cat, sub) in cases {
+        let a = az().analyze(t);
+        assert_eq!(a.category.as_ref().unwrap().value, cat, "{t}");
+        assert_eq!(a.subcategory.as_ref().map(|s| s.value.as_str()), sub, "{t}");
+    }
+    let other = az().analyze("今天天气很好。");
+    assert_eq!(other.category.unwrap().score, 0.0);
+    assert!(az().analyze("  ").category.is_none());
+}
+
+#[test]
+fn traditional_text_spans_refer_to_original() {
+    let t = "保險公司拒賠，說我未如實告知，我非常憤怒！！！我將向銀保監投訴。";
+    let a = az().analyze(t);
+    let c = a.category.as_ref().unwrap();
+    assert_eq!(c.value, Category::ClaimRefusal);
+    assert!(all_spans(c).contains(&span_of(t, "拒賠", 0)));
+    assert_eq!(a.subcategory.as_ref().unwrap().value, "non_disclosure");
+    let anger = emotion(&a, Emotion::Anger).unwrap();
+    let spans = all_spans(anger);
+    assert!(spans.contains(&span_of(t, "憤怒", 0)));
+    assert!(spans.contains(&span_of(t, "非常", 0)), "degree word is evidence");
+    assert!(spans.contains(&span_of(t, "！！！", 0)));
+    assert!(anger.score >= 1.0 - 1e-6, "0.7 × 1.5 + punctuation, capped: {}", anger.score);
+    let reg = threat(&a, Threat::Regulator).unwrap();
+    assert!(all_spans(reg).contains(&span_of(t, "銀保監", 0)));
+    assert!(all_spans(reg).contains(&span_of(t, "投訴", 0)), "the action verb is evidence");
+    assert_eq!(a.lang, Lang::Zh);
+    assert_eq!(span_of(t, "拒賠", 0).slice(t), "拒賠");
+}
+
+#[test]
+fn full_width_text_spans_and_amount() {
+    let t = "向ＣＦＰＢ投诉！要求赔偿３５，０００元。";
+    let a = az().analyze(t);
+    let reg = threat(&a, Threat::Regulator).unwrap();
+    assert!(all_spans(reg).contains(&span_of(t, "ＣＦＰＢ", 0)));
+    let d = demand(&a, DemandKind::Compensation).unwrap();
+    assert_eq!(d.value.amount, Some(cny(35_000)));
+    assert!(all_spans(d).contains(&span_of(t, "３５，０００元", 0)));
+    assert!(all_spans(d).contains(&span_of(t, "要求", 0)));
+    assert_eq!(a.demanded_total, vec![cny(35_000)]);
+}
+
+#[test]
+fn threat_negations_and_hypotheticals() {
+    let not_threats = [
+        ("我不想闹到监管", Threat::Regulator),
+        ("我们不会去媒体", Threat::Media),
+        ("I don't want to go to the CFPB", Threat::Regulator),
+        ("I will not go to the media about this", Threat::Media),
+        ("我没有向银保监会投诉过", Threat::Regulator),
+    ];
+    for (t, k) in not_threats {
+        let a = az().analyze(t);
+        assert!(threat(&a, k).is_none(), "{t}: {:?}", a.threats);
+    }
+    let threats = [
+        ("再不解决就去监管局", Threat::Regulator, "监管局"),
+        ("我将向银保监投诉", Threat::Regulator, "银保监"),
+        ("I will file with the CFPB", Threat::Regulator, "CFPB"),
+        ("如果不赔的话我就向12378反映", Threat::Regulator, "12378"),
+        ("否则我就去媒体曝光", Threat::Media, "媒体"),
+        ("我已经请了律师，准备起诉你们", Threat::Lawsuit, "起诉"),
+        ("我不得不向法院起诉", Threat::Lawsuit, "起诉"),
+        ("我们几十个客户准备集体投诉", Threat::GroupAction, "集体投诉"),
+        ("I will sue you in small claims court", Threat::Lawsuit, "sue"),
+        ("我要去信访", Threat::Petition, "信访"),
+    ];
+    for (t, k, cue) in threats {
+        let a = az().analyze(t);
+        let f = threat(&a, k).unwrap_or_else(|| panic!("{t}: {:?}", a.threats));
+        assert!(all_spans(f).contains(&span_of(t, cue, 0)), "{t}: {:?}", f.evidence);
+        assert!(f.score >= 0.7, "{t}: {}", f.score);
+    }
+    // Conditional threats are threats, and say so.
+    let a = az().analyze("再不解决就去监管局");
+    assert!(threat(&a, Threat::Regulator).unwrap().evidence[0].note.contains("conditional"));
+    // A bare mention without an action verb is weaker.
+    let bare = az().analyze("监管部门");
+    assert!(threat(&bare, Threat::Regulator).unwrap().score < 0.7);
+    // "issue" must not match "sue".
+    assert!(az().analyze("This issue is open").threats.is_empty());
+}
+
+#[test]
+fn self_harm_is_critical() {
+    for t in ["再不赔我就跳楼", "我不想活了", "I am going to kill myself"] {
+        let a = az().analyze(t);
+        let f = threat(&a, Threat::SelfHarmViolence).unwrap_or_else(|| panic!("{t}"));
+        assert_eq!(f.score, 1.0, "{t}");
+    }
+}
+
+#[test]
+fn emotion_degree_negation_and_boosts() {
+    let plain = az().analyze("我很失望");
+    let strong = az().analyze("我极其失望");
+    let p = emotion(&plain, Emotion::Disappointment).unwrap().score;
+    let s = emotion(&strong, Emotion::Disappointment).unwrap().score;
+    assert!(s > p, "{s} > {p}");
+    assert!((s - 1.0).abs() < 1e-6 || (s - 0.6 * 1.8).abs() < 1e-3);
+    let tai = az().analyze("太让人失望了");
+    let f = emotion(&tai, Emotion::Disappointment).unwrap();
+    assert!((f.score - 0.84).abs() < 1e-3, "{}", f.score);
+    assert!(all_spans(f).contains(&Span::new(0, 1)));
+    for t in ["我并不失望", "我没有生气", "I am not angry", "I am never disappointed"] {
+        let a = az().analyze(t);
+        assert!(a.emotions.is_empty(), "{t}: {:?}", a.emotions);
+    }
+    // A negation in an earlier clause does not cancel.
+    assert!(emotion(&az().analyze("你们没有回复，我很失望"), Emotion::Disappointment).is_some());
+    // Rhetorical questions, repeated punctuation and insults raise anger.
+    let t = "凭什么不赔？？？";
+    let a = az().analyze(t);
+    let anger = emotion(&a, Emotion::Anger).unwrap();
+    assert!(all_spans(anger).contains(&span_of(t, "凭什么", 0)));
+    assert!(all_spans(anger).contains(&span_of(t, "？？？", 0)));
+    let t = "难道你们就不管了吗";
+    let anger = emotion(&az().analyze(t), Emotion::Anger).unwrap().clone();
+    assert!(all_spans(&anger).contains(&span_of(t, "难道", 0)));
+    assert!(all_spans(&anger).contains(&span_of(t, "吗", 0)));
+    assert!(emotion(&az().analyze("难道是这样。"), Emotion::Anger).is_none(), "难道 without 吗/？");
+    assert!(emotion(&az().analyze("How dare you charge me"), Emotion::Anger).is_some());
+    let base = emotion(&az().analyze("我很愤怒"), Emotion::Anger).unwrap().score;
+    let insulted = emotion(&az().analyze("我很愤怒，你们这些骗子"), Emotion::Anger).unwrap().score;
+    assert!(insulted > base);
+    let g = az().analyze("父亲去世后我非常痛苦，每天都很焦虑，你们的嘴脸让人恶心");
+    for e in [Emotion::Grief, Emotion::Anxiety, Emotion::Disgust] {
+        assert!(emotion(&g, e).is_some(), "{e:?}");
+    }
+}
+
+#[test]
+fn every_amount_notation_near_a_demand() {
+    let cases = [
+        ("35000元", cny(35_000)),
+        ("3.5万", cny(35_000)),
+        ("三万五千元", cny(35_000)),
+        ("¥35,000", cny(35_000)),
+        ("￥35,000", cny(35_000)),
+        ("$1,200.50", Money::new(120_050, Currency::Usd)),
+        ("叁万元", cny(30_000)),
+        ("３５０００元", cny(35_000)),
+        ("3.5万元", cny(35_000)),
+    ];
+    for (n, m) in cases {
+        let t = format!("我要求赔偿{n}。");
+        let a = az().analyze(&t);
+        let d = demand(&a, DemandKind::Compensation).unwrap_or_else(|| panic!("{t}"));
+        assert_eq!(d.value.amount, Some(m), "{t}");
+        assert!(all_spans(d).contains(&span_of(&t, n, 0)), "{t}: {:?}", d.evidence);
+        assert_eq!(a.demanded_total, vec![m], "{t}");
+    }
+    // English texts default to dollars.
+    let a = az().analyze("I want a full refund of 1,200 dollars and an apology.");
+    assert_eq!(demand(&a, DemandKind::FullRefund).unwrap().value.amount, Some(Money::new(120_000, Currency::Usd)));
+    assert!(demand(&a, DemandKind::Apology).is_some());
+}
+
+#[test]
+fn demand_kinds_totals_and_negation() {
+    let t = "本人要求全额退保，退还全部保费3.5万元，并赔偿利息2000元，同时要求赔礼道歉、处理责任人。";
+    let a = az().analyze(t);
+    assert_eq!(demand(&a, DemandKind::FullRefund).unwrap().value.amount, Some(cny(35_000)));
+    assert_eq!(demand(&a, DemandKind::Interest).unwrap().value.amount, Some(cny(2_000)));
+    assert!(demand(&a, DemandKind::Apology).is_some());
+    assert!(demand(&a, DemandKind::StaffPunishment).is_some());
+    assert_eq!(a.demanded_total, vec![cny(37_000)]);
+    let refund = demand(&a, DemandKind::FullRefund).unwrap();
+    assert!(all_spans(refund).contains(&span_of(t, "全额退保", 0)));
+    // The same amount repeated counts once.
+    let a = az().analyze("要求赔偿5000元。再次要求赔偿5000元！");
+    assert_eq!(a.demanded_total, vec![cny(5_000)]);
+    // Negated demands and mere mentions are not demands.
+    assert!(demand(&az().analyze("我不要求赔偿，只想讨个说法"), DemandKind::Compensation).is_none());
+    assert!(az().analyze("你们拒绝赔付").demands.is_empty());
+    assert!(demand(&az().analyze("希望尽快理赔"), DemandKind::ClaimPayment).is_some());
+    // An amount in another sentence is not attached.
+    let a = az().analyze("我交了保费35000元。要求道歉。");
+    assert_eq!(demand(&a, DemandKind::Apology).unwrap().value.amount, None);
+    assert!(a.demanded_total.is_empty());
+    let a = az().analyze("Please reimburse the $35 fee");
+    assert_eq!(demand(&a, DemandKind::Compensation).unwrap().value.amount, Some(Money::new(3_500, Currency::Usd)));
+}
+
+#[test]
+fn markers() {
+    let t = "业务员存在销售误导，我要求全额退保。";
+    let a = az().analyze(t);
+    let m = marker(&a, Marker::SalesMisleadingCombo).unwrap();
+    assert!(all_spans(m).contains(&span_of(t, "销售误导", 0)));
+    assert!(all_spans(m).contains(&span_of(t, "全额退保", 0)));
+    assert!(marker(&az().analyze("业务员存在销售误导。"), Marker::SalesMisleadingCombo).is_none());
+
+    let t = "根据《中华人民共和国保险法》第十六条和《保险法》 第17条，贵公司应当赔付。";
+    let a = az().analyze(t);
+    let m = marker(&a, Marker::LegalBoilerplate).unwrap();
+    assert_eq!(
+        all_spans(m),
+        vec![span_of(t, "《中华人民共和国保险法》第十六条", 0), span_of(t, "《保险法》 第17条", 0)]
+    );
+    assert!(marker(&az().analyze("我看过《保险法》"), Marker::LegalBoilerplate).is_none());
+    let t = "This violates Section 609 of the FCRA";
+    let m = marker(&az().analyze(t), Marker::LegalBoilerplate).unwrap().clone();
+    assert_eq!(all_spans(&m), vec![span_of(t, "Section 609", 0)]);
+
+    let t = "本人委托代理人张某处理此事，附授权委托书。";
+    let m = marker(&az().analyze(t), Marker::Representative).unwrap().clone();
+    assert!(all_spans(&m).contains(&span_of(t, "授权委托书", 0)));
+    assert!(marker(&az().analyze("I am writing on behalf of my mother"), Marker::Representative).is_some());
+
+    let t = "贵公司严重侵犯了我的合法权益，未履行明确说明义务，恳请贵公司依法处理。";
+    let m = marker(&az().analyze(t), Marker::Scripted).unwrap().clone();
+    assert_eq!(m.evidence.len(), 3);
+    assert!(marker(&az().analyze("恳请贵公司处理"), Marker::Scripted).is_none());
+
+    let body = "我于二〇一九年购买了贵公司的保险产品。".repeat(45);
+    let t = format!("尊敬的领导：\n{body}\n此致\n敬礼");
+    let a = az().analyze(&t);
+    let m = marker(&a, Marker::LongFormalLetter).unwrap();
+    assert!(all_spans(m).contains(&span_of(&t, "尊敬的", 0)));
+    assert!(marker(&az().analyze("尊敬的领导：请尽快处理。此致敬礼"), Marker::LongFormalLetter).is_none());
+}
+
+#[test]
+fn vulnerability_cues_and_ages() {
+    let t = "我母亲七十多岁了，年迈多病，患癌症住院，家里生活困难。";
+    let a = az().analyze(t);
+    let find = |v: Vulnerability| a.vulnerability.iter().find(|f| f.value == v);
+    assert!(all_spans(find(Vulnerability::Elderly).unwrap()).contains(&span_of(t, "七十多岁", 0)));
+    assert!(all_spans(find(Vulnerability::Illness).unwrap()).contains(&span_of(t, "癌症", 0)));
+    assert!(find(Vulnerability::Hardship).is_some());
+    assert!(find(Vulnerability::Disability).is_none());
+    let t = "My father is 82 years old and disabled.";
+    let a = az().analyze(t);
+    let e = a.vulnerability.iter().find(|f| f.value == Vulnerability::Elderly).unwrap();
+    assert_eq!(all_spans(e), vec![span_of(t, "82 years old", 0)]);
+    assert!(a.vulnerability.iter().any(|f| f.value == Vulnerability::Disability));
+    let t = "投保人今年七十三岁";
+    let a = az().analyze(t);
+    assert_eq!(all_spans(&a.vulnerability[0]), vec![span_of(t, "七十三岁", 0)]);
+    assert!(az().analyze("我今年35岁").vulnerability.is_empty());
+}
+
+#[test]
+fn language_detection() {
+    assert_eq!(az().analyze("I was charged a late fee").lang, Lang::En);
+    assert_eq!(az().analyze("我向CFPB投诉").lang, Lang::Zh);
+    assert_eq!(az().analyze("").lang, Lang::Zh);
+}
+
+#[test]
+fn deterministic_and_stable_json() {
+    let t = "保險公司拒賠！！我非常憤怒，要求赔偿3.5万元，否则就去媒体曝光。委托律师处理。";
+    let a = az().analyze(t);
+    let b = Analyzer::builtin().unwrap().analyze(t);
+    assert_eq!(a, b);
+    let ja = serde_json::to_string(&a).unwrap();
+    assert_eq!(ja, serde_json::to_string(&b).unwrap());
+    let v: serde_json::Value = serde_json::from_str(&ja).unwrap();
+    assert_eq!(v["category"]["value"], "claim_refusal");
+    assert_eq!(v["lang"], "zh");
+    assert_eq!(v["demands"][0]["value"]["kind"], "compensation");
+    assert_eq!(v["demands"][0]["value"]["amount"]["amount"], "35000.00");
+    assert_eq!(v["threats"][0]["value"], "media");
+    assert!(v["version"].as_str().unwrap().starts_with("2026"));
+    let back: TextAnalysis = serde_json::from_str(&ja).unwrap();
+    assert_eq!(back, a);
+}
+
+#[test]
+fn spans_are_in_bounds_for_mixed_texts() {
+    let texts = [
+        "ｘ保險💥拒賠😀 I don't want to go to the CFPB！！ 要求赔偿$1,200.50",
+        "\u{3000}７０岁老人，住院，凭什么？？",
+        "a",
+        "",
+    ];
+    for t in texts {
+        let n = t.chars().count();
+        let a = az().analyze(t);
+        let j = serde_json::to_value(&a).unwrap();
+        let mut stack = vec![&j];
+        while let Some(v) = stack.pop() {
+            if let Some(o) = v.as_object() {
+                if let (Some(s), Some(e)) =
+                    (o.get("start").and_then(|x| x.as_u64()), o.get("end").and_then(|x| x.as_u64()))
+                {
+                    assert!(s < e && e as usize <= n, "{t}: {s}..{e}");
+                }
+                stack.extend(o.values());
+            } else if let Some(arr) = v.as_array() {
+                stack.extend(arr);
+            }
+        }
+    }
+}
+
+#[test]
+fn overrides() {
+    let over = r#"
+version = "bank-x-1"
+[category.card]
+"白金卡" = 5.0
+[threat.media]
+"媒体" = 0
+[t2s]
+"卡" = "卡"
+"#;
+    let a = Analyzer::from_toml(&[over]).unwrap();
+    assert_eq!(a.version(), "bank-x-1");
+    let r = a.analyze("白金卡的问题，我要去媒体");
+    assert_eq!(r.category.unwrap().value, Category::Card);
+    assert!(r.threats.is_empty());
+    assert_eq!(r.version, "bank-x-1");
+    assert!(Analyzer::from_toml(&["[category.x]\n"]).is_err());
+    let only = Analyzer::from_lexicons_only(&["[category.loan]\n\"借钱\" = 1\n"]).unwrap();
+    assert_eq!(only.analyze("借錢").category.unwrap().value, Category::Loan, "t2s applies to terms and text");
+    assert!(Analyzer::builtin().unwrap().memory_bytes() > 10_000);
+}
+
+#[test]
+fn enum_codes_and_names() {
+    for c in Category::ALL {
+        assert_eq!(Category::parse(c.code()), Some(*c));
+        assert_eq!(Category::parse(c.name_zh()), Some(*c));
+        assert_eq!(serde_json::to_value(c).unwrap(), c.code());
+    }
+    assert_eq!(Category::ALL.len(), 12);
+    for t in Threat::ALL {
+        assert_eq!(serde_json::to_value(t).unwrap(), t.code());
+    }
+    for m in Marker::ALL {
+        assert_eq!(serde_json::to_value(m).unwrap(), m.code());
+    }
+    for e in Emotion::ALL {
+        assert_eq!(serde_json::to_value(e).unwrap(), e.code());
+    }
+    for v in Vulnerability::ALL {
+        assert_eq!(serde_json::to_value(v).unwrap(), v.code());
+    }
+}
+
+#[test]
+fn referral_headers_are_not_threats() {
+    let a = az().analyze("转办编号2026630466。监管转办：投诉人反映，理赔拖延。");
+    assert!(threat(&a, Threat::Regulator).is_none(), "{:?}", a.threats);
+    let t = "来电人情绪激动，称如不赔付将从公司楼上跳下。";
+    let a = az().analyze(t);
+    assert!(all_spans(threat(&a, Threat::SelfHarmViolence).unwrap()).contains(&span_of(t, "跳下", 0)));
+    assert!(emotion(&a, Emotion::Anger).is_some());
+}
