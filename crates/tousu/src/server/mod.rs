@@ -100,7 +100,35 @@ pub fn demo_setup(db: &dyn Backend) -> Result<Vec<(String, String, String)>> {
         creds.push((name.to_string(), role.code().to_string(), password));
     }
     spread_assignments(db.as_store(), "handler")?;
+    close_history(db.as_store(), 45)?;
     Ok(creds)
+}
+
+/// Demo realism: complaints received more than `days` ago are recorded as closed (historical
+/// data), so that the open queue and the deadline counts look like an institution's.
+pub fn close_history(store: &dyn tousu_store::Store, days: i64) -> Result<u64> {
+    let before = crate::engine::today() - chrono::Duration::days(days);
+    let filter = tousu_store::ComplaintFilter { received_to: Some(before), oldest_first: true, ..Default::default() };
+    let close = tousu_store::StateChange {
+        action: "close".into(),
+        to: "closed".into(),
+        reason: Some("历史数据（演示）".into()),
+        merged_into: None,
+    };
+    let mut cursor: Option<String> = None;
+    let mut n = 0u64;
+    loop {
+        let page = store.list(&filter, cursor.as_deref(), 1000)?;
+        for c in &page.items {
+            store.transition(c.id, c.version, &close, "demo")?;
+            n += 1;
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    Ok(n)
 }
 
 /// Spread all complaints over teams A and B, every fourth one assigned to `handler` (team A).
