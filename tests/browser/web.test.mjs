@@ -210,7 +210,7 @@ test('the dashboard shows counts, charts and recent complaints; errors are frien
   await signIn(page, 'analyst');
   const open = (await page.textContent('#tile-open .v')).replace(/,/g, '');
   assert.ok(Number(open) >= 301, `open ${open}`);
-  assert.equal(await page.locator('.charts svg.chart').count(), 4);
+  assert.equal(await page.locator('.charts svg.chart').count(), 6);
   assert.ok((await page.locator('table.rows tbody tr').count()) >= 5);
   const r404 = await page.goto(base + '/no/such/page');
   assert.equal(r404.status(), 404);
@@ -229,4 +229,25 @@ test('the dashboard shows counts, charts and recent complaints; errors are frien
   clean(h);
   await page.context().close();
   await h.context().close();
+});
+
+test('the case page shows the text analysis with its evidence highlighted', async () => {
+  const id = await env.createComplaint({
+    external_ref: 'TA-1', received_at: '2026-11-21T10:00:00', channel: 'hotline', category: '退保纠纷',
+    text: '业务员销售误导，虚假宣传说随时可以全额退保。我母亲七十多岁了，再不解决就去监管局投诉，还要找媒体曝光！要求全额退保3.5万元。',
+  });
+  const page = await newPage();
+  await signIn(page, 'admin');
+  await page.goto(`${base}/cases/${id}`);
+  assert.ok((await page.locator('#complaint-text mark[data-kind=threat]').count()) >= 1, 'a threat is highlighted');
+  assert.match(await page.textContent('#panel-analysis [data-a=threats]'), /向监管投诉/);
+  assert.match(await page.textContent('#panel-analysis [data-a=threats]'), /媒体曝光/);
+  assert.match(await page.textContent('#panel-analysis [data-a=total]'), /¥35,000\.00/);
+  assert.match(await page.textContent('#panel-analysis [data-a=vulnerability]'), /老年人/);
+  assert.match(await page.textContent('#panel-analysis [data-a=markers]'), /销售误导\+全额退保/);
+  // The text itself is unchanged by the highlighting.
+  assert.equal((await page.textContent('#complaint-text')).trim(), '业务员销售误导，虚假宣传说随时可以全额退保。我母亲七十多岁了，再不解决就去监管局投诉，还要找媒体曝光！要求全额退保3.5万元。');
+  await page.screenshot({ path: join(SHOTS, 'case-analysis.png'), fullPage: false });
+  clean(page);
+  await page.context().close();
 });

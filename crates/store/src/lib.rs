@@ -93,6 +93,14 @@ pub trait Store: Send + Sync {
 
     fn events(&self, id: ComplaintId) -> Result<Vec<EventRecord>>;
 
+    /// Texts whose analysis is missing or stale (computed from other content or another lexicon
+    /// `version`), or all texts, by id after `after`.
+    fn analysis_inputs(&self, version: &str, only_stale: bool, after: i64, limit: u32) -> Result<Vec<AnalysisInput>>;
+
+    /// Store analysis summaries (JSON with at least `version`, `threats` and `emotions` code
+    /// lists), keeping the daily threat and emotion counts in step.
+    fn save_analyses(&self, items: &[AnalysisSummary]) -> Result<()>;
+
     /// Set the derived earliest due date (YYYY-MM-DD) of complaints.
     fn set_due_dates(&self, due: &[(ComplaintId, Option<String>)]) -> Result<()>;
 

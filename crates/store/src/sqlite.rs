@@ -1,9 +1,9 @@
 //! The embedded SQLite backend: one file, WAL mode, versioned migrations.
 
 use crate::{
-    AccountStore, AuditReport, ChangeRecord, ComplaintFilter, ComplaintId, DayCount, Error, EventRecord, ImportBatch,
-    ImportCounts, ImportRun, NewEvent, NewUser, Page, Result, RowError, Severity, StatDim, StateChange, Store,
-    StoredComplaint, UnmaskRecord, UpsertOutcome, User,
+    AccountStore, AnalysisInput, AnalysisSummary, AuditReport, ChangeRecord, ComplaintFilter, ComplaintId, DayCount,
+    Error, EventRecord, ImportBatch, ImportCounts, ImportRun, NewEvent, NewUser, Page, Result, RowError, Severity,
+    StatDim, StateChange, Store, StoredComplaint, UnmaskRecord, UpsertOutcome, User,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use sha2::{Digest, Sha256};
@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "accounts_and_stats", include_str!("../migrations/sqlite/0002_accounts_and_stats.sql")),
     (3, "lifecycle_and_clocks", include_str!("../migrations/sqlite/0003_lifecycle_and_clocks.sql")),
     (4, "state_stats", include_str!("../migrations/sqlite/0004_state_stats.sql")),
+    (5, "text_analysis", include_str!("../migrations/sqlite/0005_text_analysis.sql")),
 ];
 
 /// Pending changes to `daily_stats`, applied once per transaction.
@@ -1120,6 +1121,60 @@ impl Store for SqliteStore {
 
     fn events(&self, id: ComplaintId) -> Result<Vec<EventRecord>> {
         self.read(|c| events_of(c, id.0))
+    }
+
+    fn analysis_inputs(&self, version: &str, only_stale: bool, after: i64, limit: u32) -> Result<Vec<AnalysisInput>> {
+        let stale = if only_stale {
+            " AND (analysis_for IS NULL OR analysis_for <> content_hash OR json_extract(analysis, '$.version') IS NOT ?3)"
+        } else {
+            " AND ?3 IS NOT NULL"
+        };
+        self.read(|c| {
+            all(
+                c,
+                &format!(
+                    "SELECT id, text, substr(received_at, 1, 10) FROM complaints WHERE id > ?1{stale} ORDER BY id LIMIT ?2"
+                ),
+                params![after, limit, version],
+                |r| Ok(AnalysisInput { id: ComplaintId(r.get(0)?), text: r.get(1)?, day: r.get(2)? }),
+            )
+        })
+    }
+
+    fn save_analyses(&self, items: &[AnalysisSummary]) -> Result<()> {
+        self.write(|conn| {
+            let tx = conn.transaction()?;
+            let mut deltas = StatDeltas::new();
+            for a in items {
+                let old: Option<(Option<String>, String)> = tx
+                    .prepare_cached("SELECT analysis, substr(received_at, 1, 10) FROM complaints WHERE id = ?1")?
+                    .query_row(params![a.id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                let Some((old, day)) = old else { continue };
+                if let Some(old) = old.and_then(|o| serde_json::from_str::<serde_json::Value>(&o).ok()) {
+                    for (dim, key) in [("threat", "threats"), ("emotion", "emotions")] {
+                        for v in old.get(key).and_then(|v| v.as_array()).into_iter().flatten() {
+                            if let Some(code) = v.as_str() {
+                                *deltas.entry((day.clone(), dim, code.to_string())).or_default() -= 1;
+                            }
+                        }
+                    }
+                }
+                for (dim, key) in [("threat", "threats"), ("emotion", "emotions")] {
+                    for v in a.summary.get(key).and_then(|v| v.as_array()).into_iter().flatten() {
+                        if let Some(code) = v.as_str() {
+                            *deltas.entry((day.clone(), dim, code.to_string())).or_default() += 1;
+                        }
+                    }
+                }
+                let json = serde_json::to_string(&a.summary).map_err(|e| Error::Database(e.to_string()))?;
+                tx.prepare_cached("UPDATE complaints SET analysis = ?2, analysis_for = content_hash WHERE id = ?1")?
+                    .execute(params![a.id.0, json])?;
+            }
+            apply_deltas(&tx, &deltas)?;
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     fn set_due_dates(&self, due: &[(ComplaintId, Option<String>)]) -> Result<()> {

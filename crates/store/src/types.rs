@@ -230,6 +230,10 @@ pub enum StatDim {
     Channel,
     Category,
     Product,
+    /// Threat types found in the text (a complaint counts once per type).
+    Threat,
+    /// Emotions found in the text.
+    Emotion,
 }
 
 impl StatDim {
@@ -239,8 +243,26 @@ impl StatDim {
             StatDim::Channel => "channel",
             StatDim::Category => "category",
             StatDim::Product => "product",
+            StatDim::Threat => "threat",
+            StatDim::Emotion => "emotion",
         }
     }
+}
+
+/// A complaint text to analyse.
+#[derive(Debug, Clone)]
+pub struct AnalysisInput {
+    pub id: ComplaintId,
+    pub text: String,
+    /// Received day, YYYY-MM-DD.
+    pub day: String,
+}
+
+/// A complaint's analysis summary to store.
+#[derive(Debug, Clone)]
+pub struct AnalysisSummary {
+    pub id: ComplaintId,
+    pub summary: serde_json::Value,
 }
 
 /// Count of complaints received on `day` (YYYY-MM-DD) with the dimension's `value`.

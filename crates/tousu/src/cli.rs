@@ -69,6 +69,13 @@ enum Cmd {
         #[command(subcommand)]
         which: TokenCmd,
     },
+    /// Analyse a complaint text from standard input and print the analysis as JSON.
+    AnalyzeText,
+    /// Re-run the text analysis on stored complaints (stale ones, or all with --all).
+    Reanalyze {
+        #[arg(long)]
+        all: bool,
+    },
     /// Deadline clocks.
     Deadlines {
         #[command(subcommand)]
@@ -244,6 +251,15 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
             if n > 0 {
                 tracing::info!(complaints = n, "deadlines computed for complaints without one");
             }
+            // Texts without a current analysis are analysed in the background.
+            {
+                let (store, engine) = (store.clone(), engine.clone());
+                std::thread::spawn(move || match engine.reanalyze(store.as_store(), false) {
+                    Ok(n) if n > 0 => tracing::info!(complaints = n, "texts analysed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "text analysis failed"),
+                });
+            }
             crate::server::serve_blocking(store, engine, args)?;
             Ok(std::process::ExitCode::SUCCESS)
         }
@@ -263,6 +279,21 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
             Ok(std::process::ExitCode::SUCCESS)
         }
         Cmd::Demo { count, seed, dir, addr } => demo(count, seed, dir, addr, cli.config.as_deref()),
+        Cmd::AnalyzeText => {
+            let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("reading standard input")?;
+            println!("{}", serde_json::to_string_pretty(&engine.analyzer.analyze(&text))?);
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Reanalyze { all } => {
+            let store = open_store(&cli.db)?;
+            let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+            let t = std::time::Instant::now();
+            let n = engine.reanalyze(store.as_store(), all)?;
+            println!("analysed {n} complaint texts in {:.1} s", t.elapsed().as_secs_f64());
+            Ok(std::process::ExitCode::SUCCESS)
+        }
         Cmd::Deadlines { which: DeadlineCmd::Recompute } => {
             let store = open_store(&cli.db)?;
             let engine = crate::engine::Engine::load(cli.config.as_deref())?;
@@ -448,8 +479,9 @@ fn import(db: &Path, config: Option<&Path>, args: ImportArgs) -> Result<std::pro
             "errors_file": errors_file.map(|p| p.display().to_string()),
         }));
     }
-    // New complaints get their deadline clocks.
+    // New complaints get their deadline clocks and their text analysis.
     engine.recompute(store.as_store(), true)?;
+    engine.reanalyze(store.as_store(), false)?;
     let secs = started.elapsed().as_secs_f64();
     if args.json {
         let summary = serde_json::json!({
@@ -506,6 +538,7 @@ fn demo(
     eprintln!("imported {} complaints ({} rejected)", report.counts.created, report.counts.rejected);
     let creds = crate::server::demo_setup(&*store)?;
     engine.recompute(store.as_store(), false)?;
+    engine.reanalyze(store.as_store(), false)?;
     println!("tousu demo: database {}", db.display());
     println!("demo users (username / role / password):");
     for (name, role, password) in &creds {

@@ -32,6 +32,21 @@ pub const EVENT_KINDS: &[&str] = &[
 pub struct Engine {
     pub workflow: Workflow,
     pub clocks: ClockEngine,
+    pub analyzer: tousu_core::text::Analyzer,
+}
+
+/// What is kept of a text analysis with the complaint (the full analysis, with its evidence,
+/// is recomputed when shown).
+pub fn analysis_summary(a: &tousu_core::text::TextAnalysis) -> serde_json::Value {
+    serde_json::json!({
+        "version": a.version,
+        "category": a.category.as_ref().map(|c| c.value.code()),
+        "emotions": a.emotions.iter().filter(|e| e.score >= 0.3).map(|e| e.value.code()).collect::<Vec<_>>(),
+        "threats": a.threats.iter().map(|t| t.value.code()).collect::<Vec<_>>(),
+        "markers": a.markers.iter().map(|m| m.value.code()).collect::<Vec<_>>(),
+        "vulnerability": a.vulnerability.iter().map(|v| v.value.code()).collect::<Vec<_>>(),
+        "demanded_total": a.demanded_total,
+    })
 }
 
 /// Why a lifecycle step or an event was refused.
@@ -128,7 +143,18 @@ impl Engine {
         }
         let policy = read("clock-policy.toml")?;
         let clocks = ClockEngine::new(regimes, calendars, policy.as_deref()).context("clock policy")?;
-        Ok(Engine { workflow, clocks })
+        // Lexicon overrides: every lexicons/*.toml, merged over the shipped ones in name order.
+        let mut lexicons = Vec::new();
+        if let Some(dir) = config_dir.map(|d| d.join("lexicons")).filter(|d| d.is_dir()) {
+            let mut paths: Vec<_> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for p in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+                lexicons.push(std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?);
+            }
+        }
+        let refs: Vec<&str> = lexicons.iter().map(String::as_str).collect();
+        let analyzer = tousu_core::text::Analyzer::from_toml(&refs).context("lexicons")?;
+        Ok(Engine { workflow, clocks, analyzer })
     }
 
     pub fn state_of(&self, s: &StoredComplaint) -> State {
@@ -186,6 +212,37 @@ impl Engine {
             store.set_due_dates(&due)?;
         }
         Ok(n)
+    }
+
+    /// Analyse the texts whose stored analysis is missing or stale (or all), store the
+    /// summaries. Returns how many were analysed.
+    pub fn reanalyze(&self, store: &dyn Store, all: bool) -> Result<u64> {
+        let version = self.analyzer.analyze("").version;
+        let mut after = 0i64;
+        let mut n = 0u64;
+        loop {
+            let batch = store.analysis_inputs(&version, !all, after, 2000)?;
+            let Some(last) = batch.last() else { break };
+            after = last.id.0;
+            let items: Vec<tousu_store::AnalysisSummary> = batch
+                .iter()
+                .map(|i| tousu_store::AnalysisSummary {
+                    id: i.id,
+                    summary: analysis_summary(&self.analyzer.analyze(&i.text)),
+                })
+                .collect();
+            n += items.len() as u64;
+            store.save_analyses(&items)?;
+        }
+        Ok(n)
+    }
+
+    /// Analyse one complaint's text and store the summary.
+    pub fn analyze_one(&self, store: &dyn Store, id: ComplaintId) -> Result<(), EngineError> {
+        let s = store.get(id)?.ok_or(EngineError::NotFound)?;
+        let summary = analysis_summary(&self.analyzer.analyze(&s.complaint.text));
+        store.save_analyses(&[tousu_store::AnalysisSummary { id, summary }])?;
+        Ok(())
     }
 
     /// Take a lifecycle step: checked against the workflow for this role, persisted with the

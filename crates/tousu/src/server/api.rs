@@ -232,7 +232,11 @@ async fn create(
     let actor = format!("api:{}", a.user.username);
     let (id, outcome) = st.blocking(move |s| s.upsert(&c, &actor)).await?;
     // New or changed complaints get their deadline clocks.
-    st.with_engine(move |e, db| e.refresh(db.as_store(), id)).await?;
+    st.with_engine(move |e, db| {
+        e.refresh(db.as_store(), id)?;
+        e.analyze_one(db.as_store(), id)
+    })
+    .await?;
     let stored = st.blocking(move |s| s.get(id)).await?.ok_or_else(|| ApiError::internal("vanished"))?;
     let status = if outcome == UpsertOutcome::Created { StatusCode::CREATED } else { StatusCode::OK };
     let body = json!({

@@ -239,6 +239,8 @@ struct DashboardPage {
     chart_channel: String,
     chart_product: String,
     chart_top: String,
+    chart_threats: String,
+    chart_emotions: String,
     rows: Vec<Row>,
 }
 
@@ -313,11 +315,13 @@ pub async fn dashboard(State(st): State<AppState>, Extension(a): Extension<Auth>
             let cat = db.daily_counts(StatDim::Category, &from, &to)?;
             let ch = db.daily_counts(StatDim::Channel, &from, &to)?;
             let prod = db.daily_counts(StatDim::Product, &from, &to)?;
+            let threats = db.daily_counts(StatDim::Threat, &from, &to)?;
+            let emotions = db.daily_counts(StatDim::Emotion, &from, &to)?;
             let recent = db.list(&recent_filter, None, 10)?;
-            Ok((today_n, open, overdue, due_soon, cat, ch, prod, recent))
+            Ok((today_n, open, overdue, due_soon, cat, ch, prod, recent, threats, emotions))
         })
         .await;
-    let (today_n, open, overdue, due_soon, cat, ch, prod, recent) = match data {
+    let (today_n, open, overdue, due_soon, cat, ch, prod, recent, threats, emotions) = match data {
         Ok(d) => d,
         Err(e) => return internal(t.lang, e),
     };
@@ -350,6 +354,20 @@ pub async fn dashboard(State(st): State<AppState>, Extension(a): Extension<Auth>
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     top.truncate(10);
     let chart_top = super::charts::bar_chart(t.get("dash.top_categories"), &top, t.get("dash.no_data"));
+    let mix = |counts: &[tousu_store::DayCount], prefix: &str| -> Vec<(String, u64)> {
+        let mut m: BTreeMap<&str, u64> = BTreeMap::new();
+        for c in counts {
+            *m.entry(c.value.as_str()).or_default() += c.n;
+        }
+        let mut v: Vec<(String, u64)> =
+            m.into_iter().map(|(k, n)| (t.get(&format!("{prefix}.{k}")).to_string(), n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    };
+    let chart_threats =
+        super::charts::bar_chart(t.get("dash.threat_mix"), &mix(&threats, "threat"), t.get("dash.no_data"));
+    let chart_emotions =
+        super::charts::bar_chart(t.get("dash.emotion_mix"), &mix(&emotions, "emotion"), t.get("dash.no_data"));
     let rows = recent.items.iter().map(|s| row(&t, s, masks(&a))).collect();
     render(&DashboardPage {
         today: super::i18n::group_digits(today_n),
@@ -360,6 +378,8 @@ pub async fn dashboard(State(st): State<AppState>, Extension(a): Extension<Auth>
         chart_channel,
         chart_product,
         chart_top,
+        chart_threats,
+        chart_emotions,
         rows,
         ctx,
     })
@@ -607,7 +627,6 @@ struct CasePage {
     ctx: Ctx,
     id: i64,
     complaint_fields: Vec<(&'static str, String)>,
-    text: String,
     text_masked: bool,
     demands: Vec<String>,
     demand_total: String,
@@ -630,6 +649,154 @@ struct CasePage {
     escalations: Vec<(&'static str, String)>,
     timeline: Vec<TimelineItem>,
     today: String,
+    segments: Vec<Segment>,
+    analysis: AnalysisView,
+}
+
+/// A piece of the complaint text, highlighted when it is evidence for a finding.
+pub struct Segment {
+    pub text: String,
+    /// threat, demand, emotion, marker, vulnerability, category — or empty.
+    pub kind: &'static str,
+    pub title: String,
+}
+
+pub struct FindingView {
+    pub label: String,
+    pub score: u32,
+    pub evidence: String,
+    pub critical: bool,
+}
+
+#[derive(Default)]
+pub struct AnalysisView {
+    pub category: Option<FindingView>,
+    pub emotions: Vec<FindingView>,
+    pub threats: Vec<FindingView>,
+    pub demands: Vec<FindingView>,
+    pub total: String,
+    pub markers: Vec<FindingView>,
+    pub vulnerability: Vec<FindingView>,
+}
+
+const HIGHLIGHT_ORDER: &[&str] = &["threat", "demand", "emotion", "marker", "vulnerability", "category"];
+
+/// Split `text` into plain and highlighted segments from the analysis' evidence spans (character
+/// offsets). Overlaps are resolved by kind (threats first), then by position.
+fn segments(text: &str, a: &tousu_core::text::TextAnalysis, t: &super::i18n::T) -> Vec<Segment> {
+    let mut spans: Vec<(usize, usize, usize, String)> = Vec::new();
+    let mut add = |kind: &str, label: String, ev: &[tousu_core::text::Evidence]| {
+        let prio = HIGHLIGHT_ORDER.iter().position(|k| *k == kind).unwrap_or(HIGHLIGHT_ORDER.len());
+        for e in ev {
+            for sp in &e.spans {
+                if sp.end > sp.start {
+                    spans.push((sp.start, sp.end, prio, format!("{label} · {}", e.rule)));
+                }
+            }
+        }
+    };
+    for f in &a.threats {
+        add("threat", t.get(&format!("threat.{}", f.value.code())).to_string(), &f.evidence);
+    }
+    for f in &a.demands {
+        add("demand", t.get(&format!("demand.{}", f.value.kind.code())).to_string(), &f.evidence);
+    }
+    for f in &a.emotions {
+        add("emotion", t.get(&format!("emotion.{}", f.value.code())).to_string(), &f.evidence);
+    }
+    for f in &a.markers {
+        add("marker", t.get(&format!("marker.{}", f.value.code())).to_string(), &f.evidence);
+    }
+    for f in &a.vulnerability {
+        add("vulnerability", t.get(&format!("vuln.{}", f.value.code())).to_string(), &f.evidence);
+    }
+    if let Some(f) = &a.category {
+        add("category", t.get(&format!("category.{}", f.value.code())).to_string(), &f.evidence);
+    }
+    spans.sort_by_key(|s| (s.2, s.0));
+    let mut chosen: Vec<(usize, usize, usize, String)> = Vec::new();
+    for s in spans {
+        if chosen.iter().all(|c| s.1 <= c.0 || s.0 >= c.1) {
+            chosen.push(s);
+        }
+    }
+    chosen.sort_by_key(|s| s.0);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for (start, end, prio, title) in chosen {
+        let (start, end) = (start.min(chars.len()), end.min(chars.len()));
+        if start > pos {
+            out.push(Segment { text: chars[pos..start].iter().collect(), kind: "", title: String::new() });
+        }
+        if end > start {
+            out.push(Segment { text: chars[start..end].iter().collect(), kind: HIGHLIGHT_ORDER[prio], title });
+        }
+        pos = pos.max(end);
+    }
+    if pos < chars.len() {
+        out.push(Segment { text: chars[pos..].iter().collect(), kind: "", title: String::new() });
+    }
+    out
+}
+
+fn analysis_view(text: &str, a: &tousu_core::text::TextAnalysis, t: &super::i18n::T) -> AnalysisView {
+    let quote = |ev: &[tousu_core::text::Evidence]| -> String {
+        ev.iter()
+            .flat_map(|e| e.spans.iter().map(move |s| (e, s)))
+            .take(3)
+            .map(|(e, s)| format!("「{}」({})", s.slice(text), e.rule))
+            .chain(ev.iter().filter(|e| e.spans.is_empty()).take(1).map(|e| e.note.clone()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let view = |label: String, score: f32, ev: &[tousu_core::text::Evidence], critical: bool| FindingView {
+        label,
+        score: (score.clamp(0.0, 1.0) * 100.0).round() as u32,
+        evidence: quote(ev),
+        critical,
+    };
+    AnalysisView {
+        category: a
+            .category
+            .as_ref()
+            .map(|f| view(t.get(&format!("category.{}", f.value.code())).to_string(), f.score, &f.evidence, false)),
+        emotions: a
+            .emotions
+            .iter()
+            .map(|f| view(t.get(&format!("emotion.{}", f.value.code())).to_string(), f.score, &f.evidence, false))
+            .collect(),
+        threats: a
+            .threats
+            .iter()
+            .map(|f| {
+                let critical = f.value == tousu_core::text::Threat::SelfHarmViolence;
+                view(t.get(&format!("threat.{}", f.value.code())).to_string(), f.score, &f.evidence, critical)
+            })
+            .collect(),
+        demands: a
+            .demands
+            .iter()
+            .map(|f| {
+                let label = match f.value.amount {
+                    Some(m) => format!("{} {}", t.get(&format!("demand.{}", f.value.kind.code())), m.display()),
+                    None => t.get(&format!("demand.{}", f.value.kind.code())).to_string(),
+                };
+                view(label, f.score, &f.evidence, false)
+            })
+            .collect(),
+        total: a.demanded_total.iter().map(|m| m.display()).collect::<Vec<_>>().join(" + "),
+        markers: a
+            .markers
+            .iter()
+            .map(|f| view(t.get(&format!("marker.{}", f.value.code())).to_string(), f.score, &f.evidence, false))
+            .collect(),
+        vulnerability: a
+            .vulnerability
+            .iter()
+            .map(|f| view(t.get(&format!("vuln.{}", f.value.code())).to_string(), f.score, &f.evidence, false))
+            .collect(),
+    }
 }
 
 pub struct ClockView {
@@ -969,8 +1136,13 @@ async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, flash: Stri
         })
         .collect();
     let clocks = clock_views(&engine, &t, &clock_status);
+    // The analysis runs on the stored text; evidence is shown on the text as displayed (masked
+    // identifiers keep their length, so the offsets agree).
+    let text_analysis = engine.analyzer.analyze(&c.text);
+    let shown_text = if text_masked { tousu_core::ident::mask_identifiers_in_text(&c.text) } else { c.text.clone() };
+    let segs = segments(&shown_text, &text_analysis, &t);
+    let analysis = analysis_view(&shown_text, &text_analysis, &t);
     let panels = vec![
-        ("analysis", t.get("case.panel.analysis")),
         ("profile", t.get("case.panel.profile")),
         ("playbook", t.get("case.panel.playbook")),
         ("links", t.get("case.panel.links")),
@@ -988,9 +1160,10 @@ async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, flash: Stri
         escalations,
         timeline,
         today: today.to_string(),
+        segments: segs,
+        analysis,
         id: s.id.0,
         complaint_fields,
-        text: if text_masked { tousu_core::ident::mask_identifiers_in_text(&c.text) } else { c.text.clone() },
         text_masked,
         demands,
         demand_total,

@@ -204,3 +204,28 @@ fn changed_rows_update_and_record_the_change() {
     assert_eq!(changes[1].after.as_deref(), Some("改过的文字"));
     assert!(changes[0].actor.starts_with("import:"));
 }
+
+#[test]
+fn analyze_text_reads_stdin_and_prints_json() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(bin())
+        .args(["analyze-text"])
+        .env("TOUSU_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("我不想闹到监管。但再不赔付就起诉你们，要求赔偿三万五千元。".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let threats: Vec<&str> = v["threats"].as_array().unwrap().iter().map(|t| t["value"].as_str().unwrap()).collect();
+    assert_eq!(threats, ["lawsuit"], "the negated regulator threat is not one: {v}");
+    assert_eq!(v["demanded_total"][0]["amount"], "35000.00");
+    assert!(v["threats"][0]["evidence"][0]["spans"][0]["start"].as_u64().is_some());
+}
