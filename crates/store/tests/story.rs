@@ -258,7 +258,7 @@ fn sqlite_story() {
     story(&store);
     accounts(&store);
     lifecycle(&store);
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), 5);
     // Re-opening applies no migration twice and keeps the data.
     drop(store);
     let again = SqliteStore::open(dir.path().join("sub/dir/tousu.db")).unwrap();
