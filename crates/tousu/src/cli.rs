@@ -71,6 +71,16 @@ enum Cmd {
     },
     /// Analyse a complaint text from standard input and print the analysis as JSON.
     AnalyzeText,
+    /// Evaluate the text analysis on the labelled corpus: per-label precision, recall, F1 and
+    /// the category confusion matrix, train and held-out separately.
+    Eval {
+        /// Directory holding zh.jsonl and en.jsonl.
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// train, heldout or all.
+        #[arg(long, default_value = "all")]
+        split: String,
+    },
     /// Re-run the text analysis on stored complaints (stale ones, or all with --all).
     Reanalyze {
         #[arg(long)]
@@ -284,6 +294,27 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("reading standard input")?;
             println!("{}", serde_json::to_string_pretty(&engine.analyzer.analyze(&text))?);
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Eval { corpus, split } => {
+            use tousu_core::text::eval::{self, Record, Split};
+            let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+            let splits: Vec<Split> = match split.as_str() {
+                "train" => vec![Split::Train],
+                "heldout" => vec![Split::Heldout],
+                "all" => vec![Split::Train, Split::Heldout],
+                other => bail!("unknown split {other:?} (train, heldout, all)"),
+            };
+            for lang in ["zh", "en"] {
+                let path = corpus.join(format!("{lang}.jsonl"));
+                let src = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                let records = eval::parse_jsonl(&src).with_context(|| path.display().to_string())?;
+                for sp in &splits {
+                    let set: Vec<&Record> = records.iter().filter(|r| r.split == *sp).collect();
+                    println!("==================== {lang} {sp:?}: {} texts ====================", set.len());
+                    print!("{}", eval::evaluate(&engine.analyzer, &set));
+                }
+            }
             Ok(std::process::ExitCode::SUCCESS)
         }
         Cmd::Reanalyze { all } => {

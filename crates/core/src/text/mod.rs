@@ -7,8 +7,10 @@
 //! docs/LEXICONS.md); the taxonomy is in docs/TAXONOMY.md.
 
 mod amount;
+pub mod eval;
 pub mod lexicon;
 pub mod mapping;
+pub mod nb;
 pub mod normalize;
 #[cfg(test)]
 mod tests;
@@ -180,6 +182,8 @@ pub struct Analyzer {
     settings: Settings,
     version: String,
     subcategories: Vec<(Category, String)>,
+    /// Statistical back-up for a missing or weak rule-based category (nb.rs).
+    category_fallback: Option<nb::Fallback>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -199,11 +203,15 @@ impl Analyzer {
 
     /// The built-in lexicons with institution overrides merged on top, in order: a term
     /// present in an override replaces its weight; weight 0 removes it; settings and
-    /// `version` replace. See docs/LEXICONS.md.
+    /// `version` replace. See docs/LEXICONS.md. The naive Bayes category back-up is on
+    /// ([`nb::Fallback::builtin`]).
     pub fn from_toml(files: &[&str]) -> Result<Analyzer, Error> {
         let mut all: Vec<(String, &str)> = lexicon::BUILTIN_FILES.iter().map(|(n, t)| ((*n).to_string(), *t)).collect();
         all.extend(files.iter().enumerate().map(|(i, t)| (format!("override #{}", i + 1), *t)));
-        Analyzer::build(&all)
+        let mut analyzer = Analyzer::build(&all)?;
+        // Measured on the corpus' train split by cross-validation (docs/QUALITY.md).
+        analyzer.category_fallback = Some(nb::Fallback::builtin());
+        Ok(analyzer)
     }
 
     /// Only the given lexicon files (no built-in lexicons; the built-in t2s table still applies).
@@ -230,11 +238,22 @@ impl Analyzer {
             settings: merged.settings(),
             version: if merged.version.is_empty() { "unversioned".into() } else { merged.version.clone() },
             subcategories: merged.subcategory_names.clone(),
+            category_fallback: None,
         })
     }
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The naive Bayes back-up for the category, if any (docs/QUALITY.md).
+    pub fn category_fallback(&self) -> Option<&nb::Fallback> {
+        self.category_fallback.as_ref()
+    }
+
+    /// Set or remove the naive Bayes back-up for the category.
+    pub fn set_category_fallback(&mut self, fallback: Option<nb::Fallback>) {
+        self.category_fallback = fallback;
     }
 
     pub fn version(&self) -> &str {
@@ -267,7 +286,10 @@ impl Analyzer {
         let lang = detect_lang(&norm.chars);
         let hits = self.hits(&norm);
         let ctx = Ctx::new(&norm.chars, &hits, &self.settings);
-        let (category, subcategory) = self.categorize(&ctx, norm.chars.iter().any(|c| !c.is_whitespace()));
+        let (mut category, mut subcategory) = self.categorize(&ctx, norm.chars.iter().any(|c| !c.is_whitespace()));
+        if let Some(fb) = &self.category_fallback {
+            (category, subcategory) = fb.apply(text, category, subcategory);
+        }
         let emotions = ctx.emotions();
         let threats = ctx.threats();
         let default_currency = if lang == Lang::En { Currency::Usd } else { Currency::Cny };

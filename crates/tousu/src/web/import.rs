@@ -172,12 +172,11 @@ pub async fn upload(State(st): State<AppState>, Extension(a): Extension<Auth>, m
     tracing::info!(user = %a.user.username, file = %original, job = %job_id, "import started from the web");
     std::thread::spawn(move || {
         let progress = |p: tousu_intake::import::Progress| jobs.update(&id, |j| j.position = p.position.min(j.total));
-        let result = import_file(db.as_store(), &path, &opts, &progress).map(|report| {
+        let result = import_file(db.as_store(), &path, &opts, &progress).inspect(|_| {
             // New complaints get their clocks and their text analysis before the job is done.
             if let Err(e) = engine.recompute(db.as_store(), true).and_then(|_| engine.reanalyze(db.as_store(), false)) {
                 tracing::error!(error = %e, "after-import work failed");
             }
-            report
         });
         match result {
             Ok(report) => jobs.update(&id, |j| {

@@ -229,3 +229,17 @@ fn analyze_text_reads_stdin_and_prints_json() {
     assert_eq!(v["demanded_total"][0]["amount"], "35000.00");
     assert!(v["threats"][0]["evidence"][0]["spans"][0]["start"].as_u64().is_some());
 }
+
+#[test]
+fn eval_prints_precision_and_recall_per_label() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+    let (ok, out, err) = tousu(
+        std::path::Path::new("/nonexistent.db"),
+        &["eval", "--corpus", corpus.to_str().unwrap(), "--split", "heldout"],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("zh Heldout") && out.contains("en Heldout"), "{out}");
+    for label in ["regulator", "claim_refusal", "anger"] {
+        assert!(out.contains(label), "{label} missing from the report");
+    }
+}

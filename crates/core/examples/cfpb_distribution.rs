@@ -1,0 +1,180 @@
+//! Run the analyser over the real CFPB narratives in the shared sample and print, per CFPB
+//! Issue (top 15 by count), the share of narratives with each threat type and each emotion;
+//! then 30 narratives chosen deterministically (every k-th) with the analyser's findings, for a
+//! person to spot-check. Results are recorded in docs/QUALITY.md.
+//!
+//! `cargo run --release -p tousu-core --example cfpb_distribution [-- [--nb-english] FILE]`
+//! (default /work/shared/data/cfpb/complaints_2015_2020_sample.csv; `--nb-english` also lets
+//! the naive Bayes category back-up act on English texts, which the built-in analyser does not).
+
+use std::collections::BTreeMap;
+use tousu_core::text::{Analyzer, Emotion, Threat, nb};
+
+const DEFAULT: &str = "/work/shared/data/cfpb/complaints_2015_2020_sample.csv";
+const SAMPLE: usize = 30;
+
+/// A small RFC 4180 reader: fields separated by commas, records by CRLF or LF; a quoted field
+/// may contain commas, line breaks and doubled quotes.
+fn parse_csv(src: &str) -> Result<Vec<Vec<String>>, String> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut chars = src.chars().peekable();
+    let mut quoted = false;
+    let mut line = 1usize;
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                _ => {
+                    if c == '\n' {
+                        line += 1;
+                    }
+                    field.push(c);
+                }
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => quoted = true,
+            '"' => return Err(format!("line {line}: quote inside an unquoted field")),
+            ',' => row.push(std::mem::take(&mut field)),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                line += 1;
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+                any = false;
+                continue;
+            }
+            _ => field.push(c),
+        }
+        any = true;
+    }
+    if quoted {
+        return Err(format!("line {line}: unterminated quoted field"));
+    }
+    if any || !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn clip(s: &str, n: usize) -> String {
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= n { flat } else { format!("{}…", flat.chars().take(n).collect::<String>()) }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let nb_english = std::env::args().any(|a| a == "--nb-english");
+    let path = std::env::args().skip(1).find(|a| !a.starts_with("--")).unwrap_or_else(|| DEFAULT.to_string());
+    let src = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    let rows = parse_csv(src.strip_prefix('\u{feff}').unwrap_or(&src)).map_err(|e| format!("{path}: {e}"))?;
+    let (header, body) = rows.split_first().ok_or("empty file")?;
+    let col = |name: &str| header.iter().position(|h| h == name).ok_or(format!("no column {name:?}"));
+    let (c_issue, c_text, c_id, c_product) =
+        (col("Issue")?, col("Consumer complaint narrative")?, col("Complaint ID")?, col("Product")?);
+    let mut analyzer = Analyzer::builtin()?;
+    if nb_english {
+        analyzer.set_category_fallback(Some(nb::Fallback { english: true, ..nb::Fallback::builtin() }));
+    }
+    struct Item {
+        id: String,
+        product: String,
+        issue: String,
+        text: String,
+        threats: Vec<Threat>,
+        emotions: Vec<(Emotion, f32)>,
+        category: String,
+    }
+    let mut items = Vec::new();
+    for r in body {
+        let Some(text) = r.get(c_text).filter(|t| !t.trim().is_empty()) else { continue };
+        let a = analyzer.analyze(text);
+        items.push(Item {
+            id: r.get(c_id).cloned().unwrap_or_default(),
+            product: r.get(c_product).cloned().unwrap_or_default(),
+            issue: r.get(c_issue).cloned().unwrap_or_default(),
+            text: text.clone(),
+            threats: a.threats.iter().map(|f| f.value).collect(),
+            emotions: a.emotions.iter().map(|f| (f.value, f.score)).collect(),
+            category: a
+                .category
+                .map(|c| {
+                    let nb = c.evidence.iter().find(|e| e.rule == "naive_bayes").map(|e| {
+                        let rules = e.note.split(';').next().unwrap_or_default();
+                        format!(" (naive Bayes; {rules})")
+                    });
+                    format!("{} {:.2}{}", c.value.code(), c.score, nb.unwrap_or_default())
+                })
+                .unwrap_or_else(|| "-".into()),
+        });
+    }
+    println!("{path}: {} rows, {} with a narrative", body.len(), items.len());
+
+    // Per issue, top 15 by count.
+    let mut by_issue: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    for it in &items {
+        by_issue.entry(it.issue.as_str()).or_default().push(it);
+    }
+    let mut issues: Vec<(&str, Vec<&Item>)> = by_issue.into_iter().collect();
+    issues.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    let share = |its: &[&Item], f: &dyn Fn(&Item) -> bool| {
+        100.0 * its.iter().filter(|i| f(i)).count() as f64 / its.len().max(1) as f64
+    };
+    println!("\nShare of narratives (%) with each threat type / emotion, per CFPB Issue (top 15 by count)");
+    print!("{:<48} {:>5}", "issue", "n");
+    for t in Threat::ALL {
+        print!(" {:>6}", &t.code()[..t.code().len().min(6)]);
+    }
+    print!(" {:>6}", "any_t");
+    for e in Emotion::ALL {
+        print!(" {:>6}", &e.code()[..e.code().len().min(6)]);
+    }
+    println!();
+    let all: Vec<&Item> = items.iter().collect();
+    let mut table: Vec<(String, Vec<&Item>)> = issues.iter().take(15).map(|(i, v)| (clip(i, 47), v.clone())).collect();
+    table.push(("(all narratives)".into(), all));
+    for (issue, its) in &table {
+        print!("{issue:<48} {:>5}", its.len());
+        for t in Threat::ALL {
+            print!(" {:>6.1}", share(its, &|i: &Item| i.threats.contains(t)));
+        }
+        print!(" {:>6.1}", share(its, &|i: &Item| !i.threats.is_empty()));
+        for e in Emotion::ALL {
+            print!(" {:>6.1}", share(its, &|i: &Item| i.emotions.iter().any(|x| x.0 == *e)));
+        }
+        println!();
+    }
+
+    // Spot-check sample: every k-th narrative in file order.
+    let k = (items.len() / SAMPLE).max(1);
+    println!("\n{SAMPLE} narratives for spot-checking (every {k}th in file order, starting with the first)");
+    for (n, it) in items.iter().step_by(k).take(SAMPLE).enumerate() {
+        let threats: Vec<&str> = it.threats.iter().map(|t| t.code()).collect();
+        let emotions: Vec<String> = it.emotions.iter().map(|(e, s)| format!("{}:{s:.1}", e.code())).collect();
+        println!("\n#{:02} id {} | {} | {}", n + 1, it.id, it.product, it.issue);
+        println!("   category {} | threats [{}] | emotions [{}]", it.category, threats.join(", "), emotions.join(", "));
+        println!("   {}", clip(&it.text, 700));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_csv;
+
+    #[test]
+    fn rfc4180() {
+        let rows = parse_csv("a,b,c\r\n1,\"x, \"\"y\"\"\nz\",\n").unwrap();
+        assert_eq!(rows, vec![vec!["a", "b", "c"], vec!["1", "x, \"y\"\nz", ""]]);
+        assert!(parse_csv("a,\"b\n").is_err());
+        assert_eq!(parse_csv("a").unwrap(), vec![vec!["a"]]);
+    }
+}
