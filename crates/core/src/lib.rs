@@ -9,6 +9,7 @@ pub mod columns;
 pub mod deadline;
 pub mod error;
 pub mod ident;
+pub mod identity;
 pub mod model;
 pub mod money;
 pub mod parse;
