@@ -463,35 +463,21 @@ fn upsert_tx(
     deltas: &mut StatDeltas,
     audit: &mut AuditWriter,
 ) -> Result<(ComplaintId, UpsertOutcome)> {
-    let (c, doc, hash) = (&p.complaint, &p.doc, &p.hash);
+    let (c, hash) = (&p.complaint, &p.hash);
     let existing: Option<(i64, String)> = tx
         .prepare_cached("SELECT id, content_hash FROM complaints WHERE source = ?1 AND external_ref = ?2")?
         .query_row(params![c.source, c.external_ref], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     match existing {
         None => {
-            tx.prepare_cached(
+            write_complaint(
+                tx,
                 "INSERT INTO complaints (source, external_ref, received_at, channel, institution, branch, region,
                    product_line, product, category, subcategory, text, doc, content_hash, version, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, ?15)",
-            )?
-            .execute(params![
-                c.source,
-                c.external_ref,
-                received(c),
-                c.channel.code(),
-                c.institution,
-                c.branch,
-                c.region,
-                c.product_line,
-                c.product,
-                c.category,
-                c.subcategory,
-                c.text,
-                doc,
-                hash,
-                ts
-            ])?;
+                p,
+                ts,
+            )?;
             for k in stat_keys(c) {
                 *deltas.entry(k).or_default() += 1;
             }
@@ -551,30 +537,42 @@ fn upsert_tx(
                     },
                 )?;
             }
-            tx.prepare_cached(
-                "UPDATE complaints SET received_at = ?2, channel = ?3, institution = ?4, branch = ?5, region = ?6,
-                   product_line = ?7, product = ?8, category = ?9, subcategory = ?10, text = ?11, doc = ?12,
-                   content_hash = ?13, version = version + 1, updated_at = ?14 WHERE id = ?1",
-            )?
-            .execute(params![
-                id,
-                received(c),
-                c.channel.code(),
-                c.institution,
-                c.branch,
-                c.region,
-                c.product_line,
-                c.product,
-                c.category,
-                c.subcategory,
-                c.text,
-                doc,
-                hash,
-                ts
-            ])?;
+            // Same parameters as the insert; the identity columns find the row.
+            write_complaint(
+                tx,
+                "UPDATE complaints SET received_at = ?3, channel = ?4, institution = ?5, branch = ?6, region = ?7,
+                   product_line = ?8, product = ?9, category = ?10, subcategory = ?11, text = ?12, doc = ?13,
+                   content_hash = ?14, version = version + 1, updated_at = ?15
+                 WHERE source = ?1 AND external_ref = ?2",
+                p,
+                ts,
+            )?;
             Ok((ComplaintId(id), UpsertOutcome::Updated))
         }
     }
+}
+
+/// Run an INSERT or UPDATE of a complaint's columns, bound as ?1 source … ?15 timestamp.
+fn write_complaint(tx: &Transaction<'_>, sql: &str, p: &crate::PreparedComplaint, ts: &str) -> Result<()> {
+    let c = &p.complaint;
+    tx.prepare_cached(sql)?.execute(params![
+        c.source,
+        c.external_ref,
+        received(c),
+        c.channel.code(),
+        c.institution,
+        c.branch,
+        c.region,
+        c.product_line,
+        c.product,
+        c.category,
+        c.subcategory,
+        c.text,
+        p.doc,
+        p.hash,
+        ts
+    ])?;
+    Ok(())
 }
 
 fn decode(doc: &str, text: String) -> Result<Complaint> {
