@@ -3,6 +3,7 @@
 //! Domain types and (in later work) every analysis. No IO, no async, no database:
 //! data in, results out, deterministic.
 
+pub mod assess;
 pub mod calendar;
 pub mod clocks;
 pub mod columns;
