@@ -815,3 +815,26 @@ fn category_synonyms_are_read() {
     c.category = Some("退保纠纷".into());
     assert_eq!(input(&c, LegalFacts::default(), d(2025, 1, 1)).category(), Some(Category::SurrenderDispute));
 }
+
+#[test]
+fn end_to_end_with_the_real_analyser() {
+    let text = "我父亲住院花了八万元，你们以未如实告知为由拒赔，保单都买了三年了！太气人了，再不赔我就打12378投诉，还要起诉你们。要求赔付80000元。";
+    let analyzer = crate::text::Analyzer::builtin().unwrap();
+    let an = analyzer.analyze(text);
+    let mut c = refused("未如实告知既往病史", Some(d(2025, 6, 10)));
+    c.text = text.into();
+    c.policy = Some(Policy { start_date: Some(d(2022, 5, 1)), ..Default::default() });
+    c.claim.as_mut().unwrap().amount_claimed = Some(cny(80_000));
+    let mut i = AssessInput::new(&c, Some(&an), cfg(), d(2025, 6, 20));
+    i.handling.state = "investigating".into();
+    let a = assess(&i, cfg());
+    // 2022-05-01 + 2 years = 2024-05-01 < 2025-06-10 → Art. 16 fails → raised one level.
+    assert!(a.legally_vulnerable);
+    assert_eq!(a.grade, a.grade_before_legal.raised());
+    assert!(
+        a.dimensions.findings().any(|f| f.rule == "environment.regulator_threat" && !f.evidence[0].spans.is_empty())
+    );
+    assert!(a.playbook.scripts.mirror.is_some());
+    assert!(!a.playbook.scripts.accusation_audit.is_empty());
+    assert!(serde_json::to_string(&a).unwrap().contains("non_disclosure_incontestable"));
+}
