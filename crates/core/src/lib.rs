@@ -14,6 +14,7 @@ pub mod identity;
 pub mod model;
 pub mod money;
 pub mod parse;
+pub mod profile;
 pub mod text;
 pub mod workflow;
 
