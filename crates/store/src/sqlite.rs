@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "lifecycle_and_clocks", include_str!("../migrations/sqlite/0003_lifecycle_and_clocks.sql")),
     (4, "state_stats", include_str!("../migrations/sqlite/0004_state_stats.sql")),
     (5, "text_analysis", include_str!("../migrations/sqlite/0005_text_analysis.sql")),
+    (6, "audit_ranges", include_str!("../migrations/sqlite/0006_audit_ranges.sql")),
 ];
 
 /// Pending changes to `daily_stats`, applied once per transaction.
@@ -454,6 +455,16 @@ impl AuditWriter {
     }
 }
 
+/// How an upsert records a creation in the audit trail.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CreateAudit {
+    /// One 'create' row for this complaint.
+    PerRow,
+    /// None here: the caller writes one 'create_range' row for the batch.
+    Range,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn upsert_tx(
     tx: &Transaction<'_>,
     p: &crate::PreparedComplaint,
@@ -462,22 +473,30 @@ fn upsert_tx(
     run: Option<i64>,
     deltas: &mut StatDeltas,
     audit: &mut AuditWriter,
+    create_audit: CreateAudit,
 ) -> Result<(ComplaintId, UpsertOutcome)> {
     let (c, hash) = (&p.complaint, &p.hash);
-    let existing: Option<(i64, String)> = tx
-        .prepare_cached("SELECT id, content_hash FROM complaints WHERE source = ?1 AND external_ref = ?2")?
-        .query_row(params![c.source, c.external_ref], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    // Insert first: a new complaint (the common case in an import) costs one probe of the
+    // unique index instead of a lookup followed by an insert.
+    let inserted = write_complaint(
+        tx,
+        "INSERT INTO complaints (source, external_ref, received_at, channel, institution, branch, region,
+           product_line, product, category, subcategory, text, doc, content_hash, version, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, ?15)
+         ON CONFLICT (source, external_ref) DO NOTHING",
+        p,
+        ts,
+    )?;
+    let existing: Option<(i64, String)> = if inserted == 1 {
+        None
+    } else {
+        Some(
+            tx.prepare_cached("SELECT id, content_hash FROM complaints WHERE source = ?1 AND external_ref = ?2")?
+                .query_row(params![c.source, c.external_ref], |r| Ok((r.get(0)?, r.get(1)?)))?,
+        )
+    };
     match existing {
         None => {
-            write_complaint(
-                tx,
-                "INSERT INTO complaints (source, external_ref, received_at, channel, institution, branch, region,
-                   product_line, product, category, subcategory, text, doc, content_hash, version, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, ?15)",
-                p,
-                ts,
-            )?;
             for k in stat_keys(c) {
                 *deltas.entry(k).or_default() += 1;
             }
@@ -485,20 +504,22 @@ fn upsert_tx(
             day.truncate(10);
             *deltas.entry((day, "state", "registered".to_string())).or_default() += 1;
             let id = tx.last_insert_rowid();
-            audit.append(
-                tx,
-                &Entry {
-                    complaint_id: id,
-                    at: ts,
-                    actor,
-                    action: "create",
-                    field: None,
-                    before: None,
-                    after: None,
-                    reason: None,
-                    run,
-                },
-            )?;
+            if create_audit == CreateAudit::PerRow {
+                audit.append(
+                    tx,
+                    &Entry {
+                        complaint_id: id,
+                        at: ts,
+                        actor,
+                        action: "create",
+                        field: None,
+                        before: None,
+                        after: None,
+                        reason: None,
+                        run,
+                    },
+                )?;
+            }
             Ok((ComplaintId(id), UpsertOutcome::Created))
         }
         Some((id, old_hash)) if &old_hash == hash => Ok((ComplaintId(id), UpsertOutcome::Unchanged)),
@@ -553,9 +574,9 @@ fn upsert_tx(
 }
 
 /// Run an INSERT or UPDATE of a complaint's columns, bound as ?1 source … ?15 timestamp.
-fn write_complaint(tx: &Transaction<'_>, sql: &str, p: &crate::PreparedComplaint, ts: &str) -> Result<()> {
+fn write_complaint(tx: &Transaction<'_>, sql: &str, p: &crate::PreparedComplaint, ts: &str) -> Result<usize> {
     let c = &p.complaint;
-    tx.prepare_cached(sql)?.execute(params![
+    Ok(tx.prepare_cached(sql)?.execute(params![
         c.source,
         c.external_ref,
         received(c),
@@ -571,8 +592,7 @@ fn write_complaint(tx: &Transaction<'_>, sql: &str, p: &crate::PreparedComplaint
         p.doc,
         p.hash,
         ts
-    ])?;
-    Ok(())
+    ])?)
 }
 
 fn decode(doc: &str, text: String) -> Result<Complaint> {
@@ -744,7 +764,7 @@ impl Store for SqliteStore {
             let mut deltas = StatDeltas::new();
             let mut audit = AuditWriter::start(&tx)?;
             let p = crate::PreparedComplaint::new(complaint.clone())?;
-            let out = upsert_tx(&tx, &p, &now(), actor, None, &mut deltas, &mut audit)?;
+            let out = upsert_tx(&tx, &p, &now(), actor, None, &mut deltas, &mut audit, CreateAudit::PerRow)?;
             apply_deltas(&tx, &deltas)?;
             tx.commit()?;
             Ok(out)
@@ -787,12 +807,41 @@ impl Store for SqliteStore {
             let mut deltas = StatDeltas::new();
             let mut audit = AuditWriter::start(&tx)?;
             let ts = now();
+            // Creations of one batch get consecutive ids (one writer, one transaction), so one
+            // 'create_range' audit row covers them all.
+            let mut created: Option<(i64, i64)> = None;
             for c in &batch.complaints {
-                match upsert_tx(&tx, c, &ts, &actor, Some(run_id), &mut deltas, &mut audit)?.1 {
-                    UpsertOutcome::Created => counts.created += 1,
+                let (id, outcome) =
+                    upsert_tx(&tx, c, &ts, &actor, Some(run_id), &mut deltas, &mut audit, CreateAudit::Range)?;
+                match outcome {
+                    UpsertOutcome::Created => {
+                        counts.created += 1;
+                        created = match created {
+                            None => Some((id.0, id.0)),
+                            Some((first, last)) if id.0 == last + 1 => Some((first, id.0)),
+                            Some(_) => return Err(Error::Database("ids of one import batch are not consecutive".into())),
+                        };
+                    }
                     UpsertOutcome::Updated => counts.updated += 1,
                     UpsertOutcome::Unchanged => counts.unchanged += 1,
                 }
+            }
+            if let Some((first, last)) = created {
+                let (last_s, reason) = (last.to_string(), format!("{} complaints created", last - first + 1));
+                audit.append(
+                    &tx,
+                    &Entry {
+                        complaint_id: first,
+                        at: &ts,
+                        actor: &actor,
+                        action: "create_range",
+                        field: None,
+                        before: None,
+                        after: Some(&last_s),
+                        reason: Some(&reason),
+                        run: Some(run_id),
+                    },
+                )?;
             }
             apply_deltas(&tx, &deltas)?;
             for e in &batch.errors {
@@ -1260,10 +1309,35 @@ impl Store for SqliteStore {
 
     fn changes(&self, id: ComplaintId) -> Result<Vec<ChangeRecord>> {
         self.read(|c| {
-            all(
+            // A creation by import is one 'create_range' row for the whole batch.
+            let range: Option<ChangeRecord> = c
+                .prepare_cached(
+                    "SELECT id, at, actor, action, import_run_id, after_value, reason FROM audit_log
+                     WHERE action = 'create_range' AND complaint_id <= ?1 ORDER BY complaint_id DESC LIMIT 1",
+                )?
+                .query_row(params![id.0], |r| {
+                    let last: Option<String> = r.get(5)?;
+                    Ok((
+                        last.and_then(|l| l.parse::<i64>().ok()),
+                        ChangeRecord {
+                            id: r.get(0)?,
+                            changed_at: r.get(1)?,
+                            actor: r.get(2)?,
+                            action: "create".to_string(),
+                            import_run_id: r.get(4)?,
+                            field: None,
+                            before: None,
+                            after: None,
+                            reason: r.get(6)?,
+                        },
+                    ))
+                })
+                .optional()?
+                .and_then(|(last, rec)| (last.is_some_and(|l| l >= id.0)).then_some(rec));
+            let mut out = all(
                 c,
                 "SELECT id, at, actor, action, import_run_id, field, before_value, after_value, reason FROM audit_log
-                 WHERE complaint_id = ?1 ORDER BY id",
+                 WHERE complaint_id = ?1 AND action <> 'create_range' ORDER BY id",
                 params![id.0],
                 |r| {
                     Ok(ChangeRecord {
@@ -1278,7 +1352,12 @@ impl Store for SqliteStore {
                         reason: r.get(8)?,
                     })
                 },
-            )
+            )?;
+            if let Some(r) = range {
+                out.push(r);
+                out.sort_by_key(|r| r.id);
+            }
+            Ok(out)
         })
     }
 

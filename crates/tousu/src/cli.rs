@@ -599,7 +599,11 @@ fn bench_import(rows: u64, dir: Option<PathBuf>) -> Result<std::process::ExitCod
     let size = std::fs::metadata(&data)?.len();
     let store = open_store(&db)?;
     let t1 = std::time::Instant::now();
-    let report = import_file(store.as_store(), &data, &ImportOptions::default(), &|_| {})?;
+    let mut opts = ImportOptions::default();
+    if let Some(b) = std::env::var("TOUSU_BENCH_BATCH").ok().and_then(|v| v.parse().ok()) {
+        opts.batch_size = b;
+    }
+    let report = import_file(store.as_store(), &data, &opts, &|_| {})?;
     let imp_s = t1.elapsed().as_secs_f64();
     let db_size = std::fs::metadata(&db)?.len();
     println!("generate: {rows} rows, {:.1} MB in {gen_s:.1} s ({:.0} rows/s)", size as f64 / 1e6, rows as f64 / gen_s);
@@ -611,6 +615,13 @@ fn bench_import(rows: u64, dir: Option<PathBuf>) -> Result<std::process::ExitCod
         size as f64 / 1e6 / imp_s,
         db_size as f64 / 1e6
     );
+    if let Some((r, w)) = report.cpu_seconds {
+        println!(
+            "threads:  reader {r:.1} CPU s ({:.0} rows/s alone), writer {w:.1} CPU s ({:.0} rows/s alone)",
+            rows as f64 / r,
+            rows as f64 / w
+        );
+    }
     println!("peak RSS: {:.1} MB", peak_rss().unwrap_or(0) as f64 / 1e6);
     drop(store);
     for f in [data.clone(), truth_path(&data), db.clone(), tmp.join("bench.db-wal"), tmp.join("bench.db-shm")] {
