@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "state_stats", include_str!("../migrations/sqlite/0004_state_stats.sql")),
     (5, "text_analysis", include_str!("../migrations/sqlite/0005_text_analysis.sql")),
     (6, "audit_ranges", include_str!("../migrations/sqlite/0006_audit_ranges.sql")),
+    (7, "persons", include_str!("../migrations/sqlite/0007_persons.sql")),
 ];
 
 /// Pending changes to `daily_stats`, applied once per transaction.
