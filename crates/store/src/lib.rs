@@ -5,9 +5,13 @@
 //! SQL is portable, so a PostgreSQL backend can be added beside it without touching callers.
 //! Each backend owns its migrations (`migrations/<backend>/NNNN_name.sql`).
 
+mod assess;
+mod persons;
 pub mod sqlite;
 mod types;
 
+pub use assess::*;
+pub use persons::*;
 pub use types::*;
 
 use thiserror::Error;
@@ -163,12 +167,20 @@ pub trait AccountStore: Send + Sync {
 }
 
 /// A complete backend.
-pub trait Backend: Store + AccountStore {
+pub trait Backend: Store + AccountStore + PersonStore + AssessStore {
     fn as_store(&self) -> &dyn Store;
+    fn as_persons(&self) -> &dyn PersonStore;
+    fn as_assess(&self) -> &dyn AssessStore;
 }
 
-impl<T: Store + AccountStore> Backend for T {
+impl<T: Store + AccountStore + PersonStore + AssessStore> Backend for T {
     fn as_store(&self) -> &dyn Store {
+        self
+    }
+    fn as_persons(&self) -> &dyn PersonStore {
+        self
+    }
+    fn as_assess(&self) -> &dyn AssessStore {
         self
     }
 }

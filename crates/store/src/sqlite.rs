@@ -1,5 +1,8 @@
 //! The embedded SQLite backend: one file, WAL mode, versioned migrations.
 
+mod assess;
+mod persons;
+
 use crate::{
     AccountStore, AnalysisInput, AnalysisSummary, AuditReport, ChangeRecord, ComplaintFilter, ComplaintId, DayCount,
     Error, EventRecord, ImportBatch, ImportCounts, ImportRun, NewEvent, NewUser, Page, Result, RowError, Severity,

@@ -1,0 +1,5 @@
+//! SQLite implementation of [`crate::AssessStore`].
+
+use super::SqliteStore;
+
+impl crate::AssessStore for SqliteStore {}

@@ -1,0 +1,5 @@
+//! SQLite implementation of [`crate::PersonStore`].
+
+use super::SqliteStore;
+
+impl crate::PersonStore for SqliteStore {}
