@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "text_analysis", include_str!("../migrations/sqlite/0005_text_analysis.sql")),
     (6, "audit_ranges", include_str!("../migrations/sqlite/0006_audit_ranges.sql")),
     (7, "persons", include_str!("../migrations/sqlite/0007_persons.sql")),
+    (8, "assess", include_str!("../migrations/sqlite/0008_assess.sql")),
 ];
 
 /// Pending changes to `daily_stats`, applied once per transaction.

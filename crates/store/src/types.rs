@@ -234,6 +234,8 @@ pub enum StatDim {
     Threat,
     /// Emotions found in the text.
     Emotion,
+    /// Assessment risk grades (low, medium, high, critical).
+    Grade,
 }
 
 impl StatDim {
@@ -245,6 +247,7 @@ impl StatDim {
             StatDim::Product => "product",
             StatDim::Threat => "threat",
             StatDim::Emotion => "emotion",
+            StatDim::Grade => "grade",
         }
     }
 }
