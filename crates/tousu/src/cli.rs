@@ -96,6 +96,66 @@ enum Cmd {
         #[command(subcommand)]
         which: AuditCmd,
     },
+    /// Case assessment of one complaint: the five dimensions, legal checks, risk grade with
+    /// reasons, the selected playbook and its scripts (stored as the complaint's grade).
+    Assess {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recompute the stored assessments (stale ones, or all with --all).
+    Reassess {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Negotiation plan for a complaint: entitlement first, then the goodwill ladder.
+    Plan {
+        id: i64,
+        /// What the contract and the law owe (paid in full), e.g. 20000 or ¥20,000.
+        #[arg(long)]
+        entitlement: String,
+        /// The authorised goodwill maximum above the entitlement.
+        #[arg(long)]
+        goodwill: String,
+        /// The amount demanded (default: the complaint's demands).
+        #[arg(long)]
+        demand: Option<String>,
+        /// Save the plan with the complaint (audited).
+        #[arg(long)]
+        save: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a draft reply (FILE, or - for standard input) for taboos; exit 3 when flagged.
+    CheckReply {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Complainant persons (identity resolution over every complaint).
+    Persons {
+        #[command(subcommand)]
+        which: PersonsCmd,
+    },
+    /// Print a complainant's profile worksheet (投诉人画像工具表). PERSON is a person id, or
+    /// c<ID> for the person of complaint ID.
+    Profile {
+        person: String,
+        /// zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// Print the full profile as JSON instead.
+        #[arg(long)]
+        json: bool,
+        /// Also write the worksheet as XLSX.
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+    },
+    /// Analytics over the whole history.
+    Analytics {
+        #[command(subcommand)]
+        which: AnalyticsCmd,
+    },
     /// Benchmarks that print figures (not tests).
     Bench {
         #[command(subcommand)]
@@ -385,6 +445,31 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 }
             }
         }
+        Cmd::Assess { id, json } => {
+            let store = open_store(&cli.db)?;
+            let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+            crate::assess::cli_assess(&*store, &engine, id, json)?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Reassess { all } => {
+            let store = open_store(&cli.db)?;
+            let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+            let t = std::time::Instant::now();
+            let n = engine.reassess(&*store, all)?;
+            println!("assessed {n} complaints in {:.1} s", t.elapsed().as_secs_f64());
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Plan { id, entitlement, goodwill, demand, save, json } => {
+            let store = open_store(&cli.db)?;
+            let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+            crate::assess::cli_plan(&*store, &engine, id, &entitlement, &goodwill, demand.as_deref(), save, json)?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::CheckReply { file, json } => {
+            let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+            let clean = crate::assess::cli_check_reply(&engine, &file, json)?;
+            Ok(if clean { std::process::ExitCode::SUCCESS } else { std::process::ExitCode::from(3) })
+        }
         Cmd::Bench { which: BenchCmd::Import { rows, dir } } => bench_import(rows, dir),
         Cmd::Bench { which: BenchCmd::Deadlines { rows } } => {
             crate::bench::bench_deadlines(rows)?;
@@ -513,6 +598,7 @@ fn import(db: &Path, config: Option<&Path>, args: ImportArgs) -> Result<std::pro
     // New complaints get their deadline clocks and their text analysis.
     engine.recompute(store.as_store(), true)?;
     engine.reanalyze(store.as_store(), false)?;
+    engine.reassess(&*store, false)?;
     let secs = started.elapsed().as_secs_f64();
     if args.json {
         let summary = serde_json::json!({
@@ -570,6 +656,8 @@ fn demo(
     let creds = crate::server::demo_setup(&*store)?;
     engine.recompute(store.as_store(), false)?;
     engine.reanalyze(store.as_store(), false)?;
+    eprintln!("assessing …");
+    engine.reassess(&*store, true)?;
     println!("tousu demo: database {}", db.display());
     println!("demo users (username / role / password):");
     for (name, role, password) in &creds {

@@ -33,6 +33,8 @@ pub struct Engine {
     pub workflow: Workflow,
     pub clocks: ClockEngine,
     pub analyzer: tousu_core::text::Analyzer,
+    /// Case assessment data (`assess/*.toml` overrides; see crate::assess).
+    pub assess: tousu_core::assess::AssessConfig,
 }
 
 /// What is kept of a text analysis with the complaint (the full analysis, with its evidence,
@@ -154,7 +156,8 @@ impl Engine {
         }
         let refs: Vec<&str> = lexicons.iter().map(String::as_str).collect();
         let analyzer = tousu_core::text::Analyzer::from_toml(&refs).context("lexicons")?;
-        Ok(Engine { workflow, clocks, analyzer })
+        let assess = crate::assess::load_config(config_dir)?;
+        Ok(Engine { workflow, clocks, analyzer, assess })
     }
 
     pub fn state_of(&self, s: &StoredComplaint) -> State {

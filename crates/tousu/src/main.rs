@@ -1,5 +1,6 @@
 //! tousu: complaint intelligence and case handling. One binary: CLI, HTTP API, web UI.
 
+mod assess;
 mod bench;
 mod cli;
 mod engine;
