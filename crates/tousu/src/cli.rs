@@ -330,6 +330,15 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
                     Err(e) => tracing::error!(error = %e, "text analysis failed"),
                 });
             }
+            // Complaints without a current assessment are assessed in the background.
+            {
+                let (store, engine) = (store.clone(), engine.clone());
+                std::thread::spawn(move || match engine.reassess(&*store, false) {
+                    Ok(n) if n > 0 => tracing::info!(complaints = n, "complaints assessed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "assessment failed"),
+                });
+            }
             crate::server::serve_blocking(store, engine, args)?;
             Ok(std::process::ExitCode::SUCCESS)
         }

@@ -237,6 +237,7 @@ async fn create(
         e.analyze_one(db.as_store(), id)
     })
     .await?;
+    super::assess_api::refresh(&st, id).await;
     let stored = st.blocking(move |s| s.get(id)).await?.ok_or_else(|| ApiError::internal("vanished"))?;
     let status = if outcome == UpsertOutcome::Created { StatusCode::CREATED } else { StatusCode::OK };
     let body = json!({
@@ -339,6 +340,7 @@ async fn transition(
             )
         })
         .await?;
+    super::assess_api::refresh(&st, id).await;
     let now = st.blocking(move |s| s.get(id)).await?.ok_or_else(not_found)?;
     Ok(Json(
         json!({ "state": now.state, "version": version, "merged_into": now.merged_into, "due_date": now.due_date }),
@@ -382,6 +384,7 @@ async fn add_event(
             e.record_event(db.as_store(), id, b.version, &b.kind, on, b.reason.as_deref(), data, role, &actor)
         })
         .await?;
+    super::assess_api::refresh(&st, id).await;
     let now = st.blocking(move |s| s.get(id)).await?.ok_or_else(not_found)?;
     Ok(Json(json!({ "state": now.state, "version": version, "due_date": now.due_date })))
 }

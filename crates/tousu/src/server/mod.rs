@@ -2,6 +2,7 @@
 //! knows nothing of HTTP; this module only translates.
 
 pub mod api;
+pub mod assess_api;
 pub mod auth;
 
 use crate::cli::ServeArgs;
@@ -54,8 +55,10 @@ pub fn router(state: AppState) -> Router {
     use tower_http::set_header::SetResponseHeaderLayer;
     let max_body = state.max_body;
     let api = api::routes().layer(axum::extract::DefaultBodyLimit::max(max_body));
+    let assess_api = assess_api::routes().layer(axum::extract::DefaultBodyLimit::max(max_body));
     Router::new()
         .merge(api)
+        .merge(assess_api)
         .merge(crate::web::routes(state.max_upload))
         .fallback(crate::web::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_auth))

@@ -177,6 +177,9 @@ pub async fn upload(State(st): State<AppState>, Extension(a): Extension<Auth>, m
             if let Err(e) = engine.recompute(db.as_store(), true).and_then(|_| engine.reanalyze(db.as_store(), false)) {
                 tracing::error!(error = %e, "after-import work failed");
             }
+            if let Err(e) = engine.reassess(&*db, false) {
+                tracing::error!(error = %e, "assessment after import failed");
+            }
         });
         match result {
             Ok(report) => jobs.update(&id, |j| {
