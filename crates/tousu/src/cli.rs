@@ -132,30 +132,6 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Complainant persons (identity resolution over every complaint).
-    Persons {
-        #[command(subcommand)]
-        which: PersonsCmd,
-    },
-    /// Print a complainant's profile worksheet (投诉人画像工具表). PERSON is a person id, or
-    /// c<ID> for the person of complaint ID.
-    Profile {
-        person: String,
-        /// zh or en.
-        #[arg(long, default_value = "zh")]
-        lang: String,
-        /// Print the full profile as JSON instead.
-        #[arg(long)]
-        json: bool,
-        /// Also write the worksheet as XLSX.
-        #[arg(long)]
-        xlsx: Option<PathBuf>,
-    },
-    /// Analytics over the whole history.
-    Analytics {
-        #[command(subcommand)]
-        which: AnalyticsCmd,
-    },
     /// Benchmarks that print figures (not tests).
     Bench {
         #[command(subcommand)]

@@ -1,6 +1,7 @@
 //! The web UI: server-rendered HTML (askama templates, escaped by default), a little of our
 //! own JavaScript for progressive enhancement, all assets embedded in the binary.
 
+pub mod assess;
 pub mod charts;
 pub mod i18n;
 pub mod import;
@@ -60,6 +61,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/cases/{id}/transition", post(pages::transition_form))
         .route("/cases/{id}/event", post(pages::event_form))
         .route("/users", get(pages::users).post(pages::add_user))
+        .merge(assess::routes())
         .route("/settings", get(pages::settings))
         .route(
             "/import",

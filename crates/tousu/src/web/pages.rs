@@ -173,6 +173,9 @@ pub struct Row {
     pub due: String,
     pub overdue: bool,
     pub state: String,
+    /// Stored risk grade code and label (empty when not assessed; see web::assess).
+    pub grade: &'static str,
+    pub grade_label: &'static str,
 }
 
 fn summary(text: &str) -> String {
@@ -205,6 +208,8 @@ pub fn row(t: &super::i18n::T, s: &StoredComplaint, masked: bool) -> Row {
         due: s.due_date.clone().unwrap_or_default(),
         overdue: s.due_date.as_deref().is_some_and(|d| d < crate::engine::today().to_string().as_str()),
         state: s.state.clone(),
+        grade: "",
+        grade_label: "",
     }
 }
 
@@ -241,6 +246,7 @@ struct DashboardPage {
     chart_top: String,
     chart_threats: String,
     chart_emotions: String,
+    chart_grades: String,
     rows: Vec<Row>,
 }
 
@@ -305,6 +311,7 @@ pub async fn dashboard(State(st): State<AppState>, Extension(a): Extension<Auth>
     let open_states = st.engine.open_states();
     let yesterday = (today - chrono::Duration::days(1)).to_string();
     let soon = (today + chrono::Duration::days(3)).to_string();
+    let grade_range = (from.clone(), to.clone());
     let data = st
         .blocking(move |db| -> tousu_store::Result<_> {
             let today_n: u64 = db.daily_counts(StatDim::All, &today_s, &today_s)?.iter().map(|d| d.n).sum();
@@ -368,7 +375,9 @@ pub async fn dashboard(State(st): State<AppState>, Extension(a): Extension<Auth>
         super::charts::bar_chart(t.get("dash.threat_mix"), &mix(&threats, "threat"), t.get("dash.no_data"));
     let chart_emotions =
         super::charts::bar_chart(t.get("dash.emotion_mix"), &mix(&emotions, "emotion"), t.get("dash.no_data"));
-    let rows = recent.items.iter().map(|s| row(&t, s, masks(&a))).collect();
+    let mut rows: Vec<Row> = recent.items.iter().map(|s| row(&t, s, masks(&a))).collect();
+    super::assess::fill_grades(&st, &t, &mut rows).await;
+    let chart_grades = super::assess::grade_chart(&st, &t, grade_range).await;
     render(&DashboardPage {
         today: super::i18n::group_digits(today_n),
         open: super::i18n::group_digits(open),
@@ -380,6 +389,7 @@ pub async fn dashboard(State(st): State<AppState>, Extension(a): Extension<Auth>
         chart_top,
         chart_threats,
         chart_emotions,
+        chart_grades,
         rows,
         ctx,
     })
@@ -541,11 +551,12 @@ pub async fn queue(State(st): State<AppState>, Extension(a): Extension<Auth>, Qu
     scope_filter(&a, &mut filter, &q.assigned);
     let cursor = Some(q.cursor.clone()).filter(|s| !s.is_empty());
     let want_total = filter.text_contains.is_none();
+    let risk = q.sort == "risk";
     let f2 = filter.clone();
     let data = st
         .blocking(move |db| -> tousu_store::Result<_> {
-            let page = match db.list(&f2, cursor.as_deref(), 50) {
-                Err(tousu_store::Error::InvalidCursor) => db.list(&f2, None, 50)?,
+            let page = match super::assess::list_page(db, &f2, cursor.as_deref(), risk) {
+                Err(tousu_store::Error::InvalidCursor) => super::assess::list_page(db, &f2, None, risk)?,
                 other => other?,
             };
             let total = if want_total { Some(db.count(&f2)?) } else { None };
@@ -579,8 +590,9 @@ pub async fn queue(State(st): State<AppState>, Extension(a): Extension<Auth>, Qu
                 ("newest".into(), t.get("queue.sort.newest").into()),
                 ("oldest".into(), t.get("queue.sort.oldest").into()),
                 ("urgent".into(), t.get("queue.sort.urgent").into()),
+                ("risk".into(), t.get("queue.sort.risk").into()),
             ],
-            if q.sort == "oldest" || q.sort == "urgent" { q.sort.as_str() } else { "newest" },
+            if matches!(q.sort.as_str(), "oldest" | "urgent" | "risk") { q.sort.as_str() } else { "newest" },
         ),
         states: {
             let wlang = if t.lang == "en" { tousu_core::workflow::Lang::En } else { tousu_core::workflow::Lang::Zh };
@@ -595,7 +607,11 @@ pub async fn queue(State(st): State<AppState>, Extension(a): Extension<Auth>, Qu
             );
             options(v, if q.state.is_empty() { "all" } else { q.state.as_str() })
         },
-        rows: page.items.iter().map(|s| row(&t, s, masks(&a))).collect(),
+        rows: {
+            let mut rows: Vec<Row> = page.items.iter().map(|s| row(&t, s, masks(&a))).collect();
+            super::assess::fill_grades(&st, &t, &mut rows).await;
+            rows
+        },
         total: total.map(|n| t.n("queue.count", n)),
         error: errors.join("; "),
         has_cursor: !q.cursor.is_empty(),
@@ -651,6 +667,7 @@ struct CasePage {
     today: String,
     segments: Vec<Segment>,
     analysis: AnalysisView,
+    assess: super::assess::AssessView,
 }
 
 /// A piece of the complaint text, highlighted when it is evidence for a finding.
@@ -904,7 +921,7 @@ fn clock_views(
         .collect()
 }
 
-async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, flash: String, status: StatusCode) -> Response {
+pub(super) async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, flash: String, status: StatusCode) -> Response {
     let lang = a.user.lang.clone();
     let today = crate::engine::today();
     let data = st
@@ -1144,10 +1161,11 @@ async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, flash: Stri
     let analysis = analysis_view(&shown_text, &text_analysis, &t);
     let panels = vec![
         ("profile", t.get("case.panel.profile")),
-        ("playbook", t.get("case.panel.playbook")),
         ("links", t.get("case.panel.links")),
     ];
+    let assess = super::assess::case_view(st, a, &s, &events, &shown_text, &t).await;
     let page = CasePage {
+        assess,
         state: s.state.clone(),
         state_label: wf.label(state, wlang).to_string(),
         version: s.version,
