@@ -323,6 +323,35 @@ impl Clusters {
     }
 }
 
+/// Key kinds of [`record_keys`].
+pub const KEY_RESIDENT_ID: &str = "resident_id";
+pub const KEY_EMAIL: &str = "email";
+pub const KEY_PHONE: &str = "phone";
+pub const KEY_NAME_BIRTH: &str = "name_birth";
+
+/// The normalised identifiers by which [`resolve_with`] can link a record to another, as
+/// (kind, value): a valid resident ID number, an e-mail, a phone (each normalised as the rules
+/// compare them), and folded name + birth date. Two records the rules could link share at least
+/// one key, so a store can find the candidates of a new record by these keys alone.
+pub fn record_keys(r: &Record, folder: &NameFolder) -> Vec<(&'static str, String)> {
+    let mut out = Vec::with_capacity(4);
+    let info = r.resident_id.and_then(|s| parse_resident_id(s).ok());
+    let birth = info.as_ref().map(|i| i.birth_date).or(r.birth_date);
+    if let Some(i) = info {
+        out.push((KEY_RESIDENT_ID, i.number));
+    }
+    if let Some(e) = r.email.map(|e| e.trim().to_lowercase()).filter(|e| e.len() >= 3 && e.contains('@')) {
+        out.push((KEY_EMAIL, e));
+    }
+    if let Some(p) = r.phone.map(normalize_phone).filter(|s| s.len() >= 7) {
+        out.push((KEY_PHONE, p));
+    }
+    if let (Some(name), Some(b)) = (r.name.and_then(|n| folder.fold(n)), birth) {
+        out.push((KEY_NAME_BIRTH, format!("{name}|{b}")));
+    }
+    out
+}
+
 /// Resolve identities with the rules only.
 pub fn resolve(records: &[Record]) -> Resolution {
     resolve_with(records, &[], &NameFolder::new())

@@ -284,3 +284,75 @@ pub fn bench_deadlines(rows: u64) -> Result<()> {
     println!("peak RSS: {:.1} MB", crate::cli::peak_rss().unwrap_or(0) as f64 / 1e6);
     Ok(())
 }
+
+/// `tousu bench persons`: resolve and profile every complaint of an N-row store (the rebuild),
+/// then add `updates` new complaints one at a time (copies of existing complainants' complaints
+/// under new references) and time the update of each one's person.
+pub fn bench_persons(rows: u64, dir: Option<PathBuf>, updates: usize) -> Result<()> {
+    let dir = dir.unwrap_or_else(|| std::env::temp_dir().join(format!("tousu-bench-persons-{}", std::process::id())));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("bench-persons.db");
+    let store = tousu_store::sqlite::SqliteStore::open(&path)?;
+    let engine = crate::engine::Engine::load(None)?;
+    let have = tousu_store::Store::count(&store, &ComplaintFilter::default())?;
+    if have < rows {
+        let data = dir.join("bench-persons.csv");
+        let t = Instant::now();
+        crate::cli::generate(rows, 42, &data)?;
+        println!("generated {rows} rows in {:.1} s", t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let r = tousu_intake::import::import_file(&store, &data, &Default::default(), &|_| {})?;
+        println!("imported {} in {:.1} s", r.counts.created, t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let n = engine.reanalyze(&store, false)?;
+        println!("analysed {n} texts in {:.1} s (set-up, not part of the figure)", t.elapsed().as_secs_f64());
+        let _ = std::fs::remove_file(&data);
+        let _ = std::fs::remove_file(crate::cli::truth_path(&data));
+    }
+    let rss_before = crate::cli::peak_rss().unwrap_or(0);
+    let t = Instant::now();
+    let r = engine.rebuild_persons(&store)?;
+    println!(
+        "rebuild: {} complaints -> {} persons in {:.1} s (read {:.1}, resolve {:.1}, profiles {:.1}, write {:.1}); peak RSS {:.0} MB (before: {:.0} MB)",
+        r.complaints,
+        r.persons,
+        t.elapsed().as_secs_f64(),
+        r.seconds_read,
+        r.seconds_resolve,
+        r.seconds_profile,
+        r.seconds_write,
+        crate::cli::peak_rss().unwrap_or(0) as f64 / 1e6,
+        rss_before as f64 / 1e6
+    );
+    // New complaints of existing complainants, spread over the store.
+    let total = tousu_store::Store::count(&store, &ComplaintFilter::default())? as i64;
+    let step = (total / updates.max(1) as i64).max(1);
+    let mut times = Vec::with_capacity(updates);
+    let mut sizes = Vec::with_capacity(updates);
+    for i in 0..updates {
+        let src = tousu_store::ComplaintId(1 + i as i64 * step);
+        let Some(s) = tousu_store::Store::get(&store, src)? else { continue };
+        let mut c = s.complaint.clone();
+        c.external_ref = format!("BENCH-NEW-{i}");
+        let (id, _) = tousu_store::Store::upsert(&store, &c, "bench")?;
+        let t = Instant::now();
+        let person = engine.update_person(&store, id)?;
+        times.push(t.elapsed());
+        if let Some(p) = person {
+            sizes.push(tousu_store::PersonStore::person_members(&store, p)?.len());
+        }
+    }
+    times.sort();
+    sizes.sort();
+    println!(
+        "one new complaint -> its person updated: {} updates, p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms (person sizes p50 {}, max {})",
+        times.len(),
+        percentile(&times, 0.50),
+        percentile(&times, 0.95),
+        times.last().map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0),
+        sizes.get(sizes.len() / 2).copied().unwrap_or(0),
+        sizes.last().copied().unwrap_or(0)
+    );
+    println!("peak RSS: {:.0} MB", crate::cli::peak_rss().unwrap_or(0) as f64 / 1e6);
+    Ok(())
+}

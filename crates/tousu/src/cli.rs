@@ -132,6 +132,30 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Complainant persons (identity resolution over every complaint).
+    Persons {
+        #[command(subcommand)]
+        which: PersonsCmd,
+    },
+    /// Print a complainant's profile worksheet (投诉人画像工具表). PERSON is a person id, or
+    /// c<ID> for the person of complaint ID.
+    Profile {
+        person: String,
+        /// zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// Print the full profile as JSON instead.
+        #[arg(long)]
+        json: bool,
+        /// Also write the worksheet as XLSX.
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+    },
+    /// Analytics over the whole history.
+    Analytics {
+        #[command(subcommand)]
+        which: AnalyticsCmd,
+    },
     /// Benchmarks that print figures (not tests).
     Bench {
         #[command(subcommand)]
@@ -168,6 +192,29 @@ enum DeadlineCmd {
 }
 
 #[derive(Subcommand)]
+enum PersonsCmd {
+    /// Resolve every complaint into persons and rebuild every profile summary.
+    Rebuild,
+    /// Re-resolve complaints that are new or changed since they were linked.
+    Refresh,
+}
+
+#[derive(Subcommand)]
+enum AnalyticsCmd {
+    /// Profile fields (age band, gender, region, channel, motive) per category and product line
+    /// against the whole, with over-represented cells.
+    Profiles {
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+        /// Print the whole analysis as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCmd {
     /// Check the hash chain of the whole audit trail; name the first broken row.
     Verify,
@@ -193,6 +240,17 @@ enum BenchCmd {
         /// Working directory (default: a temporary directory, removed afterwards).
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+    /// Resolve and profile N generated complaints (rebuild), then time single new complaints.
+    Persons {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+        /// Working directory; the database there is reused when it has the rows.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// New complaints timed one by one after the rebuild.
+        #[arg(long, default_value_t = 200)]
+        updates: usize,
     },
     /// Compute the deadline clocks of N open complaints in memory.
     Deadlines {
@@ -300,10 +358,17 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
             // Texts without a current analysis are analysed in the background.
             {
                 let (store, engine) = (store.clone(), engine.clone());
-                std::thread::spawn(move || match engine.reanalyze(store.as_store(), false) {
-                    Ok(n) if n > 0 => tracing::info!(complaints = n, "texts analysed"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "text analysis failed"),
+                std::thread::spawn(move || {
+                    match engine.reanalyze(store.as_store(), false) {
+                        Ok(n) if n > 0 => tracing::info!(complaints = n, "texts analysed"),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "text analysis failed"),
+                    }
+                    match engine.refresh_persons(&*store) {
+                        Ok(n) if n > 0 => tracing::info!(complaints = n, "persons refreshed"),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "persons refresh failed"),
+                    }
                 });
             }
             // Complaints without a current assessment are assessed in the background.
@@ -456,6 +521,15 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
             Ok(if clean { std::process::ExitCode::SUCCESS } else { std::process::ExitCode::from(3) })
         }
         Cmd::Bench { which: BenchCmd::Import { rows, dir } } => bench_import(rows, dir),
+        Cmd::Bench { which: BenchCmd::Persons { rows, dir, updates } } => {
+            crate::bench::bench_persons(rows, dir, updates)?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Cmd::Persons { ref which } => persons_cmd(&cli, which),
+        Cmd::Profile { ref person, ref lang, json, ref xlsx } => profile_cmd(&cli, person, lang, json, xlsx.as_deref()),
+        Cmd::Analytics { which: AnalyticsCmd::Profiles { ref csv, ref xlsx, json } } => {
+            analytics_profiles(&cli, csv.as_deref(), xlsx.as_deref(), json)
+        }
         Cmd::Bench { which: BenchCmd::Deadlines { rows } } => {
             crate::bench::bench_deadlines(rows)?;
             Ok(std::process::ExitCode::SUCCESS)
@@ -583,6 +657,7 @@ fn import(db: &Path, config: Option<&Path>, args: ImportArgs) -> Result<std::pro
     // New complaints get their deadline clocks and their text analysis.
     engine.recompute(store.as_store(), true)?;
     engine.reanalyze(store.as_store(), false)?;
+    engine.refresh_persons(&*store)?;
     engine.reassess(&*store, false)?;
     let secs = started.elapsed().as_secs_f64();
     if args.json {
@@ -641,6 +716,8 @@ fn demo(
     let creds = crate::server::demo_setup(&*store)?;
     engine.recompute(store.as_store(), false)?;
     engine.reanalyze(store.as_store(), false)?;
+    eprintln!("profiling …");
+    engine.rebuild_persons(&*store)?;
     eprintln!("assessing …");
     engine.reassess(&*store, true)?;
     println!("tousu demo: database {}", db.display());
@@ -701,5 +778,107 @@ fn bench_import(rows: u64, dir: Option<PathBuf>) -> Result<std::process::ExitCod
         let _ = std::fs::remove_file(f);
     }
     let _ = std::fs::remove_dir(&tmp);
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn persons_cmd(cli: &Cli, which: &PersonsCmd) -> Result<std::process::ExitCode> {
+    let store = open_store(&cli.db)?;
+    let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+    let t = std::time::Instant::now();
+    match which {
+        PersonsCmd::Rebuild => {
+            let r = engine.rebuild_persons(&*store)?;
+            println!(
+                "{} complaints -> {} persons ({} links, {} merges refused) in {:.1} s (read {:.1}, resolve {:.1}, profiles {:.1}, write {:.1})",
+                r.complaints,
+                r.persons,
+                r.links,
+                r.refusals,
+                t.elapsed().as_secs_f64(),
+                r.seconds_read,
+                r.seconds_resolve,
+                r.seconds_profile,
+                r.seconds_write
+            );
+        }
+        PersonsCmd::Refresh => {
+            let n = engine.refresh_persons(&*store)?;
+            println!("{n} complaints re-resolved in {:.2} s", t.elapsed().as_secs_f64());
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn profile_cmd(cli: &Cli, person: &str, lang: &str, json: bool, xlsx: Option<&Path>) -> Result<std::process::ExitCode> {
+    let store = open_store(&cli.db)?;
+    let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+    let id = match person.strip_prefix('c') {
+        Some(c) => {
+            let c: i64 = c.parse().with_context(|| format!("not a complaint id: {person:?}"))?;
+            store
+                .as_persons()
+                .person_of(tousu_store::ComplaintId(c))?
+                .with_context(|| format!("complaint {c} has no person yet (run tousu persons refresh)"))?
+                .person_id
+        }
+        None => person.parse().with_context(|| format!("not a person id: {person:?} (a number, or c<complaint id>)"))?,
+    };
+    let v = engine.profile(&*store, id)?.with_context(|| format!("no person {id}"))?;
+    let t = crate::web::i18n::T::new(if lang == "en" { "en" } else { "zh-CN" });
+    if json {
+        println!("{}", serde_json::to_string_pretty(&v.profile)?);
+    } else {
+        print!("{}", crate::web::profile::worksheet_text(&t, &v));
+    }
+    if let Some(path) = xlsx {
+        std::fs::write(path, crate::web::profile::worksheet_xlsx(&t, &v)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("worksheet written to {}", path.display());
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn analytics_profiles(
+    cli: &Cli,
+    csv: Option<&Path>,
+    xlsx: Option<&Path>,
+    json: bool,
+) -> Result<std::process::ExitCode> {
+    let store = open_store(&cli.db)?;
+    let engine = crate::engine::Engine::load(cli.config.as_deref())?;
+    let p = engine.population(&*store)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&p)?);
+    } else {
+        println!(
+            "{} complaints with a person; over-represented cells (lift >= {:.2}, n >= {}, z >= {:.1}):",
+            p.total, p.min_lift, p.min_count, p.min_z
+        );
+        println!(
+            "{:<10} {:<13} {:<24} {:<18} {:>8} {:>8} {:>8} {:>6}",
+            "field", "grouping", "group", "value", "count", "share", "overall", "lift"
+        );
+        for h in &p.highlights {
+            println!(
+                "{:<10} {:<13} {:<24} {:<18} {:>8} {:>7.1}% {:>7.1}% {:>6.2}",
+                h.field,
+                h.grouping,
+                h.group,
+                h.value,
+                h.count,
+                h.share * 100.0,
+                h.overall_share * 100.0,
+                h.lift
+            );
+        }
+    }
+    if let Some(path) = csv {
+        std::fs::write(path, crate::web::profile::population_csv(&p)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = xlsx {
+        std::fs::write(path, crate::web::profile::population_xlsx(&p)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     Ok(std::process::ExitCode::SUCCESS)
 }

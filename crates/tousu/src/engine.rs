@@ -33,6 +33,9 @@ pub struct Engine {
     pub workflow: Workflow,
     pub clocks: ClockEngine,
     pub analyzer: tousu_core::text::Analyzer,
+    /// Complainant profiles: thresholds, age bands, motive rules (profile.toml).
+    pub profile: tousu_core::profile::ProfileConfig,
+    pub names: tousu_core::identity::NameFolder,
     /// Case assessment data (`assess/*.toml` overrides; see crate::assess).
     pub assess: tousu_core::assess::AssessConfig,
 }
@@ -156,8 +159,13 @@ impl Engine {
         }
         let refs: Vec<&str> = lexicons.iter().map(String::as_str).collect();
         let analyzer = tousu_core::text::Analyzer::from_toml(&refs).context("lexicons")?;
+        let profile = match read("profile.toml")? {
+            Some(src) => tousu_core::profile::ProfileConfig::from_toml(&src).context("profile.toml")?,
+            None => tousu_core::profile::ProfileConfig::builtin().context("builtin profile.toml")?,
+        };
+        let names = tousu_core::identity::NameFolder::new();
         let assess = crate::assess::load_config(config_dir)?;
-        Ok(Engine { workflow, clocks, analyzer, assess })
+        Ok(Engine { workflow, clocks, analyzer, profile, names, assess })
     }
 
     pub fn state_of(&self, s: &StoredComplaint) -> State {

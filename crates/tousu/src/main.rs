@@ -4,6 +4,7 @@ mod assess;
 mod bench;
 mod cli;
 mod engine;
+mod persons;
 mod server;
 mod web;
 

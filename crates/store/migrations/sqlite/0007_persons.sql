@@ -20,7 +20,9 @@ CREATE TABLE person_of (
     person_id    BIGINT NOT NULL,
     rule         TEXT,
     confidence   REAL,
-    linked_to    BIGINT
+    linked_to    BIGINT,
+    -- The complaint's content hash when it was linked: a differing hash means re-resolve.
+    person_for   TEXT
 );
 CREATE INDEX person_of_person ON person_of (person_id, complaint_id);
 -- Normalised identifiers of each complaint (resident_id, phone, email, name_birth), to find

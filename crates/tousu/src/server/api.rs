@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi))
         .route("/api/complaints", get(list).post(create))
         .route("/api/complaints/{id}", get(one))
+        .route("/api/persons/{id}", get(crate::web::profile::api_person))
         .route("/api/complaints/{id}/changes", get(changes))
         .route("/api/complaints/{id}/clocks", get(clocks))
         .route("/api/complaints/{id}/transitions", axum::routing::post(transition))
@@ -237,6 +238,10 @@ async fn create(
         e.analyze_one(db.as_store(), id)
     })
     .await?;
+    // ... and their person and profile (derived data: a failure is logged, not returned).
+    if let Err(e) = st.with_engine(move |e, db| e.update_person(db, id)).await {
+        tracing::error!(error = %e, complaint = id.0, "person update failed");
+    }
     super::assess_api::refresh(&st, id).await;
     let stored = st.blocking(move |s| s.get(id)).await?.ok_or_else(|| ApiError::internal("vanished"))?;
     let status = if outcome == UpsertOutcome::Created { StatusCode::CREATED } else { StatusCode::OK };

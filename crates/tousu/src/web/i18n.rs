@@ -22,6 +22,11 @@ fn table(lang: &str) -> &'static HashMap<&'static str, &'static str> {
     }
 }
 
+/// The text for `key` when the language has one.
+pub fn lookup(lang: &str, key: &str) -> Option<&'static str> {
+    table(lang).get(key).copied()
+}
+
 /// The texts of one language; cheap to copy into every view.
 #[derive(Clone, Copy)]
 pub struct T {

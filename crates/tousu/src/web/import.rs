@@ -180,6 +180,9 @@ pub async fn upload(State(st): State<AppState>, Extension(a): Extension<Auth>, m
             if let Err(e) = engine.reassess(&*db, false) {
                 tracing::error!(error = %e, "assessment after import failed");
             }
+            if let Err(e) = engine.refresh_persons(&*db) {
+                tracing::error!(error = %e, "persons refresh after import failed");
+            }
         });
         match result {
             Ok(report) => jobs.update(&id, |j| {

@@ -6,6 +6,7 @@ pub mod charts;
 pub mod i18n;
 pub mod import;
 pub mod pages;
+pub mod profile;
 
 use crate::server::AppState;
 use crate::server::auth::Auth;
@@ -62,6 +63,12 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/cases/{id}/event", post(pages::event_form))
         .route("/users", get(pages::users).post(pages::add_user))
         .merge(assess::routes())
+        .route("/persons/{id}", get(profile::profile_page))
+        .route("/persons/{id}/print", get(profile::profile_print))
+        .route("/persons/{id}/worksheet.xlsx", get(profile::profile_xlsx))
+        .route("/persons/{id}/decide", post(profile::decide))
+        .route("/analytics/profiles", get(profile::population_page))
+        .route("/analytics/{file}", get(profile::population_export))
         .route("/settings", get(pages::settings))
         .route(
             "/import",

@@ -642,6 +642,8 @@ pub struct Section {
 struct CasePage {
     ctx: Ctx,
     id: i64,
+    /// The complainant's person and risk tags (issue #6).
+    person: Option<(i64, u64, Vec<super::profile::TagView>)>,
     complaint_fields: Vec<(&'static str, String)>,
     text_masked: bool,
     demands: Vec<String>,
@@ -932,10 +934,14 @@ pub(super) async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, 
             let users = db.users()?;
             let events = db.events(ComplaintId(id))?;
             let clocks = e.clocks_of(&s, &events, today);
-            Ok(Some((s, history, log, users, events, clocks)))
+            let person = match db.as_persons().person_of(ComplaintId(id))? {
+                Some(l) => db.as_persons().person(l.person_id)?,
+                None => None,
+            };
+            Ok(Some((s, history, log, users, events, (clocks, person))))
         })
         .await;
-    let (s, history, unmask_log, users, events, clock_status) = match data {
+    let (s, history, unmask_log, users, events, (clock_status, person_row)) = match data {
         Ok(Some(d)) => d,
         Ok(None) => return error_page(StatusCode::NOT_FOUND, &lang),
         Err(e) => return internal(&lang, e),
@@ -1165,6 +1171,7 @@ pub(super) async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, 
     ];
     let assess = super::assess::case_view(st, a, &s, &events, &shown_text, &t).await;
     let page = CasePage {
+        person: person_row.map(|p| (p.id, p.complaints, super::profile::tag_views_from_summary(&t, &p.summary))),
         assess,
         state: s.state.clone(),
         state_label: wf.label(state, wlang).to_string(),

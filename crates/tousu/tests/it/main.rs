@@ -6,4 +6,5 @@ mod audit;
 mod import;
 mod import_gen;
 mod lifecycle;
+mod persons;
 mod support;
