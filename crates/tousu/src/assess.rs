@@ -175,8 +175,7 @@ impl Engine {
     /// What is known about the person behind the complaint. Filled by the profile code
     /// (persons, issue #6); `None` until a person is known.
     pub fn person_facts(&self, store: &dyn Backend, id: ComplaintId) -> Option<PersonFacts> {
-        let _ = (store, id);
-        None
+        self.person_facts_of(store, id)
     }
 
     /// Where the handling stands, from the state, the events and the clocks.

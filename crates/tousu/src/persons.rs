@@ -162,7 +162,10 @@ fn clusters_of(sources: &[PersonSource], res: &identity::Resolution) -> Vec<Clus
 }
 
 /// The stored summary row of a profile.
-pub fn person_row(p: &Profile, id: i64, complaints: usize) -> PersonRow {
+pub fn person_row(p: &Profile, id: i64, members: &[&PersonSource], today: NaiveDate) -> PersonRow {
+    let complaints = members.len();
+    let year_ago = today - chrono::Duration::days(365);
+    let complaints_12m = members.iter().filter(|s| s.complaint.received_at.date() > year_ago).count();
     let tags: Vec<serde_json::Value> = p
         .tags
         .iter()
@@ -191,7 +194,19 @@ pub fn person_row(p: &Profile, id: i64, complaints: usize) -> PersonRow {
             .filter_map(|t| serde_json::to_value(t.code).ok().and_then(code))
             .collect::<Vec<_>>()
             .join(","),
-        summary: serde_json::json!({ "age": p.basic.age, "tags": tags }).to_string(),
+        // What the case assessment needs of the person (PersonFacts), kept so that assessing a
+        // complaint does not rebuild its person's profile.
+        summary: serde_json::json!({
+            "age": p.basic.age,
+            "tags": tags,
+            "complaints_12m": complaints_12m,
+            "same_issue_12m": p.behaviour.same_issue.iter().map(|x| x.max_in_window).max().unwrap_or(0),
+            "answers_rejected": p.behaviour.answers_rejected,
+            "regulator": p.behaviour.regulator.complaints,
+            "vulnerable": p.vulnerability.vulnerable,
+            "concessions": p.concessions.totals,
+        })
+        .to_string(),
         updated_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     }
 }
@@ -277,7 +292,7 @@ impl Engine {
                 .map(|c| {
                     let members: Vec<&PersonSource> = c.members.iter().map(|&m| &sources[m]).collect();
                     let p = self.build(c.person_id, &members, shared.get(&c.person_id).copied().unwrap_or(0), today);
-                    person_row(&p, c.person_id, members.len())
+                    person_row(&p, c.person_id, &members, today)
                 })
                 .collect()
         };
@@ -359,7 +374,7 @@ impl Engine {
                 .filter(|p| !persons.contains(p) || kept.contains(p))
                 .count();
             let p = self.build(c.person_id, &members, shared as u32, today);
-            rows.push(person_row(&p, c.person_id, members.len()));
+            rows.push(person_row(&p, c.person_id, &members, today));
         }
         let removed: Vec<i64> = persons.iter().copied().filter(|p| !kept.contains(p)).collect();
         ps.update_persons(&removed, &links, &[id], &my_keys, &rows)?;
@@ -405,6 +420,27 @@ impl Engine {
         anyhow::ensure!(db.as_persons().person_of(other)?.is_some(), "no complaint #{}", other.0);
         db.as_persons().add_identity_override(ComplaintId(person), other, true, actor, reason)?;
         Ok(self.update_person(db, ComplaintId(person))?.unwrap_or(person))
+    }
+
+    /// What the case assessment needs of a complaint's person, from the stored summary.
+    pub fn person_facts_of(&self, db: &dyn Backend, id: ComplaintId) -> Option<tousu_core::assess::PersonFacts> {
+        let link = db.as_persons().person_of(id).ok()??;
+        let row = db.as_persons().person(link.person_id).ok()??;
+        let v: serde_json::Value = serde_json::from_str(&row.summary).ok()?;
+        let n = |k: &str| v.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0) as u32;
+        let tags: Vec<&str> = row.tags.split(',').collect();
+        Some(tousu_core::assess::PersonFacts {
+            complaints_12m: n("complaints_12m"),
+            same_issue_12m: n("same_issue_12m"),
+            answers_rejected: n("answers_rejected"),
+            regulator_escalations: n("regulator"),
+            vulnerable: v.get("vulnerable").and_then(serde_json::Value::as_bool).unwrap_or(false),
+            linked_to_others: tags.contains(&"linked_contacts"),
+            concessions_total: v
+                .get("concessions")
+                .and_then(|c| serde_json::from_value(c.clone()).ok())
+                .unwrap_or_default(),
+        })
     }
 
     /// A person's full profile, built now from their complaints, with the complaints (in id
