@@ -117,6 +117,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
     }
     println!("{path}: {} rows, {} with a narrative", body.len(), items.len());
+    let changed = items.iter().filter(|i| i.category.contains("naive Bayes")).count();
+    println!("category set by naive Bayes (not the rules' choice): {changed} of {}", items.len());
 
     // Per issue, top 15 by count.
     let mut by_issue: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();

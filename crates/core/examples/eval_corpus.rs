@@ -3,7 +3,8 @@
 //! train split only. Figures are recorded in docs/QUALITY.md.
 //!
 //! `cargo run --release -p tousu-core --example eval_corpus [-- --errors]`
-//! (`--errors` also lists every miss on the TRAIN split, for tuning).
+//! (`--errors` also lists every miss on the TRAIN split, for tuning; `--train-only` prints
+//! nothing about the held-out split).
 
 use std::path::PathBuf;
 use tousu_core::text::eval::{self, Record, Split};
@@ -21,13 +22,41 @@ fn f3(x: Option<f64>) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let show_errors = std::env::args().any(|a| a == "--errors");
+    // `--train-only`: print nothing about the held-out split (use while tuning).
+    let train_only = std::env::args().any(|a| a == "--train-only");
     let corpora = [("zh", load("zh.jsonl")?), ("en", load("en.jsonl")?)];
     let mut analyzer = Analyzer::builtin()?;
+    // `--show ID[,ID…]`: the threat and category findings of TRAIN records (held-out refused).
+    if let Some(ids) = std::env::args().skip_while(|a| a != "--show").nth(1) {
+        for id in ids.split(',') {
+            let rec = corpora.iter().flat_map(|c| c.1.iter()).find(|r| r.id == id).ok_or(format!("no record {id}"))?;
+            if rec.split != Split::Train {
+                return Err(format!("{id} is held-out: not shown").into());
+            }
+            let a = analyzer.analyze(&rec.text);
+            println!("== {id}: {}", rec.text);
+            for t in &a.threats {
+                for e in &t.evidence {
+                    let spans: Vec<String> = e.spans.iter().map(|s| s.slice(&rec.text)).collect();
+                    println!("   {} {:?} {}", e.rule, spans, e.note);
+                }
+            }
+            if let Some(c) = &a.category {
+                for e in &c.evidence {
+                    println!("   {} {}", e.rule, e.note);
+                }
+            }
+        }
+        return Ok(());
+    }
     let shipped = analyzer.category_fallback().cloned();
     println!(
         "naive Bayes category back-up in Analyzer::builtin(): {}",
         match &shipped {
-            Some(f) => format!("ON (rule score < {}, model p ≥ {})", f.below, f.min_prob),
+            Some(f) => match f.blend {
+                Some(l) => format!("ON (blend λ = {l}, English {})", if f.english { "on" } else { "off" }),
+                None => format!("ON (rule score < {}, model p ≥ {})", f.below, f.min_prob),
+            },
             None => "off".into(),
         }
     );
@@ -35,6 +64,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 1. The analyser as shipped, on each split.
     for (lang, records) in &corpora {
         for split in [Split::Train, Split::Heldout] {
+            if train_only && split == Split::Heldout {
+                continue;
+            }
             let set: Vec<&Record> = records.iter().filter(|r| r.split == split).collect();
             println!("\n==================== {lang} {split:?} (as shipped) ====================");
             print!("{}", eval::evaluate(&analyzer, &set));
@@ -56,10 +88,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             f3(rules.category_macro_f1())
         );
         for below in [0.0001, 0.2, 0.3, 0.4, 0.5, 0.6] {
-            let cv = nb::cross_validate(&mut analyzer, &train, 5, below, 0.6);
+            let cv = nb::cross_validate(&mut analyzer, &train, 5, below, nb::Fallback::MIN_PROB);
             println!(
                 "{lang:<4} {:<44} {:>9} {:>9}",
                 format!("train 5-fold CV, NB if other or score < {below}"),
+                f3(cv.category_accuracy()),
+                f3(cv.category_macro_f1())
+            );
+        }
+        for lambda in [2.0, 4.0, 6.0, 10.0] {
+            let cv = nb::cross_validate_blend(
+                &mut analyzer,
+                &train,
+                5,
+                nb::Fallback::BELOW,
+                nb::Fallback::MIN_PROB,
+                nb::FeatureOpts::DEFAULT,
+                Some(lambda),
+            );
+            println!(
+                "{lang:<4} {:<44} {:>9} {:>9}",
+                format!("train 5-fold CV, blend λ = {lambda}"),
                 f3(cv.category_accuracy()),
                 f3(cv.category_macro_f1())
             );
@@ -68,7 +117,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let resub = eval::evaluate(&analyzer, &train);
         println!(
             "{lang:<4} {:<44} {:>9} {:>9}",
-            format!("train, built-in NB (seen texts, optimistic) < {}", nb::Fallback::BELOW),
+            "train, built-in NB (seen texts, optimistic)".to_string(),
             f3(resub.category_accuracy()),
             f3(resub.category_macro_f1())
         );
@@ -90,7 +139,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     // Held-out: reported, never used to choose anything.
-    for (lang, records) in &corpora {
+    for (lang, records) in corpora.iter().filter(|_| !train_only) {
         let held: Vec<&Record> = records.iter().filter(|r| r.split == Split::Heldout).collect();
         for (name, fb) in [("held-out, rules only", None), ("held-out, as shipped", shipped.clone())] {
             analyzer.set_category_fallback(fb);
@@ -98,7 +147,57 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("{lang:<4} {name:<44} {:>9} {:>9}", f3(r.category_accuracy()), f3(r.category_macro_f1()));
         }
     }
-    analyzer.set_category_fallback(shipped);
+    analyzer.set_category_fallback(shipped.clone());
+
+    // 3. Feature variants of the model (train split, blocked CV), with `--nb-variants`.
+    if std::env::args().any(|a| a == "--nb-variants") {
+        println!("\n==================== naive Bayes feature variants (train, 5-fold blocked CV) ====================");
+        let variants = [
+            ("first (bigrams, counts, prior)", nb::FeatureOpts::FIRST),
+            ("+ binary", nb::FeatureOpts { binary: true, ..nb::FeatureOpts::FIRST }),
+            ("+ uniform prior", nb::FeatureOpts { uniform_prior: true, ..nb::FeatureOpts::FIRST }),
+            ("+ binary + uniform", nb::FeatureOpts { binary: true, uniform_prior: true, ..nb::FeatureOpts::FIRST }),
+            ("+ en words", nb::FeatureOpts { en_words: true, ..nb::FeatureOpts::FIRST }),
+            (
+                "+ en words + binary + uniform",
+                nb::FeatureOpts { en_words: true, binary: true, uniform_prior: true, unigrams: false },
+            ),
+            (
+                "all (+ zh unigrams)",
+                nb::FeatureOpts { en_words: true, binary: true, uniform_prior: true, unigrams: true },
+            ),
+        ];
+        println!(
+            "{:<4} {:<32} {:>8} rules+NB macro-F1 at score < 0.3 / 0.4 / 0.5 / 0.6 / 0.7",
+            "lang", "variant", "NB alone"
+        );
+        for (lang, records) in &corpora {
+            let train: Vec<&Record> = records.iter().filter(|r| r.split == Split::Train).collect();
+            for (name, opts) in variants {
+                let alone = nb::cross_validate_alone(&train, 5, opts);
+                let cells: Vec<String> = [0.3, 0.4, 0.5, 0.6, 0.7]
+                    .iter()
+                    .map(|b| f3(nb::cross_validate_with(&mut analyzer, &train, 5, *b, 0.6, opts).category_macro_f1()))
+                    .collect();
+                println!("{lang:<4} {name:<32} {alone:>8.3} {}", cells.join(" / "));
+            }
+        }
+        println!("{:<4} {:<32} blend acc./macro-F1 at λ = 1 / 2 / 3 / 4 / 6 / 10", "lang", "variant");
+        for (lang, records) in &corpora {
+            let train: Vec<&Record> = records.iter().filter(|r| r.split == Split::Train).collect();
+            for (name, opts) in variants {
+                let cells: Vec<String> = [1.0, 2.0, 3.0, 4.0, 6.0, 10.0]
+                    .iter()
+                    .map(|l| {
+                        let r = nb::cross_validate_blend(&mut analyzer, &train, 5, 0.5, 0.6, opts, Some(*l));
+                        format!("{}/{}", f3(r.category_accuracy()), f3(r.category_macro_f1()))
+                    })
+                    .collect();
+                println!("{lang:<4} {name:<32} {}", cells.join("  "));
+            }
+        }
+        analyzer.set_category_fallback(shipped.clone());
+    }
 
     if show_errors {
         println!("\n==================== misses on the TRAIN split ====================");

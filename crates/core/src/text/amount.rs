@@ -85,6 +85,25 @@ pub(crate) fn find_amounts(chars: &[char], default: Currency) -> Vec<AmountHit> 
     out
 }
 
+/// Range separators: "1-2万元", "1万至2万元", "5000到8000元" state no exact amount.
+fn is_range_sep(c: char) -> bool {
+    matches!(c, '-' | '~' | '～' | '—' | '–' | '至' | '到')
+}
+
+/// Approximation words after a number: 3万余元, 三千多块, 2万来块 are not exact amounts.
+fn is_approx(c: char) -> bool {
+    matches!(c, '余' | '多' | '几' | '来')
+}
+
+/// What the previous character of a number body was.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prev {
+    Start,
+    Arabic,
+    CnDigit,
+    Unit(char),
+}
+
 fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit> {
     let c0 = chars[start];
     // Quick reject: an amount starts with a currency sign/word or a numeral.
@@ -113,22 +132,55 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     let mut has_arabic = false;
     let mut has_cn_digit = false;
     let mut cn_start_ten = false;
+    let mut prev = Prev::Start;
+    // Colloquial tail: 一万五 = 15000, 3万5 = 35000, 三千五 = 3500 (the unit below is implied).
+    let mut implied_unit: Option<char> = None;
     while i < chars.len() {
         let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let digit = c.is_ascii_digit() || is_cn_digit(c);
+        if digit && let Prev::Unit(u) = prev {
+            // A single digit after 万/千 that ends the number is a colloquial tail; a digit
+            // before 分/角 (34.2万一分不能少) or any other digit after a unit that is not
+            // followed by a unit of its own (3万5千 is fine) ends the number.
+            let ends = next.is_none_or(|n| !(is_numeral(n) || n == '.' || n == ',' || n == '点'));
+            let before_minor = next.is_some_and(|n| matches!(n, '角' | '毛' | '分'));
+            let next_is_unit = next.is_some_and(is_cn_unit);
+            if ends && !before_minor && matches!(u, '万' | '千' | '仟') {
+                implied_unit = Some(if u == '万' { '千' } else { '百' });
+                has_cn_digit |= is_cn_digit(c);
+                has_arabic |= c.is_ascii_digit();
+                i += 1;
+                break;
+            }
+            if has_arabic && !next_is_unit {
+                break;
+            }
+        }
         if c.is_ascii_digit() {
+            if prev == Prev::CnDigit {
+                break;
+            }
             has_arabic = true;
+            prev = Prev::Arabic;
             i += 1;
         } else if is_cn_digit(c) {
+            // 34.2万 is done at 万; 35一 is not a number.
+            if prev == Prev::Arabic {
+                break;
+            }
             has_cn_digit = true;
+            prev = Prev::CnDigit;
             i += 1;
         } else if is_cn_unit(c) {
             if i == body_start && matches!(c, '十' | '拾') {
                 cn_start_ten = true;
             }
+            prev = Prev::Unit(c);
             i += 1;
         } else if i > body_start
-            && (((c == ',' || c == '.') && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()))
-                || (c == '点' && chars.get(i + 1).is_some_and(|&n| is_cn_digit(n))))
+            && ((prev == Prev::Arabic && (c == ',' || c == '.') && next.is_some_and(|n| n.is_ascii_digit()))
+                || (prev == Prev::CnDigit && c == '点' && next.is_some_and(is_cn_digit)))
         {
             i += 1;
         } else {
@@ -142,8 +194,12 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     let body: &[char] = &chars[body_start..body_end];
     // Optional multiplier after Arabic digits: k / K (千, 万, 亿 are already in the body).
     let mut j = body_end;
-    if has_arabic && j < chars.len() && matches!(chars[j], 'k' | 'K') {
+    if has_arabic && implied_unit.is_none() && j < chars.len() && matches!(chars[j], 'k' | 'K') {
         j += 1;
+    }
+    // 3万余元, 三千多块: approximate, no exact amount.
+    if j < chars.len() && is_approx(chars[j]) && implied_unit.is_none() {
+        return None;
     }
     // Currency suffix.
     let after = skip_spaces(chars, j);
@@ -160,17 +216,37 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         }
     }
     let mut end = if suffix_len > 0 { after + suffix_len } else { j };
-    // 元 followed by 角/分 (壹佰贰拾元伍角), and 整.
+    // 元 followed by 角/分 (壹佰贰拾元伍角), and 整. Not the idiom 一分不能少 / 一分钱都不给.
     if suffix_len > 0 && matches!(chars[end - 1], '元' | '块' | '圆') {
         while end + 1 < chars.len() && is_cn_digit(chars[end]) && matches!(chars[end + 1], '角' | '毛' | '分') {
+            let idiom = chars[end] == '一'
+                && chars[end + 1] == '分'
+                && chars.get(end + 2).is_some_and(|&n| "不也都钱没未一多少".contains(n));
+            if idiom {
+                break;
+            }
             end += 2;
         }
     }
     if end < chars.len() && chars[end] == '整' && suffix_len > 0 {
         end += 1;
     }
+    // Either end of a range: "1-2万元", "5000元至8000元".
+    if start >= 2 && is_range_sep(chars[start - 1]) {
+        let p = chars[start - 2];
+        if p.is_ascii_digit() || is_numeral(p) || matches!(p, '元' | '块') {
+            return None;
+        }
+    }
+    let range_after = skip_spaces(chars, end);
+    if range_after + 1 < chars.len() && is_range_sep(chars[range_after]) {
+        let n = chars[skip_spaces(chars, range_after + 1)];
+        if n.is_ascii_digit() || is_numeral(n) || matches!(n, '$' | '¥') {
+            return None;
+        }
+    }
     let last_body = body[body.len() - 1];
-    let ends_in_wan = matches!(last_body, '万' | '亿');
+    let ends_in_wan = matches!(last_body, '万' | '亿') || implied_unit == Some('千');
     let valid = if has_arabic && !has_cn_digit {
         prefix || suffix_len > 0 || ends_in_wan
     } else if has_cn_digit || cn_start_ten {
@@ -184,6 +260,9 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     }
     // parse_money reads 千 but not k before 元: rewrite 5k元 as 5千元.
     let mut s: String = chars[start..body_end].iter().collect();
+    if let Some(u) = implied_unit {
+        s.push(u);
+    }
     if j > body_end {
         s.push('千');
     }
@@ -231,6 +310,37 @@ mod tests {
             ("USD 500 fee", "USD 500", "500.00 USD"),
             ("人民币5000元", "人民币5000元", "5000.00 CNY"),
             ("5k元", "5k元", "5000.00 CNY"),
+            // 一分不能少 after an amount is an idiom, not one fen.
+            ("该赔的492,000元一分不能少", "492,000元", "492000.00 CNY"),
+            ("该赔的二十万三千元一分不能少", "二十万三千元", "203000.00 CNY"),
+            ("赔我5000元一分钱都不能少", "5000元", "5000.00 CNY"),
+            ("三元一分", "三元一分", "3.01 CNY"),
+            // Arabic digits with 万 followed by Chinese text.
+            ("该赔的34.2万一分不能少", "34.2万", "342000.00 CNY"),
+            ("该赔的10.05万一分不能少", "10.05万", "100500.00 CNY"),
+            ("该赔的¥248,082.03一分不能少", "¥248,082.03", "248082.03 CNY"),
+            ("把被扣的费用¥1,300.00全部退回", "¥1,300.00", "1300.00 CNY"),
+            // 元整, 人民币 and capital numerals.
+            ("人民币贰仟伍佰元整全部退回", "人民币贰仟伍佰元整", "2500.00 CNY"),
+            ("人民币叁拾伍万叁仟元整", "人民币叁拾伍万叁仟元整", "353000.00 CNY"),
+            ("人民币61,500元保费", "人民币61,500元", "61500.00 CNY"),
+            ("RMB 8,000", "RMB 8,000", "8000.00 CNY"),
+            // 万/千 combinations and colloquial tails.
+            ("3万5千元", "3万5千元", "35000.00 CNY"),
+            ("3万五千元", "3万五千元", "35000.00 CNY"),
+            ("一万五的保费", "一万五", "15000.00 CNY"),
+            ("退我3万5就行", "3万5", "35000.00 CNY"),
+            ("三千五百块", "三千五百块", "3500.00 CNY"),
+            ("两千五块钱", "两千五块", "2500.00 CNY"),
+            ("两万元", "两万元", "20000.00 CNY"),
+            ("十九万五千元", "十九万五千元", "195000.00 CNY"),
+            ("1.5万元整", "1.5万元整", "15000.00 CNY"),
+            ("13.35万元", "13.35万元", "133500.00 CNY"),
+            // 块, 美元, commas.
+            ("3000块钱", "3000块", "3000.00 CNY"),
+            ("退还500美元", "500美元", "500.00 USD"),
+            ("12,876.50元", "12,876.50元", "12876.50 CNY"),
+            ("1,250 dollars", "1,250 dollars", "1250.00 USD"),
         ];
         for (text, sub, val) in cases {
             assert_eq!(find(text), vec![(sub.to_string(), val.to_string())], "{text}");
@@ -239,8 +349,24 @@ mod tests {
 
     #[test]
     fn not_amounts() {
-        for text in ["拨打12378投诉", "2023年5月", "千万不要", "一直没有", "电话13800138000", "第16条", "十分生气"]
-        {
+        for text in [
+            "拨打12378投诉",
+            "2023年5月",
+            "千万不要",
+            "一直没有",
+            "电话13800138000",
+            "第16条",
+            "十分生气",
+            // Approximate amounts and ranges state no exact sum.
+            "花了3万余元",
+            "三千多块",
+            "赔偿1-2万元",
+            "5000元至8000元",
+            "一万到两万",
+            "十几万",
+            // A bare colloquial tail needs 万.
+            "三千五",
+        ] {
             assert!(find(text).is_empty(), "{text}: {:?}", find(text));
         }
     }

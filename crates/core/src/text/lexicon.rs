@@ -34,6 +34,8 @@ pub enum MarkerCue {
 pub struct Settings {
     pub negation_window: usize,
     pub threat_negation_window: usize,
+    pub retraction_window: usize,
+    pub threat_min: f32,
     pub degree_window: usize,
     pub action_window: usize,
     pub no_action_factor: f32,
@@ -54,6 +56,8 @@ impl Default for Settings {
         Settings {
             negation_window: 3,
             threat_negation_window: 7,
+            retraction_window: 30,
+            threat_min: 0.0,
             degree_window: 3,
             action_window: 10,
             no_action_factor: 0.6,
@@ -76,6 +80,8 @@ impl Default for Settings {
 struct RawSettings {
     negation_window: Option<usize>,
     threat_negation_window: Option<usize>,
+    retraction_window: Option<usize>,
+    threat_min: Option<f32>,
     degree_window: Option<usize>,
     action_window: Option<usize>,
     no_action_factor: Option<f32>,
@@ -124,6 +130,8 @@ struct RawFile {
     #[serde(default)]
     threat_mask: Terms,
     #[serde(default)]
+    threat_retraction: Terms,
+    #[serde(default)]
     demand: BTreeMap<DemandKind, Terms>,
     #[serde(default)]
     demand_frame: Terms,
@@ -153,6 +161,7 @@ pub(crate) enum Group {
     Threat(Threat),
     ThreatAction,
     ThreatMask,
+    ThreatRetraction,
     Demand(DemandKind),
     DemandFrame,
     Marker(MarkerCue),
@@ -176,6 +185,7 @@ impl Group {
             Group::Threat(_) => 9,
             Group::ThreatAction => 10,
             Group::ThreatMask => 14,
+            Group::ThreatRetraction => 15,
             Group::Demand(_) => 11,
             Group::DemandFrame => 12,
             Group::Marker(m) => 20 + m as u16,
@@ -230,6 +240,8 @@ impl Merged {
             raw.settings,
             negation_window,
             threat_negation_window,
+            retraction_window,
+            threat_min,
             degree_window,
             action_window,
             no_action_factor,
@@ -261,6 +273,7 @@ impl Merged {
             (Group::Insult, raw.insult),
             (Group::ThreatAction, raw.threat_action),
             (Group::ThreatMask, raw.threat_mask),
+            (Group::ThreatRetraction, raw.threat_retraction),
             (Group::DemandFrame, raw.demand_frame),
         ] {
             add(g, t, "modifier")?;
@@ -314,6 +327,8 @@ impl Merged {
         Settings {
             negation_window: r.negation_window.unwrap_or(d.negation_window),
             threat_negation_window: r.threat_negation_window.unwrap_or(d.threat_negation_window),
+            retraction_window: r.retraction_window.unwrap_or(d.retraction_window),
+            threat_min: r.threat_min.unwrap_or(d.threat_min),
             degree_window: r.degree_window.unwrap_or(d.degree_window),
             action_window: r.action_window.unwrap_or(d.action_window),
             no_action_factor: r.no_action_factor.unwrap_or(d.no_action_factor),

@@ -286,9 +286,10 @@ impl Analyzer {
         let lang = detect_lang(&norm.chars);
         let hits = self.hits(&norm);
         let ctx = Ctx::new(&norm.chars, &hits, &self.settings);
-        let (mut category, mut subcategory) = self.categorize(&ctx, norm.chars.iter().any(|c| !c.is_whitespace()));
+        let (mut category, mut subcategory, totals) =
+            self.categorize(&ctx, norm.chars.iter().any(|c| !c.is_whitespace()));
         if let Some(fb) = &self.category_fallback {
-            (category, subcategory) = fb.apply(text, category, subcategory);
+            (category, subcategory) = fb.apply_with_totals(text, category, subcategory, &totals);
         }
         let emotions = ctx.emotions();
         let threats = ctx.threats();
@@ -361,9 +362,15 @@ impl Analyzer {
         keep
     }
 
-    fn categorize(&self, ctx: &Ctx, non_blank: bool) -> (Option<Finding<Category>>, Option<Finding<String>>) {
+    /// Rule-based category and subcategory, and each category's capped cue total.
+    #[allow(clippy::type_complexity)]
+    fn categorize(
+        &self,
+        ctx: &Ctx,
+        non_blank: bool,
+    ) -> (Option<Finding<Category>>, Option<Finding<String>>, BTreeMap<Category, f32>) {
         if !non_blank {
-            return (None, None);
+            return (None, None, BTreeMap::new());
         }
         let mut totals: BTreeMap<Category, f32> = BTreeMap::new();
         let mut cues: BTreeMap<Category, Vec<&Hit>> = BTreeMap::new();
@@ -384,7 +391,7 @@ impl Analyzer {
             },
         );
         let Some((best, total)) = best.filter(|(_, t)| *t > 0.0) else {
-            return (Some(Finding { value: Category::Other, score: 0.0, evidence: vec![] }), None);
+            return (Some(Finding { value: Category::Other, score: 0.0, evidence: vec![] }), None, totals);
         };
         let score = confidence(total, all);
         let evidence = term_evidence(&format!("category.{}", best.code()), &cues[&best], ctx.chars);
@@ -408,7 +415,7 @@ impl Analyzer {
             let evidence = term_evidence(&format!("subcategory.{}.{}", best.code(), name), &sub[&i], ctx.chars);
             Some(Finding { value: name, score: confidence(t, sub_all), evidence })
         });
-        (category, subcategory)
+        (category, subcategory, totals)
     }
 }
 
@@ -608,6 +615,7 @@ struct Ctx<'a> {
     insult: Vec<&'a Hit>,
     threat: Vec<&'a Hit>,
     threat_mask: Vec<&'a Hit>,
+    retraction: ByEnd<'a>,
     action: ByEnd<'a>,
     demand: Vec<&'a Hit>,
     frame: ByEnd<'a>,
@@ -631,6 +639,7 @@ impl<'a> Ctx<'a> {
             insult: vec![],
             threat: vec![],
             threat_mask: vec![],
+            retraction: ByEnd::default(),
             action: ByEnd::default(),
             demand: vec![],
             frame: ByEnd::default(),
@@ -639,6 +648,7 @@ impl<'a> Ctx<'a> {
         };
         let (mut degree, mut negation, mut exempt, mut barrier, mut conditional, mut action, mut frame) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        let mut retraction = vec![];
         for h in hits {
             match h.group {
                 Group::Category(_) => c.cat.push(h),
@@ -654,6 +664,7 @@ impl<'a> Ctx<'a> {
                 Group::Threat(_) => c.threat.push(h),
                 Group::ThreatAction => action.push(h),
                 Group::ThreatMask => c.threat_mask.push(h),
+                Group::ThreatRetraction => retraction.push(h),
                 Group::Demand(_) => c.demand.push(h),
                 Group::DemandFrame => frame.push(h),
                 Group::Marker(m) => c.marker.entry(m).or_default().push(h),
@@ -667,6 +678,7 @@ impl<'a> Ctx<'a> {
         c.barrier = ByEnd::new(barrier);
         c.conditional = ByEnd::new(conditional);
         c.action = ByEnd::new(action);
+        c.retraction = ByEnd::new(retraction);
         c.frame = ByEnd::new(frame);
         for v in [&mut c.cat, &mut c.sub, &mut c.emotion, &mut c.threat, &mut c.demand, &mut c.vuln] {
             v.sort_by_key(|h| (h.start, h.end, h.group));
@@ -682,6 +694,27 @@ impl<'a> Ctx<'a> {
             lo = lo.max(b.end);
         }
         self.negation.inside(lo, pos).next()
+    }
+
+    /// Whether `pos` lies inside a “…” quotation of someone else's words: the quote opens right
+    /// after 说/讲/道/称 (optionally with ：) and the clause before that does not start with 我.
+    fn in_reported_quote(&self, pos: usize) -> bool {
+        let ch = self.chars;
+        let lo = pos.saturating_sub(60);
+        let Some(open) = (lo..pos).rev().find(|&i| matches!(ch[i], '“' | '”')) else { return false };
+        if ch[open] != '“' {
+            return false;
+        }
+        let mut k = open;
+        while k > 0 && matches!(ch[k - 1], ':' | '：' | ' ') {
+            k -= 1;
+        }
+        if k == 0 || !matches!(ch[k - 1], '说' | '讲' | '道' | '称') {
+            return false;
+        }
+        let clause = window_start(ch, k - 1, 20, is_clause_punct);
+        let first = (clause..k).find(|&i| !ch[i].is_whitespace());
+        first.is_none_or(|i| ch[i] != '我')
     }
 
     fn emotions(&self) -> Vec<Finding<Emotion>> {
@@ -796,12 +829,26 @@ impl<'a> Ctx<'a> {
             if self.threat_mask.iter().any(|m| m.start <= h.start && h.end <= m.end) {
                 continue;
             }
+            // Someone else's words: 业务员吓唬我说“你去12378投诉也是白投诉”.
+            if self.in_reported_quote(h.start) {
+                continue;
+            }
+            // Retracted later in the sentence: 大家一起去闹确实动静大，但我不想这么做。
+            let sent_end = window_end(self.chars, h.end, s.retraction_window, is_sentence_end);
+            if self.retraction.inside(h.end, sent_end).next().is_some() {
+                continue;
+            }
             let term = text_of(self.chars, h.start, h.end);
             let negation = self.negation_before(h.start, s.threat_negation_window);
             let mut spans = vec![h.span()];
             let (score, mut note) = if t == Threat::SelfHarmViolence {
                 let mut note = format!("critical cue {term:?}");
                 if let Some(n) = negation {
+                    // Critical: only an explicit negation (不会, 不想, 没打算, won't …) cancels;
+                    // a bare 不/没/别 may belong to a condition (不赔我跳楼).
+                    if n.end - n.start >= 2 {
+                        continue;
+                    }
                     note.push_str(&format!(
                         "; negation {:?} nearby ignored (critical)",
                         text_of(self.chars, n.start, n.end)
@@ -848,6 +895,9 @@ impl<'a> Ctx<'a> {
             distinct.dedup();
             let score =
                 if t == Threat::SelfHarmViolence { 1.0 } else { max + s.extra_cue_boost * (distinct.len() - 1) as f32 };
+            if score < s.threat_min {
+                continue;
+            }
             out.push(Finding { value: t, score: round3(score), evidence });
         }
         out

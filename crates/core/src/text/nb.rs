@@ -32,10 +32,13 @@ pub struct NaiveBayes {
 struct Model {
     classes: Vec<Category>,
     log_prior: Vec<f64>,
-    /// Bigram → feature index.
-    vocab: HashMap<(char, char), usize>,
+    /// Feature → index.
+    vocab: HashMap<String, usize>,
     /// `log_lik[class][feature]` = log P(feature | class), Laplace-smoothed.
     log_lik: Vec<Vec<f64>>,
+    /// Whether this is the English model (word features when `opts.en_words`).
+    english: bool,
+    opts: FeatureOpts,
 }
 
 /// English when Latin letters outnumber CJK characters four to one (as the analyser decides).
@@ -57,9 +60,39 @@ fn t2s() -> &'static T2s {
     T.get_or_init(|| T2s::parse(normalize::BUILTIN_T2S).unwrap_or_default())
 }
 
-/// Character bigrams of the normalised text (pairs of two spaces or two punctuation marks are
-/// skipped), with counts.
-pub fn features(text: &str) -> BTreeMap<(char, char), u32> {
+/// Which features a model uses (chosen by blocked cross-validation on the train split,
+/// docs/QUALITY.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeatureOpts {
+    /// Chinese: character unigrams as well as bigrams.
+    pub unigrams: bool,
+    /// English: word unigrams and word bigrams instead of character bigrams.
+    pub en_words: bool,
+    /// Count each feature once per text (binarised multinomial NB): the repeated tone, threat
+    /// and demand sentences of a long text then weigh less against its topic.
+    pub binary: bool,
+    /// Uniform class prior instead of the class frequency (the largest class, claim_refusal,
+    /// otherwise attracts doubtful texts).
+    pub uniform_prior: bool,
+}
+
+impl FeatureOpts {
+    /// As shipped before the second tuning (2026-11-26): character bigrams, counts, class prior.
+    pub const FIRST: FeatureOpts =
+        FeatureOpts { unigrams: false, en_words: false, binary: false, uniform_prior: false };
+    /// The built-in choice.
+    pub const DEFAULT: FeatureOpts = FeatureOpts { unigrams: false, en_words: true, binary: true, uniform_prior: true };
+}
+
+impl Default for FeatureOpts {
+    fn default() -> Self {
+        FeatureOpts::DEFAULT
+    }
+}
+
+/// Normalised characters: full-width folded, traditional → simplified, lower-cased, digits → 0,
+/// whitespace runs → one space.
+fn norm_chars(text: &str) -> Vec<char> {
     let t = t2s();
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
     for c in text.chars() {
@@ -76,6 +109,13 @@ pub fn features(text: &str) -> BTreeMap<(char, char), u32> {
         }
         chars.push(c);
     }
+    chars
+}
+
+/// Character bigrams of the normalised text (pairs of two spaces or two punctuation marks are
+/// skipped), with counts.
+pub fn features(text: &str) -> BTreeMap<(char, char), u32> {
+    let chars = norm_chars(text);
     let mut out = BTreeMap::new();
     for w in chars.windows(2) {
         let junk = |c: char| c == ' ' || (!c.is_alphanumeric());
@@ -87,22 +127,66 @@ pub fn features(text: &str) -> BTreeMap<(char, char), u32> {
     out
 }
 
+/// The features of a text for a model of the given script, with counts.
+pub fn features_with(text: &str, english: bool, opts: FeatureOpts) -> BTreeMap<String, u32> {
+    let mut out: BTreeMap<String, u32> = BTreeMap::new();
+    if english && opts.en_words {
+        let chars = norm_chars(text);
+        let mut words: Vec<String> = Vec::new();
+        let mut w = String::new();
+        for c in chars {
+            if c.is_alphanumeric() || c == '\'' {
+                w.push(c);
+            } else if !w.is_empty() {
+                words.push(std::mem::take(&mut w));
+            }
+        }
+        if !w.is_empty() {
+            words.push(w);
+        }
+        for (i, w) in words.iter().enumerate() {
+            *out.entry(w.clone()).or_insert(0) += 1;
+            if let Some(n) = words.get(i + 1) {
+                *out.entry(format!("{w} {n}")).or_insert(0) += 1;
+            }
+        }
+    } else {
+        for ((a, b), n) in features(text) {
+            *out.entry(format!("{a}{b}")).or_insert(0) += n;
+        }
+        if opts.unigrams {
+            for c in norm_chars(text) {
+                if c.is_alphanumeric() && !c.is_ascii() {
+                    *out.entry(c.to_string()).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    if opts.binary {
+        for v in out.values_mut() {
+            *v = 1;
+        }
+    }
+    out
+}
+
 impl Model {
-    fn train<'a>(examples: impl IntoIterator<Item = (&'a str, Category)>) -> Model {
-        let mut vocab: HashMap<(char, char), usize> = HashMap::new();
+    fn train<'a>(examples: impl IntoIterator<Item = (&'a str, Category)>, english: bool, opts: FeatureOpts) -> Model {
+        let mut vocab: HashMap<String, usize> = HashMap::new();
         let mut per_class: BTreeMap<Category, (usize, HashMap<usize, u64>)> = BTreeMap::new();
         for (text, cat) in examples {
             let entry = per_class.entry(cat).or_default();
             entry.0 += 1;
-            for (f, n) in features(text) {
+            for (f, n) in features_with(text, english, opts) {
                 let next = vocab.len();
                 let i = *vocab.entry(f).or_insert(next);
                 *entry.1.entry(i).or_insert(0) += u64::from(n);
             }
         }
         let docs: usize = per_class.values().map(|c| c.0).sum();
+        let classes = per_class.len();
         let v = vocab.len() as f64;
-        let mut m = Model { vocab, ..Model::default() };
+        let mut m = Model { vocab, english, opts, ..Model::default() };
         for (cat, (n, counts)) in per_class {
             let total: u64 = counts.values().sum();
             let denom = (total as f64 + v).ln();
@@ -111,18 +195,38 @@ impl Model {
                 ll[i] = (c as f64 + 1.0).ln() - denom;
             }
             m.classes.push(cat);
-            m.log_prior.push((n as f64 / docs as f64).ln());
+            m.log_prior.push(if opts.uniform_prior {
+                (1.0 / classes as f64).ln()
+            } else {
+                (n as f64 / docs as f64).ln()
+            });
             m.log_lik.push(ll);
         }
         m
+    }
+
+    /// Log posterior of every class (normalised), in `classes` order.
+    fn log_posterior(&self, text: &str) -> Vec<f64> {
+        let feats: Vec<(usize, f64)> = features_with(text, self.english, self.opts)
+            .into_iter()
+            .filter_map(|(f, n)| self.vocab.get(&f).map(|&i| (i, f64::from(n))))
+            .collect();
+        let scores: Vec<f64> = (0..self.classes.len())
+            .map(|c| self.log_prior[c] + feats.iter().map(|(i, n)| n * self.log_lik[c][*i]).sum::<f64>())
+            .collect();
+        let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let lz = max + scores.iter().map(|s| (s - max).exp()).sum::<f64>().ln();
+        scores.iter().map(|s| s - lz).collect()
     }
 
     fn predict(&self, text: &str) -> (Category, f32, Vec<(String, f32)>) {
         if self.classes.is_empty() {
             return (Category::Other, 0.0, vec![]);
         }
-        let feats: Vec<(usize, (char, char), f64)> =
-            features(text).into_iter().filter_map(|(f, n)| self.vocab.get(&f).map(|&i| (i, f, f64::from(n)))).collect();
+        let feats: Vec<(usize, String, f64)> = features_with(text, self.english, self.opts)
+            .into_iter()
+            .filter_map(|(f, n)| self.vocab.get(&f).map(|&i| (i, f, f64::from(n))))
+            .collect();
         let scores: Vec<f64> = (0..self.classes.len())
             .map(|c| self.log_prior[c] + feats.iter().map(|(i, _, n)| n * self.log_lik[c][*i]).sum::<f64>())
             .collect();
@@ -135,9 +239,7 @@ impl Model {
         let mut evidence: Vec<(String, f32)> = match order.get(1) {
             Some(&second) => feats
                 .iter()
-                .map(|(i, f, n)| {
-                    (format!("{}{}", f.0, f.1), (n * (self.log_lik[best][*i] - self.log_lik[second][*i])) as f32)
-                })
+                .map(|(i, f, n)| (f.clone(), (n * (self.log_lik[best][*i] - self.log_lik[second][*i])) as f32))
                 .filter(|(_, w)| *w > 0.0)
                 .collect(),
             None => vec![],
@@ -149,11 +251,16 @@ impl Model {
 }
 
 impl NaiveBayes {
-    /// Train on (text, category) pairs with Laplace smoothing (add-one).
+    /// Train on (text, category) pairs with Laplace smoothing (add-one), default features.
     pub fn train<'a>(examples: impl IntoIterator<Item = (&'a str, Category)>) -> NaiveBayes {
+        NaiveBayes::train_with(examples, FeatureOpts::DEFAULT)
+    }
+
+    /// Train with the given feature options.
+    pub fn train_with<'a>(examples: impl IntoIterator<Item = (&'a str, Category)>, opts: FeatureOpts) -> NaiveBayes {
         type Examples<'b> = Vec<(&'b str, Category)>;
         let (en, zh): (Examples, Examples) = examples.into_iter().partition(|(t, _)| is_english(t));
-        NaiveBayes { zh: Model::train(zh), en: Model::train(en) }
+        NaiveBayes { zh: Model::train(zh, false, opts), en: Model::train(en, true, opts) }
     }
 
     /// Train on the `train` records of a corpus.
@@ -174,8 +281,15 @@ impl NaiveBayes {
         c
     }
 
+    /// Log posterior probability of each category the model of this text's script knows.
+    pub fn log_posterior(&self, text: &str) -> Vec<(Category, f64)> {
+        let (first, second) = if is_english(text) { (&self.en, &self.zh) } else { (&self.zh, &self.en) };
+        let m = if first.classes.is_empty() { second } else { first };
+        m.classes.iter().copied().zip(m.log_posterior(text)).collect()
+    }
+
     /// Most probable category, its posterior probability, and the features that pushed it
-    /// ahead of the runner-up most: (bigram, count × log-likelihood ratio). `Other` with
+    /// ahead of the runner-up most: (feature, count × log-likelihood ratio). `Other` with
     /// probability 0 for an untrained model.
     pub fn predict(&self, text: &str) -> (Category, f32, Vec<(String, f32)>) {
         let (first, second) = if is_english(text) { (&self.en, &self.zh) } else { (&self.zh, &self.en) };
@@ -205,6 +319,10 @@ pub struct Fallback {
     pub min_prob: f32,
     pub min_bigrams: u32,
     pub english: bool,
+    /// Blend instead of overrule: when set to λ, the category is the argmax of the model's log
+    /// posterior plus λ × the rules' cue total of each category (for every text of at least
+    /// `min_bigrams` bigrams; `below` and `min_prob` are then unused).
+    pub blend: Option<f32>,
 }
 
 impl Fallback {
@@ -212,6 +330,8 @@ impl Fallback {
     pub const BELOW: f32 = 0.5;
     /// Default minimum model probability.
     pub const MIN_PROB: f32 = 0.6;
+    /// Default blend weight λ of the rules' cue totals against the model's log posterior.
+    pub const BLEND: f32 = 6.0;
     /// Default minimum text size, in bigrams.
     pub const MIN_BIGRAMS: u32 = 20;
 
@@ -225,11 +345,62 @@ impl Fallback {
             min_prob: Fallback::MIN_PROB,
             min_bigrams: Fallback::MIN_BIGRAMS,
             english: false,
+            blend: Some(Fallback::BLEND),
         }
     }
 
-    /// Apply to the rule-based result of `text`. The subcategory is dropped when the category
-    /// changes (it was scored inside the rules' category).
+    /// Apply to the rule-based result of `text`, given the rules' cue total per category (used
+    /// when blending). The subcategory is dropped when the category changes.
+    pub fn apply_with_totals(
+        &self,
+        text: &str,
+        category: Option<Finding<Category>>,
+        subcategory: Option<Finding<String>>,
+        totals: &BTreeMap<Category, f32>,
+    ) -> (Option<Finding<Category>>, Option<Finding<String>>) {
+        let Some(lambda) = self.blend else { return self.apply(text, category, subcategory) };
+        let Some(rule) = &category else { return (category, subcategory) };
+        if (!self.english && is_english(text)) || features(text).values().sum::<u32>() < self.min_bigrams {
+            return (category, subcategory);
+        }
+        let post = self.model.log_posterior(text);
+        if post.is_empty() {
+            return (category, subcategory);
+        }
+        let blended: Vec<(Category, f64)> = post
+            .iter()
+            .map(|(c, lp)| (*c, lp + f64::from(lambda) * f64::from(totals.get(c).copied().unwrap_or(0.0))))
+            .collect();
+        let (best, top) = blended
+            .iter()
+            .copied()
+            .fold((Category::Other, f64::NEG_INFINITY), |acc, x| if x.1 > acc.1 { x } else { acc });
+        if best == rule.value {
+            return (category, subcategory);
+        }
+        let z: f64 = blended.iter().map(|(_, s)| (s - top).exp()).sum();
+        let prob = (1.0 / z) as f32;
+        let nb_p = post.iter().find(|(c, _)| *c == best).map_or(0.0, |(_, lp)| lp.exp());
+        let (_, _, feats) = self.model.predict(text);
+        let feats: Vec<String> = feats.iter().map(|(f, w)| format!("{f:?} {w:.2}")).collect();
+        let note = format!(
+            "rules gave {} ({:.3}, cue total {:.1}); naive Bayes p({})={:.3}, cue total {:.1}, blended with λ={}; top features: {}",
+            rule.value.code(),
+            rule.score,
+            totals.get(&rule.value).copied().unwrap_or(0.0),
+            best.code(),
+            nb_p,
+            totals.get(&best).copied().unwrap_or(0.0),
+            lambda,
+            feats.join(", ")
+        );
+        let evidence = vec![Evidence { rule: "naive_bayes".into(), spans: vec![], note }];
+        let score = (prob.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
+        (Some(Finding { value: best, score, evidence }), None)
+    }
+
+    /// Apply to the rule-based result of `text` (overrule mode: `below`, `min_prob`). The
+    /// subcategory is dropped when the category changes (it was scored inside the rules' category).
     pub fn apply(
         &self,
         text: &str,
@@ -282,24 +453,65 @@ pub fn folds(records: &[&Record], k: usize) -> Vec<usize> {
 /// each fold, a model trained on the other folds backs up the rules on this fold. Reports of
 /// all folds are merged. `analyzer`'s own fallback is restored afterwards.
 pub fn cross_validate(analyzer: &mut Analyzer, records: &[&Record], k: usize, below: f32, min_prob: f32) -> EvalReport {
+    cross_validate_with(analyzer, records, k, below, min_prob, FeatureOpts::DEFAULT)
+}
+
+/// [`cross_validate`] with the given feature options.
+pub fn cross_validate_with(
+    analyzer: &mut Analyzer,
+    records: &[&Record],
+    k: usize,
+    below: f32,
+    min_prob: f32,
+    opts: FeatureOpts,
+) -> EvalReport {
+    cross_validate_blend(analyzer, records, k, below, min_prob, opts, None)
+}
+
+/// [`cross_validate_with`], blending with weight `blend` when set ([`Fallback::blend`]).
+pub fn cross_validate_blend(
+    analyzer: &mut Analyzer,
+    records: &[&Record],
+    k: usize,
+    below: f32,
+    min_prob: f32,
+    opts: FeatureOpts,
+    blend: Option<f32>,
+) -> EvalReport {
     let saved = analyzer.category_fallback().cloned();
     let fold = folds(records, k);
     let mut total = EvalReport::default();
     for f in 0..k.max(1) {
         let train: Vec<&Record> = records.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| *r).collect();
         let test: Vec<&Record> = records.iter().zip(&fold).filter(|(_, x)| **x == f).map(|(r, _)| *r).collect();
-        let model = Arc::new(NaiveBayes::train(train.iter().map(|r| (r.text.as_str(), r.category))));
+        let model = Arc::new(NaiveBayes::train_with(train.iter().map(|r| (r.text.as_str(), r.category)), opts));
         analyzer.set_category_fallback(Some(Fallback {
             model,
             below,
             min_prob,
             min_bigrams: Fallback::MIN_BIGRAMS,
             english: true,
+            blend,
         }));
         total.merge(&eval::evaluate(analyzer, &test));
     }
     analyzer.set_category_fallback(saved);
     total
+}
+
+/// Cross-validated accuracy of the model alone (no rules) on `records` (train split only).
+pub fn cross_validate_alone(records: &[&Record], k: usize, opts: FeatureOpts) -> f64 {
+    let fold = folds(records, k);
+    let mut correct = 0usize;
+    for f in 0..k.max(1) {
+        let model = NaiveBayes::train_with(
+            records.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| (r.text.as_str(), r.category)),
+            opts,
+        );
+        correct +=
+            records.iter().zip(&fold).filter(|(r, x)| **x == f && model.predict(&r.text).0 == r.category).count();
+    }
+    correct as f64 / records.len().max(1) as f64
 }
 
 #[cfg(test)]
@@ -366,7 +578,7 @@ mod tests {
     #[test]
     fn fallback_only_below_threshold() {
         let nb = Arc::new(NaiveBayes::train([("信用卡盗刷", Category::Card), ("催收电话", Category::DebtCollection)]));
-        let fb = Fallback { model: nb, below: 0.3, min_prob: 0.6, min_bigrams: 3, english: false };
+        let fb = Fallback { model: nb, below: 0.3, min_prob: 0.6, min_bigrams: 3, english: false, blend: None };
         let other = Finding { value: Category::Other, score: 0.0, evidence: vec![] };
         // Too short: stays other.
         assert_eq!(fb.apply("信用卡", Some(other.clone()), None).0.unwrap().value, Category::Other);

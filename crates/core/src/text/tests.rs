@@ -426,3 +426,40 @@ fn referral_headers_are_not_threats() {
     assert!(all_spans(threat(&a, Threat::SelfHarmViolence).unwrap()).contains(&span_of(t, "跳下", 0)));
     assert!(emotion(&a, Emotion::Anger).is_some());
 }
+
+#[test]
+fn retractions_quotes_and_explicit_self_harm_negation() {
+    let has = |text: &str, t: Threat| threat(&az().analyze(text), t).is_some();
+    // A retraction later in the same sentence takes the threat back.
+    assert!(!has("大家一起去闹确实动静大，但我不想这么做。", Threat::GroupAction));
+    assert!(!has("上访那种事我做不出来，我就想好好解决。", Threat::Petition));
+    assert!(has("大家一起去闹。但我不想这么做，是你们逼的。", Threat::GroupAction));
+    // Someone else's words in quotes are not the complainant's threat; the complainant's own are.
+    assert!(!has("业务员还吓唬我说“你去12378投诉也是白投诉”。", Threat::Regulator));
+    assert!(has("我跟客服说“再不赔我就去12378投诉”。", Threat::Regulator));
+    // Self-harm: an explicit negation cancels, a bare 不 of a condition does not.
+    assert!(!has("我不会去你们公司拼命，那解决不了问题。", Threat::SelfHarmViolence));
+    assert!(has("不赔我跳楼。", Threat::SelfHarmViolence));
+    assert!(has("再不赔我就去跳楼。", Threat::SelfHarmViolence));
+    // 别逼我 is a threat, not a negation; 转告你们领导 is not a lawsuit.
+    assert!(has("别逼我上法庭，真到那一步你们更难看。", Threat::Lawsuit));
+    assert!(!has("麻烦转告你们领导尽快处理。", Threat::Lawsuit));
+}
+
+#[test]
+fn amounts_attach_to_common_demand_phrasings() {
+    let amount = |text: &str, k: DemandKind| demand(&az().analyze(text), k).and_then(|d| d.value.amount);
+    assert_eq!(amount("我要求该赔的34.2万一分不能少。", DemandKind::ClaimPayment), Some(cny(342_000)));
+    assert_eq!(amount("请把交的¥293,000保费全部退回来。", DemandKind::FullRefund), Some(cny(293_000)));
+    assert_eq!(amount("诉求：一、停止催收；二、赔偿损失¥9,000。", DemandKind::Compensation), Some(cny(9_000)));
+    assert_eq!(amount("我要求该赔的二十万三千元一分不能少。", DemandKind::ClaimPayment), Some(cny(203_000)));
+}
+
+#[test]
+fn naive_bayes_blend_uses_rule_totals() {
+    let fb = az().category_fallback().unwrap();
+    assert_eq!(fb.blend, Some(nb::Fallback::BLEND));
+    // A strong rule cue is kept; a text without one gets the model's category.
+    let a = az().analyze("保险公司以我未如实告知为由拒赔，我母亲住院花了十几万，理赔员一直推脱，要求尽快赔付。");
+    assert_eq!(a.category.unwrap().value, Category::ClaimRefusal);
+}
