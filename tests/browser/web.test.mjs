@@ -210,7 +210,7 @@ test('the dashboard shows counts, charts and recent complaints; errors are frien
   await signIn(page, 'analyst');
   const open = (await page.textContent('#tile-open .v')).replace(/,/g, '');
   assert.ok(Number(open) >= 301, `open ${open}`);
-  assert.equal(await page.locator('.charts svg.chart').count(), 6);
+  assert.equal(await page.locator('.charts svg.chart').count(), 7, 'six charts and the risk-grade mix');
   assert.ok((await page.locator('table.rows tbody tr').count()) >= 5);
   const r404 = await page.goto(base + '/no/such/page');
   assert.equal(r404.status(), 404);
