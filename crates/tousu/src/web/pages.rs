@@ -1165,10 +1165,8 @@ pub(super) async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, 
     let shown_text = if text_masked { tousu_core::ident::mask_identifiers_in_text(&c.text) } else { c.text.clone() };
     let segs = segments(&shown_text, &text_analysis, &t);
     let analysis = analysis_view(&shown_text, &text_analysis, &t);
-    let panels = vec![
-        ("profile", t.get("case.panel.profile")),
-        ("links", t.get("case.panel.links")),
-    ];
+    // The profile has its own panel (`person`); rings and linked complaints come later.
+    let panels = vec![("links", t.get("case.panel.links"))];
     let assess = super::assess::case_view(st, a, &s, &events, &shown_text, &t).await;
     let page = CasePage {
         person: person_row.map(|p| (p.id, p.complaints, super::profile::tag_views_from_summary(&t, &p.summary))),

@@ -64,7 +64,20 @@ pub fn reason_text(t: &T, r: &Reason) -> String {
     let Some(tpl) = super::i18n::lookup(t.lang, &r.code) else { return r.en.clone() };
     let mut out = tpl.to_string();
     for (k, v) in &r.params {
-        out = out.replace(&format!("{{{k}}}"), &param_text(v));
+        // Codes among the parameters are shown by their labels.
+        let prefix = match k.as_str() {
+            "kinds" => Some("vuln"),
+            "category" => Some("category"),
+            _ => None,
+        };
+        let text = match (prefix, v) {
+            (Some(p), Value::String(c)) => label(t, p, c),
+            (Some(p), Value::Array(a)) => {
+                a.iter().filter_map(Value::as_str).map(|c| label(t, p, c)).collect::<Vec<_>>().join(", ")
+            }
+            _ => param_text(v),
+        };
+        out = out.replace(&format!("{{{k}}}"), &text);
     }
     out
 }
@@ -264,7 +277,17 @@ pub fn worksheet(t: &T, v: &PersonView) -> Vec<Sheet> {
             ),
         ),
         row(t, "concessions", list(p.concessions.totals.iter().map(|m| m.to_string()))),
-        row(t, "vulnerability", list(p.vulnerability.flags.iter().map(|f| label(t, "vuln", f.kind.code())))),
+        row(
+            t,
+            "vulnerability",
+            list(
+                p.vulnerability
+                    .flags
+                    .iter()
+                    .map(|f| label(t, "vuln", f.kind.code()))
+                    .collect::<std::collections::BTreeSet<_>>(),
+            ),
+        ),
     ];
     let tags = tag_views(t, &p.tags).into_iter().map(|tag| Row { label: tag.label, value: tag.reason }).collect();
     let sheet = |key: &'static str, rows: Vec<Row>| Sheet {
