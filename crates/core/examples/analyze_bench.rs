@@ -1,7 +1,9 @@
 //! Analyse generated complaint-like texts and print throughput (MB/s, one core) and the
 //! lexicon memory estimate.
 //!
-//! `cargo run --release -p tousu-core --example analyze_bench`
+//! `cargo run --release -p tousu-core --example analyze_bench [-- --dump FILE]`
+//! (`--dump FILE` also writes the generated texts, one per line, for the Python jieba reference:
+//! scripts/bench/jieba_bench.py).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -35,6 +37,13 @@ fn main() -> Result<(), tousu_core::Error> {
         texts.push(text);
     }
     let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    if let Some(path) = std::env::args().skip_while(|a| a != "--dump").nth(1) {
+        let mut out = texts.join("\n");
+        out.push('\n');
+        std::fs::write(&path, out)
+            .map_err(|e| tousu_core::Error::InvalidData { what: path.clone(), reason: e.to_string() })?;
+        println!("wrote {} texts ({bytes} bytes) to {path}", texts.len());
+    }
     // Warm up, then measure several rounds.
     for t in texts.iter().take(200) {
         black_box(analyzer.analyze(t));
@@ -50,8 +59,19 @@ fn main() -> Result<(), tousu_core::Error> {
     }
     let secs = start.elapsed().as_secs_f64();
     let mb = (bytes * rounds) as f64 / 1e6;
+    // The same without the naive Bayes category back-up (rules only), for comparison.
+    let mut rules_only = Analyzer::builtin()?;
+    rules_only.set_category_fallback(None);
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for t in &texts {
+            black_box(rules_only.analyze(black_box(t)));
+        }
+    }
+    let rules_secs = start.elapsed().as_secs_f64();
     println!("texts: {} (avg {} bytes), rounds: {rounds}, findings: {findings}", texts.len(), bytes / texts.len());
     println!("throughput: {:.1} MB/s ({:.0} texts/s) on one core", mb / secs, (texts.len() * rounds) as f64 / secs);
+    println!("throughput without the naive Bayes back-up: {:.1} MB/s", mb / rules_secs);
     println!(
         "lexicons: version {}, {} patterns, build {:.1} ms, memory ≈ {:.0} KiB",
         analyzer.version(),

@@ -2,8 +2,9 @@
 //! normalised text (full-width folded, traditional → simplified, ASCII lower-cased, digits → 0,
 //! whitespace runs → one space), Laplace smoothing. The built-in model is trained on the
 //! `train` split of the labelled corpus only (corpus/README.md); held-out records are never
-//! seen. It can back up the rule-based category when the rules find nothing or only a weak
-//! signal ([`Fallback`]); see docs/QUALITY.md for the measured effect.
+//! seen. It backs up the rule-based category ([`Fallback`]): by default blended with the rules'
+//! cue totals (λ = 6, Chinese texts only), or overruling weak rules; see docs/QUALITY.md for the
+//! measured effect. Features: [`FeatureOpts`].
 
 use super::eval::{self, EvalReport, Record, Split};
 use super::normalize::{self, T2s};
@@ -32,8 +33,10 @@ pub struct NaiveBayes {
 struct Model {
     classes: Vec<Category>,
     log_prior: Vec<f64>,
-    /// Feature → index.
-    vocab: HashMap<String, usize>,
+    /// Feature id → index.
+    vocab: HashMap<u64, usize>,
+    /// Readable form of each feature (evidence notes).
+    names: Vec<String>,
     /// `log_lik[class][feature]` = log P(feature | class), Laplace-smoothed.
     log_lik: Vec<Vec<f64>>,
     /// Whether this is the English model (word features when `opts.en_words`).
@@ -127,57 +130,126 @@ pub fn features(text: &str) -> BTreeMap<(char, char), u32> {
     out
 }
 
-/// The features of a text for a model of the given script, with counts.
+/// The features of a text for a model of the given script, with counts, as readable strings
+/// (for evidence and tests; the model itself uses [`feature_ids`]).
 pub fn features_with(text: &str, english: bool, opts: FeatureOpts) -> BTreeMap<String, u32> {
-    let mut out: BTreeMap<String, u32> = BTreeMap::new();
+    let mut names = HashMap::new();
+    let ids = feature_ids(text, english, opts, Some(&mut names));
+    ids.into_iter().map(|(id, n)| (names.remove(&id).unwrap_or_default(), n)).collect()
+}
+
+/// Unigram marker in the low half of a character feature id (no character is this large).
+const UNIGRAM: u64 = 0x20_0000;
+/// High bit: a word feature (FNV-1a hash), not a character one.
+const WORD: u64 = 1 << 63;
+
+fn fnv(h: u64, s: &str) -> u64 {
+    let mut h = h;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+/// Feature ids of a text with counts, sorted by id: character bigrams `(a << 32) | b` (exact),
+/// character unigrams `(c << 32) | UNIGRAM`, English words and word pairs as 63-bit hashes with
+/// the high bit set. With `names`, also records each id's readable form.
+fn feature_ids(
+    text: &str,
+    english: bool,
+    opts: FeatureOpts,
+    mut names: Option<&mut HashMap<u64, String>>,
+) -> Vec<(u64, u32)> {
+    let chars = norm_chars(text);
+    let mut ids: Vec<u64> = Vec::with_capacity(chars.len() * 2);
     if english && opts.en_words {
-        let chars = norm_chars(text);
-        let mut words: Vec<String> = Vec::new();
-        let mut w = String::new();
-        for c in chars {
-            if c.is_alphanumeric() || c == '\'' {
-                w.push(c);
-            } else if !w.is_empty() {
-                words.push(std::mem::take(&mut w));
+        let mut words: Vec<&[char]> = Vec::new();
+        let mut start = None;
+        for (i, &c) in chars.iter().enumerate() {
+            let w = c.is_alphanumeric() || c == '\'';
+            match (w, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s0)) => {
+                    words.push(&chars[s0..i]);
+                    start = None;
+                }
+                _ => {}
             }
         }
-        if !w.is_empty() {
-            words.push(w);
+        if let Some(s0) = start {
+            words.push(&chars[s0..]);
         }
-        for (i, w) in words.iter().enumerate() {
-            *out.entry(w.clone()).or_insert(0) += 1;
-            if let Some(n) = words.get(i + 1) {
-                *out.entry(format!("{w} {n}")).or_insert(0) += 1;
+        let strs: Vec<String> = words.iter().map(|w| w.iter().collect()).collect();
+        for (i, w) in strs.iter().enumerate() {
+            let h1 = fnv(0xcbf2_9ce4_8422_2325, w) | WORD;
+            ids.push(h1);
+            if let Some(n) = names.as_deref_mut() {
+                n.entry(h1).or_insert_with(|| w.clone());
+            }
+            if let Some(next) = strs.get(i + 1) {
+                let h2 = fnv(fnv(h1, " "), next) | WORD;
+                ids.push(h2);
+                if let Some(n) = names.as_deref_mut() {
+                    n.entry(h2).or_insert_with(|| format!("{w} {next}"));
+                }
             }
         }
     } else {
-        for ((a, b), n) in features(text) {
-            *out.entry(format!("{a}{b}")).or_insert(0) += n;
+        let junk = |c: char| c == ' ' || (!c.is_alphanumeric());
+        for w in chars.windows(2) {
+            if junk(w[0]) && junk(w[1]) {
+                continue;
+            }
+            let id = (u64::from(w[0]) << 32) | u64::from(w[1]);
+            ids.push(id);
+            if let Some(n) = names.as_deref_mut() {
+                n.entry(id).or_insert_with(|| format!("{}{}", w[0], w[1]));
+            }
         }
         if opts.unigrams {
-            for c in norm_chars(text) {
+            for &c in &chars {
                 if c.is_alphanumeric() && !c.is_ascii() {
-                    *out.entry(c.to_string()).or_insert(0) += 1;
+                    let id = (u64::from(c) << 32) | UNIGRAM;
+                    ids.push(id);
+                    if let Some(n) = names.as_deref_mut() {
+                        n.entry(id).or_insert_with(|| c.to_string());
+                    }
                 }
             }
         }
     }
-    if opts.binary {
-        for v in out.values_mut() {
-            *v = 1;
+    ids.sort_unstable();
+    let mut out: Vec<(u64, u32)> = Vec::with_capacity(ids.len());
+    for id in ids {
+        match out.last_mut() {
+            Some((last, n)) if *last == id => {
+                if !opts.binary {
+                    *n += 1;
+                }
+            }
+            _ => out.push((id, 1)),
         }
     }
     out
 }
 
+/// Number of character bigrams (the size gate of [`Fallback`]), without building features.
+fn bigram_count(text: &str) -> u32 {
+    let chars = norm_chars(text);
+    let junk = |c: char| c == ' ' || (!c.is_alphanumeric());
+    chars.windows(2).filter(|w| !(junk(w[0]) && junk(w[1]))).count() as u32
+}
+
 impl Model {
     fn train<'a>(examples: impl IntoIterator<Item = (&'a str, Category)>, english: bool, opts: FeatureOpts) -> Model {
-        let mut vocab: HashMap<String, usize> = HashMap::new();
+        let mut vocab: HashMap<u64, usize> = HashMap::new();
+        let mut all_names: HashMap<u64, String> = HashMap::new();
         let mut per_class: BTreeMap<Category, (usize, HashMap<usize, u64>)> = BTreeMap::new();
         for (text, cat) in examples {
             let entry = per_class.entry(cat).or_default();
             entry.0 += 1;
-            for (f, n) in features_with(text, english, opts) {
+            for (f, n) in feature_ids(text, english, opts, Some(&mut all_names)) {
                 let next = vocab.len();
                 let i = *vocab.entry(f).or_insert(next);
                 *entry.1.entry(i).or_insert(0) += u64::from(n);
@@ -186,7 +258,11 @@ impl Model {
         let docs: usize = per_class.values().map(|c| c.0).sum();
         let classes = per_class.len();
         let v = vocab.len() as f64;
-        let mut m = Model { vocab, english, opts, ..Model::default() };
+        let mut names = vec![String::new(); vocab.len()];
+        for (id, i) in &vocab {
+            names[*i] = all_names.remove(id).unwrap_or_default();
+        }
+        let mut m = Model { vocab, names, english, opts, ..Model::default() };
         for (cat, (n, counts)) in per_class {
             let total: u64 = counts.values().sum();
             let denom = (total as f64 + v).ln();
@@ -205,48 +281,54 @@ impl Model {
         m
     }
 
-    /// Log posterior of every class (normalised), in `classes` order.
-    fn log_posterior(&self, text: &str) -> Vec<f64> {
-        let feats: Vec<(usize, f64)> = features_with(text, self.english, self.opts)
+    /// Known features of a text: (index, count).
+    fn known(&self, text: &str) -> Vec<(usize, f64)> {
+        feature_ids(text, self.english, self.opts, None)
             .into_iter()
             .filter_map(|(f, n)| self.vocab.get(&f).map(|&i| (i, f64::from(n))))
-            .collect();
+            .collect()
+    }
+
+    /// Log posterior of every class (normalised), in `classes` order.
+    fn log_posterior_of(&self, feats: &[(usize, f64)]) -> Vec<f64> {
         let scores: Vec<f64> = (0..self.classes.len())
-            .map(|c| self.log_prior[c] + feats.iter().map(|(i, n)| n * self.log_lik[c][*i]).sum::<f64>())
+            .map(|c| {
+                let ll = &self.log_lik[c];
+                self.log_prior[c] + feats.iter().map(|(i, n)| n * ll[*i]).sum::<f64>()
+            })
             .collect();
         let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let lz = max + scores.iter().map(|s| (s - max).exp()).sum::<f64>().ln();
         scores.iter().map(|s| s - lz).collect()
     }
 
+    /// The features that favour class `best` over class `second` most.
+    fn top_features(&self, feats: &[(usize, f64)], best: usize, second: usize) -> Vec<(String, f32)> {
+        let mut evidence: Vec<(String, f32)> = feats
+            .iter()
+            .map(|(i, n)| (*i, (n * (self.log_lik[best][*i] - self.log_lik[second][*i])) as f32))
+            .filter(|(_, w)| *w > 0.0)
+            .map(|(i, w)| (self.names[i].clone(), w))
+            .collect();
+        evidence.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        evidence.truncate(TOP_FEATURES);
+        evidence
+    }
+
     fn predict(&self, text: &str) -> (Category, f32, Vec<(String, f32)>) {
         if self.classes.is_empty() {
             return (Category::Other, 0.0, vec![]);
         }
-        let feats: Vec<(usize, String, f64)> = features_with(text, self.english, self.opts)
-            .into_iter()
-            .filter_map(|(f, n)| self.vocab.get(&f).map(|&i| (i, f, f64::from(n))))
-            .collect();
-        let scores: Vec<f64> = (0..self.classes.len())
-            .map(|c| self.log_prior[c] + feats.iter().map(|(i, _, n)| n * self.log_lik[c][*i]).sum::<f64>())
-            .collect();
-        let mut order: Vec<usize> = (0..scores.len()).collect();
-        order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]).then(a.cmp(b)));
+        let feats = self.known(text);
+        let post = self.log_posterior_of(&feats);
+        let mut order: Vec<usize> = (0..post.len()).collect();
+        order.sort_by(|a, b| post[*b].total_cmp(&post[*a]).then(a.cmp(b)));
         let best = order[0];
-        let max = scores[best];
-        let z: f64 = scores.iter().map(|s| (s - max).exp()).sum();
-        let prob = (1.0 / z) as f32;
-        let mut evidence: Vec<(String, f32)> = match order.get(1) {
-            Some(&second) => feats
-                .iter()
-                .map(|(i, f, n)| (f.clone(), (n * (self.log_lik[best][*i] - self.log_lik[second][*i])) as f32))
-                .filter(|(_, w)| *w > 0.0)
-                .collect(),
+        let evidence = match order.get(1) {
+            Some(&second) => self.top_features(&feats, best, second),
             None => vec![],
         };
-        evidence.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        evidence.truncate(TOP_FEATURES);
-        (self.classes[best], prob, evidence)
+        (self.classes[best], post[best].exp() as f32, evidence)
     }
 }
 
@@ -281,19 +363,25 @@ impl NaiveBayes {
         c
     }
 
+    fn model_for(&self, text: &str) -> &Model {
+        let (first, second) = if is_english(text) { (&self.en, &self.zh) } else { (&self.zh, &self.en) };
+        if first.classes.is_empty() { second } else { first }
+    }
+
     /// Log posterior probability of each category the model of this text's script knows.
     pub fn log_posterior(&self, text: &str) -> Vec<(Category, f64)> {
-        let (first, second) = if is_english(text) { (&self.en, &self.zh) } else { (&self.zh, &self.en) };
-        let m = if first.classes.is_empty() { second } else { first };
-        m.classes.iter().copied().zip(m.log_posterior(text)).collect()
+        let m = self.model_for(text);
+        if m.classes.is_empty() {
+            return vec![];
+        }
+        m.classes.iter().copied().zip(m.log_posterior_of(&m.known(text))).collect()
     }
 
     /// Most probable category, its posterior probability, and the features that pushed it
     /// ahead of the runner-up most: (feature, count × log-likelihood ratio). `Other` with
     /// probability 0 for an untrained model.
     pub fn predict(&self, text: &str) -> (Category, f32, Vec<(String, f32)>) {
-        let (first, second) = if is_english(text) { (&self.en, &self.zh) } else { (&self.zh, &self.en) };
-        if first.classes.is_empty() { second.predict(text) } else { first.predict(text) }
+        self.model_for(text).predict(text)
     }
 }
 
@@ -360,7 +448,7 @@ impl Fallback {
     ) -> (Option<Finding<Category>>, Option<Finding<String>>) {
         let Some(lambda) = self.blend else { return self.apply(text, category, subcategory) };
         let Some(rule) = &category else { return (category, subcategory) };
-        if (!self.english && is_english(text)) || features(text).values().sum::<u32>() < self.min_bigrams {
+        if (!self.english && is_english(text)) || bigram_count(text) < self.min_bigrams {
             return (category, subcategory);
         }
         let post = self.model.log_posterior(text);
@@ -411,7 +499,7 @@ impl Fallback {
         if rule.value != Category::Other && rule.score >= self.below {
             return (category, subcategory);
         }
-        if (!self.english && is_english(text)) || features(text).values().sum::<u32>() < self.min_bigrams {
+        if (!self.english && is_english(text)) || bigram_count(text) < self.min_bigrams {
             return (category, subcategory);
         }
         let (cat, prob, top) = self.model.predict(text);
