@@ -19,14 +19,18 @@ AMOUNT = re.compile(r"^\d+\.\d{2}$")
 # Lexicon used only to COUNT near-misses (keyword present, threat not labelled) and to warn when a
 # labelled threat has no cue word at all. It is approximate by design.
 LEX = {
- "regulator": ["12378", "监管", "银保监", "监督管理总局", "CFPB", "ombudsman", "insurance department", "commissioner", "BBB", "Better Business Bureau", "attorney general"],
+ "regulator": ["12378", "监管", "银保监", "监督管理总局", "CFPB", "ombudsman", "insurance department", "commissioner", "BBB", "Better Business Bureau", "attorney general", "人民银行", "department of insurance"],
  "media": ["曝光", "媒体", "抖音", "微博", "网上", "记者", "热搜", "小红书", "新闻", "发帖", "直播", "朋友圈", "帖子", "everyone in my community", "news", "social media", "Twitter", "Reddit", "reporter", "posting"],
- "lawsuit": ["律师", "起诉", "法院", "官司", "诉讼", "告你们", "法庭", "一起告", "仲裁", "attorney", "sue", "court", "lawsuit", "lawyer"],
+ "lawsuit": ["律师", "起诉", "法院", "官司", "诉讼", "告你们", "法庭", "一起告", "告他们", "仲裁", "attorney", "sue", "court", "lawsuit", "lawyer"],
  "petition": ["上访", "信访", "congressman", "senator", "state representative"],
  "group_action": ["联合", "集体", "大家一起", "联名", "一起去", "一起到", "一起维权", "一起告", "代表我自己", "only about my account", "class action", "joint complaint", "group complaint", "collecting complaints"],
  "self_harm_violence": ["跳楼", "跳下", "不想活", "拼命", "拼了", "同归于尽", "轻生", "傻事", "想不开", "寻短见", "一死", "自焚", "打断", "弄死", "汽油", "死在", "活着", "药都", "伤害", "打人", "动手", "living", "ending it", "drastic", "hurt anyone", "responsible for what I do", "threat against me"],
 }
 HEADER = re.compile(r"(监管转办件?（?1?2?3?7?8?）?[:：]|【12378转办】|转办编号\d+。)")
+# Records up to these ids are the original corpus, split by the every-4th rule below; records
+# added after it (the 2026-11-26 train supplement, corpus/README.md) are all `train`, so the
+# held-out set stays exactly the original one.
+ORIGINAL = {"zh": 523, "en": 171}
 MIN = {"zh": {"total": 520, "per_subcategory": 15, "per_category": 15, "threat_pos": 25, "threat_near": 25, "with_amount": 120},
        "en": {"total": 160, "per_category": 5}}
 
@@ -57,9 +61,17 @@ def check(lang):
         if cat not in CATS: errs.append(f"{where}: bad category {cat}")
         elif cat in SUBS and sub not in SUBS[cat]: errs.append(f"{where}: bad subcategory {sub}")
         elif cat not in SUBS and sub is not None: errs.append(f"{where}: subcategory must be null")
-        # deterministic split rule: within each category, in file order, every 4th record is heldout
-        within_cat[cat] += 1
-        want = "heldout" if within_cat[cat] % 4 == 0 else "train"
+        # deterministic split rule: within each category, in file order, every 4th record of the
+        # original corpus is heldout; supplement records (ids after ORIGINAL) are all train
+        try:
+            num = int(str(r.get("id")).split("-")[1])
+        except (IndexError, ValueError):
+            num = 0
+        if num <= ORIGINAL[lang]:
+            within_cat[cat] += 1
+            want = "heldout" if within_cat[cat] % 4 == 0 else "train"
+        else:
+            want = "train"
         if r.get("split") != want: errs.append(f"{where}: split should be {want}")
         cat_c[cat] += 1; split_c[r.get("split")] += 1; cat_split[(cat, r.get("split"))] += 1
         if sub: sub_c[f"{cat}/{sub}"] += 1
