@@ -8,7 +8,7 @@
 //! the naive Bayes category back-up act on English texts, which the built-in analyser does not).
 
 use std::collections::BTreeMap;
-use tousu_core::text::{Analyzer, Emotion, Threat, nb};
+use tousu_core::text::{self, Analyzer, Category, Emotion, Threat, nb};
 
 const DEFAULT: &str = "/work/shared/data/cfpb/complaints_2015_2020_sample.csv";
 const SAMPLE: usize = 30;
@@ -119,6 +119,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{path}: {} rows, {} with a narrative", body.len(), items.len());
     let changed = items.iter().filter(|i| i.category.contains("naive Bayes")).count();
     println!("category set by naive Bayes (not the rules' choice): {changed} of {}", items.len());
+    // Agreement with the category that the CFPB Product/Issue maps to (text::map_cfpb): a rough,
+    // label-free check of the English category rules on real narratives (the mapping is
+    // itself approximate, and `other` there often means "bank account").
+    let mapped: Vec<Category> = items.iter().map(|i| text::map_cfpb(&i.product, &i.issue)).collect();
+    let agree = items.iter().zip(&mapped).filter(|(i, m)| i.category.split(' ').next() == Some(m.code())).count();
+    let non_other: Vec<(&Item, &Category)> =
+        items.iter().zip(&mapped).filter(|(_, m)| **m != Category::Other).collect();
+    let agree_no = non_other.iter().filter(|(i, m)| i.category.split(' ').next() == Some(m.code())).count();
+    println!(
+        "category agrees with the CFPB Product/Issue mapping: {agree} of {} ({:.1}%); where the mapping is not other: {agree_no} of {} ({:.1}%)",
+        items.len(),
+        100.0 * agree as f64 / items.len().max(1) as f64,
+        non_other.len(),
+        100.0 * agree_no as f64 / non_other.len().max(1) as f64
+    );
 
     // Per issue, top 15 by count.
     let mut by_issue: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
