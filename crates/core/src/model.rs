@@ -219,6 +219,34 @@ struct DocumentView<'a> {
     extra: &'a BTreeMap<String, String>,
 }
 
+/// What [`DocumentView`] writes, read back; missing fields are empty.
+#[derive(Deserialize)]
+struct DocumentIn {
+    source: String,
+    external_ref: String,
+    received_at: NaiveDateTime,
+    channel: Channel,
+    institution: Option<String>,
+    branch: Option<String>,
+    region: Option<String>,
+    product_line: Option<String>,
+    product: Option<String>,
+    category: Option<String>,
+    subcategory: Option<String>,
+    #[serde(default)]
+    demands: Vec<Demand>,
+    group_size: Option<u32>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    complainant: Complainant,
+    third_party: Option<ThirdParty>,
+    policy: Option<Policy>,
+    claim: Option<Claim>,
+    #[serde(default)]
+    extra: BTreeMap<String, String>,
+}
+
 /// Serialise a small struct with its `null` fields left out.
 fn without_nulls<T: Serialize, S: serde::Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
     let mut value = serde_json::to_value(v).map_err(serde::ser::Error::custom)?;
@@ -254,14 +282,32 @@ impl Complaint {
         })
     }
 
-    /// The inverse of [`Complaint::document_json`].
+    /// The inverse of [`Complaint::document_json`] (directly, without an intermediate
+    /// `serde_json::Value`: stores decode every complaint of a rebuild this way).
     pub fn from_document_json(doc: &str, text: String) -> Result<Complaint, serde_json::Error> {
-        let mut v: serde_json::Value = serde_json::from_str(doc)?;
-        if let Some(o) = v.as_object_mut() {
-            // Missing optional fields read as empty.
-            o.insert("text".into(), serde_json::Value::String(text));
-        }
-        serde_json::from_value(v)
+        let d: DocumentIn = serde_json::from_str(doc)?;
+        Ok(Complaint {
+            source: d.source,
+            external_ref: d.external_ref,
+            received_at: d.received_at,
+            channel: d.channel,
+            institution: d.institution,
+            branch: d.branch,
+            region: d.region,
+            product_line: d.product_line,
+            product: d.product,
+            category: d.category,
+            subcategory: d.subcategory,
+            text,
+            demands: d.demands,
+            group_size: d.group_size,
+            tags: d.tags,
+            complainant: d.complainant,
+            third_party: d.third_party,
+            policy: d.policy,
+            claim: d.claim,
+            extra: d.extra,
+        })
     }
 
     /// A minimal complaint; every optional part empty.

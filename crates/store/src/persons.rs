@@ -7,8 +7,22 @@
 //! supervisors' identity decisions. The full profile is computed from the complaints on demand.
 
 use crate::{ComplaintId, Result};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tousu_core::Complaint;
+
+/// The identity fields of one stored complaint (for resolving everything at once).
+#[derive(Debug, Clone)]
+pub struct IdentityRow {
+    pub id: ComplaintId,
+    pub name: Option<String>,
+    pub resident_id: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub content_hash: String,
+}
 
 /// What profiling needs of one stored complaint (its text is left out).
 #[derive(Debug, Clone)]
@@ -17,6 +31,7 @@ pub struct PersonSource {
     /// The complaint without its text.
     pub complaint: Complaint,
     pub state: String,
+    pub content_hash: String,
     /// The stored analysis summary (JSON), when the text was analysed.
     pub analysis: Option<String>,
     /// Times the complainant rejected a proposed resolution or the complaint was reopened.
@@ -33,14 +48,16 @@ pub struct PersonLink {
     pub rule: Option<String>,
     pub confidence: Option<f32>,
     pub linked_to: Option<ComplaintId>,
+    /// The complaint's content hash the link was made for (a different one means stale).
+    pub content_hash: Option<String>,
 }
 
-/// A normalised identifier of a complaint: `kind` is `resident_id`, `phone`, `email`,
-/// `name_birth` or `address`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A normalised identifier of a complaint, as a 64-bit hash of its value: `kind` is
+/// `resident_id`, `phone`, `email`, `name_birth` or `address`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct IdentityKey {
-    pub kind: String,
-    pub value: String,
+    pub kind: &'static str,
+    pub key: i64,
     pub complaint_id: ComplaintId,
 }
 
@@ -87,20 +104,28 @@ pub struct PopulationRecord {
 
 /// Storage of persons, their complaints' links and supervisors' identity decisions.
 pub trait PersonStore: Send + Sync {
+    /// Identity fields of complaints with id > `after`, in id order (for rebuilds).
+    fn identity_rows(&self, after: i64, limit: u32) -> Result<Vec<IdentityRow>>;
     /// Profiling inputs of complaints with id > `after`, in id order (for rebuilds).
     fn person_sources(&self, after: i64, limit: u32) -> Result<Vec<PersonSource>>;
     /// Profiling inputs of the given complaints (missing ids are skipped).
     fn person_sources_of(&self, ids: &[ComplaintId]) -> Result<Vec<PersonSource>>;
     /// Complaints that share any of the identifiers (kind, value).
-    fn identity_candidates(&self, keys: &[(String, String)]) -> Result<Vec<ComplaintId>>;
+    fn identity_candidates(&self, keys: &[(&str, i64)]) -> Result<Vec<ComplaintId>>;
     /// Distinct persons other than `person` whose complaints share one of the identifiers.
-    fn persons_sharing(&self, keys: &[(String, String)], person: i64) -> Result<Vec<i64>>;
+    fn persons_sharing(&self, keys: &[(&str, i64)], person: i64) -> Result<Vec<i64>>;
     fn person_of(&self, id: ComplaintId) -> Result<Option<PersonLink>>;
     /// The complaints of a person, in id order.
     fn person_members(&self, person: i64) -> Result<Vec<PersonLink>>;
     fn person(&self, id: i64) -> Result<Option<PersonRow>>;
-    /// Replace every person, link and identifier (a rebuild), in one transaction.
-    fn replace_persons(&self, links: &[PersonLink], keys: &[IdentityKey], persons: &[PersonRow]) -> Result<()>;
+    /// Replace every person, link and identifier (a rebuild), in one transaction; the person
+    /// rows are consumed as they come (an `Err` aborts and rolls back).
+    fn replace_persons(
+        &self,
+        links: &[PersonLink],
+        keys: &[IdentityKey],
+        persons: &mut dyn Iterator<Item = std::result::Result<PersonRow, String>>,
+    ) -> Result<u64>;
     /// Incremental update in one transaction: drop the persons `removed`, replace the links of
     /// the complaints in `links`, the identifiers of the complaints `keys_of` with `keys`, and
     /// upsert `persons`.

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "audit_ranges", include_str!("../migrations/sqlite/0006_audit_ranges.sql")),
     (7, "persons", include_str!("../migrations/sqlite/0007_persons.sql")),
     (8, "assess", include_str!("../migrations/sqlite/0008_assess.sql")),
+    (9, "identity_key_hashes", include_str!("../migrations/sqlite/0009_identity_key_hashes.sql")),
 ];
 
 /// Pending changes to `daily_stats`, applied once per transaction.

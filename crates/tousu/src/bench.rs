@@ -313,14 +313,12 @@ pub fn bench_persons(rows: u64, dir: Option<PathBuf>, updates: usize) -> Result<
     let t = Instant::now();
     let r = engine.rebuild_persons(&store)?;
     println!(
-        "rebuild: {} complaints -> {} persons in {:.1} s (read {:.1}, resolve {:.1}, profiles {:.1}, write {:.1}); peak RSS {:.0} MB (before: {:.0} MB)",
+        "rebuild: {} complaints -> {} persons in {:.1} s (identities read and resolved {:.1}, profiles built and written {:.1}); peak RSS {:.0} MB (before: {:.0} MB)",
         r.complaints,
         r.persons,
         t.elapsed().as_secs_f64(),
-        r.seconds_read,
         r.seconds_resolve,
-        r.seconds_profile,
-        r.seconds_write,
+        r.seconds_profile_write,
         crate::cli::peak_rss().unwrap_or(0) as f64 / 1e6,
         rss_before as f64 / 1e6
     );

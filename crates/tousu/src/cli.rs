@@ -789,16 +789,14 @@ fn persons_cmd(cli: &Cli, which: &PersonsCmd) -> Result<std::process::ExitCode> 
         PersonsCmd::Rebuild => {
             let r = engine.rebuild_persons(&*store)?;
             println!(
-                "{} complaints -> {} persons ({} links, {} merges refused) in {:.1} s (read {:.1}, resolve {:.1}, profiles {:.1}, write {:.1})",
+                "{} complaints -> {} persons ({} links, {} merges refused) in {:.1} s (identities read and resolved {:.1}, profiles built and written {:.1})",
                 r.complaints,
                 r.persons,
                 r.links,
                 r.refusals,
                 t.elapsed().as_secs_f64(),
-                r.seconds_read,
                 r.seconds_resolve,
-                r.seconds_profile,
-                r.seconds_write
+                r.seconds_profile_write
             );
         }
         PersonsCmd::Refresh => {

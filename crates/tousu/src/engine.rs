@@ -47,6 +47,10 @@ pub fn analysis_summary(a: &tousu_core::text::TextAnalysis) -> serde_json::Value
         "version": a.version,
         "category": a.category.as_ref().map(|c| c.value.code()),
         "emotions": a.emotions.iter().filter(|e| e.score >= 0.3).map(|e| e.value.code()).collect::<Vec<_>>(),
+        // With intensities, for the emotion trend of the complainant's profile.
+        "emotion_scores": a.emotions.iter().filter(|e| e.score >= 0.3)
+            .map(|e| serde_json::json!({"emotion": e.value.code(), "intensity": e.score}))
+            .collect::<Vec<_>>(),
         "threats": a.threats.iter().map(|t| t.value.code()).collect::<Vec<_>>(),
         "markers": a.markers.iter().map(|m| m.value.code()).collect::<Vec<_>>(),
         "vulnerability": a.vulnerability.iter().map(|v| v.value.code()).collect::<Vec<_>>(),

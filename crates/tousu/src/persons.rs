@@ -16,14 +16,14 @@ use tousu_core::identity::{self, Override, Record};
 use tousu_core::profile::{
     AnalysisFacts, HandlingFacts, PopulationRow, Profile, ProfileContext, ProfileItem, build_profile,
 };
-use tousu_store::{Backend, ComplaintId, IdentityKey, PersonLink, PersonRow, PersonSource};
+use tousu_store::{Backend, ComplaintId, IdentityKey, IdentityRow, PersonLink, PersonRow, PersonSource};
 
 /// Above this many stale complaints a refresh resolves everything at once.
 const REBUILD_ABOVE: usize = 2_000;
 /// Contact groups larger than this many persons are counted, not listed, per person.
 const MAX_LISTED_GROUP: usize = 200;
-/// Evidence complaints kept per tag in the stored summary.
-const SUMMARY_EVIDENCE: usize = 10;
+/// Complaints read per page in a rebuild.
+const PAGE: u32 = 10_000;
 
 /// What a rebuild did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -32,22 +32,70 @@ pub struct RebuildReport {
     pub persons: usize,
     pub links: usize,
     pub refusals: usize,
-    pub seconds_read: f64,
+    /// Identity fields read and resolved, links and identifiers derived.
     pub seconds_resolve: f64,
-    pub seconds_profile: f64,
-    pub seconds_write: f64,
+    /// Complaints read, profiles built and everything written (overlapping).
+    pub seconds_profile_write: f64,
 }
 
-fn record(s: &PersonSource) -> Record<'_> {
-    let c = &s.complaint.complainant;
-    Record {
-        idx: s.id.0 as usize,
-        name: c.name.as_deref(),
-        resident_id: c.resident_id.as_deref(),
-        phone: c.phone.as_deref(),
-        email: c.email.as_deref(),
-        birth_date: c.birth_date,
+/// The identity fields of a complaint, from either kind of stored row.
+struct Ident<'a> {
+    id: i64,
+    name: Option<&'a str>,
+    resident_id: Option<&'a str>,
+    phone: Option<&'a str>,
+    email: Option<&'a str>,
+    address: Option<&'a str>,
+    birth_date: Option<NaiveDate>,
+    content_hash: &'a str,
+}
+
+impl<'a> Ident<'a> {
+    fn of_row(r: &'a IdentityRow) -> Self {
+        Ident {
+            id: r.id.0,
+            name: r.name.as_deref(),
+            resident_id: r.resident_id.as_deref(),
+            phone: r.phone.as_deref(),
+            email: r.email.as_deref(),
+            address: r.address.as_deref(),
+            birth_date: r.birth_date,
+            content_hash: &r.content_hash,
+        }
     }
+    fn of_source(s: &'a PersonSource) -> Self {
+        let c = &s.complaint.complainant;
+        Ident {
+            id: s.id.0,
+            name: c.name.as_deref(),
+            resident_id: c.resident_id.as_deref(),
+            phone: c.phone.as_deref(),
+            email: c.email.as_deref(),
+            address: c.address.as_deref(),
+            birth_date: c.birth_date,
+            content_hash: &s.content_hash,
+        }
+    }
+    fn record(&self) -> Record<'a> {
+        Record {
+            idx: self.id as usize,
+            name: self.name,
+            resident_id: self.resident_id,
+            phone: self.phone,
+            email: self.email,
+            birth_date: self.birth_date,
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash of a normalised identifier (stored; must never change).
+fn key_hash(kind: &str, value: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in kind.bytes().chain([0x1f]).chain(value.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h as i64
 }
 
 /// Address as compared for shared-contact links: whitespace and punctuation dropped.
@@ -56,14 +104,15 @@ fn address_key(a: &str) -> Option<String> {
     (k.chars().count() >= 6).then_some(k)
 }
 
-/// Identifiers of one complaint, for candidate search and shared-contact links.
-fn keys_of(engine: &Engine, s: &PersonSource) -> Vec<IdentityKey> {
-    let mut out: Vec<IdentityKey> = identity::record_keys(&record(s), &engine.names)
+/// Identifiers of one complaint (hashed), for candidate search and shared-contact links.
+fn keys_of(engine: &Engine, i: &Ident<'_>) -> Vec<IdentityKey> {
+    let id = ComplaintId(i.id);
+    let mut out: Vec<IdentityKey> = identity::record_keys(&i.record(), &engine.names)
         .into_iter()
-        .map(|(kind, value)| IdentityKey { kind: kind.to_string(), value, complaint_id: s.id })
+        .map(|(kind, value)| IdentityKey { kind, key: key_hash(kind, &value), complaint_id: id })
         .collect();
-    if let Some(a) = s.complaint.complainant.address.as_deref().and_then(address_key) {
-        out.push(IdentityKey { kind: "address".into(), value: a, complaint_id: s.id });
+    if let Some(a) = i.address.and_then(address_key) {
+        out.push(IdentityKey { kind: "address", key: key_hash("address", &a), complaint_id: id });
     }
     out
 }
@@ -71,6 +120,10 @@ fn keys_of(engine: &Engine, s: &PersonSource) -> Vec<IdentityKey> {
 /// Keys that count as a shared contact (not identity): phone, e-mail, address.
 fn is_contact(kind: &str) -> bool {
     matches!(kind, identity::KEY_PHONE | identity::KEY_EMAIL | "address")
+}
+
+fn contact_lookup(keys: &[IdentityKey]) -> Vec<(&'static str, i64)> {
+    keys.iter().filter(|k| is_contact(k.kind)).map(|k| (k.kind, k.key)).collect::<HashSet<_>>().into_iter().collect()
 }
 
 fn handling(s: &PersonSource) -> HandlingFacts {
@@ -83,122 +136,132 @@ fn handling(s: &PersonSource) -> HandlingFacts {
     }
 }
 
+/// The stored analysis summary (engine::analysis_summary), read directly.
+#[derive(serde::Deserialize)]
+struct StoredSummary {
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    emotions: Vec<String>,
+    /// Since 2026-11-26; older summaries give presence only (intensity 1.0).
+    #[serde(default)]
+    emotion_scores: Option<Vec<tousu_core::profile::EmotionScore>>,
+    #[serde(default)]
+    threats: Vec<String>,
+    #[serde(default)]
+    demands: Vec<String>,
+    #[serde(default)]
+    markers: Vec<String>,
+    #[serde(default)]
+    vulnerability: Vec<String>,
+    #[serde(default)]
+    demanded_total: Vec<tousu_core::Money>,
+}
+
 fn analysis(s: &PersonSource) -> Option<AnalysisFacts> {
-    let v: serde_json::Value = serde_json::from_str(s.analysis.as_deref()?).ok()?;
-    Some(AnalysisFacts::from_summary_json(&v))
-}
-
-/// One person's complaints grouped from a resolution: members (source positions) and the
-/// link of each non-first member.
-struct Cluster {
-    person_id: i64,
-    members: Vec<usize>,
-}
-
-/// Orient each cluster's links from its first complaint: every other complaint gets the
-/// complaint it was linked to, with the rule and confidence.
-fn links_of(sources: &[PersonSource], clusters: &[Cluster], res: &identity::Resolution) -> Vec<PersonLink> {
-    let mut adj: HashMap<usize, Vec<(usize, &'static str, f32)>> = HashMap::new();
-    for l in &res.links {
-        adj.entry(l.a).or_default().push((l.b, l.rule, l.confidence));
-        adj.entry(l.b).or_default().push((l.a, l.rule, l.confidence));
+    use tousu_core::text::{Category, Emotion, Marker, Threat, Vulnerability};
+    let raw = s.analysis.as_deref()?;
+    let Ok(v) = serde_json::from_str::<StoredSummary>(raw) else {
+        // Another shape: the lenient reader.
+        return serde_json::from_str(raw).ok().map(|v| AnalysisFacts::from_summary_json(&v));
+    };
+    fn codes<T>(v: &[String], parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+        v.iter().filter_map(|c| parse(c)).collect()
     }
-    let mut out = Vec::with_capacity(sources.len());
-    for c in clusters {
-        let root = c.person_id as usize;
-        out.push(PersonLink {
-            complaint_id: ComplaintId(c.person_id),
-            person_id: c.person_id,
-            rule: None,
-            confidence: None,
-            linked_to: None,
-        });
-        let mut seen: HashSet<usize> = HashSet::from([root]);
-        let mut queue = std::collections::VecDeque::from([root]);
-        while let Some(x) = queue.pop_front() {
-            for &(y, rule, conf) in adj.get(&x).map(Vec::as_slice).unwrap_or(&[]) {
-                if seen.insert(y) {
-                    out.push(PersonLink {
-                        complaint_id: ComplaintId(y as i64),
-                        person_id: c.person_id,
-                        rule: Some(rule.to_string()),
-                        confidence: Some(conf),
-                        linked_to: Some(ComplaintId(x as i64)),
-                    });
-                    queue.push_back(y);
-                }
-            }
-        }
-        // A member the forest does not reach (cannot happen with a spanning forest) still
-        // belongs to the person.
-        for &m in &c.members {
-            let id = sources[m].id.0 as usize;
-            if seen.insert(id) {
-                out.push(PersonLink {
-                    complaint_id: ComplaintId(id as i64),
-                    person_id: c.person_id,
-                    rule: None,
-                    confidence: None,
-                    linked_to: None,
-                });
-            }
-        }
-    }
-    out
+    Some(AnalysisFacts {
+        category: v.category.as_deref().and_then(Category::parse),
+        emotions: v.emotion_scores.unwrap_or_else(|| {
+            codes(&v.emotions, Emotion::parse)
+                .into_iter()
+                .map(|emotion| tousu_core::profile::EmotionScore { emotion, intensity: 1.0 })
+                .collect()
+        }),
+        threats: codes(&v.threats, Threat::parse),
+        demands: codes(&v.demands, tousu_core::DemandKind::parse),
+        demanded_total: v.demanded_total,
+        markers: codes(&v.markers, Marker::parse),
+        vulnerability: codes(&v.vulnerability, Vulnerability::parse),
+    })
 }
 
-fn clusters_of(sources: &[PersonSource], res: &identity::Resolution) -> Vec<Cluster> {
+/// The persons of a resolution: per cluster, its id (smallest complaint id) and members
+/// (positions in the resolved slice).
+fn clusters_of(ids: &[i64], res: &identity::Resolution) -> Vec<(i64, Vec<usize>)> {
     let mut by: Vec<Vec<usize>> = vec![Vec::new(); res.persons];
     for (pos, &p) in res.person_of.iter().enumerate() {
         by[p].push(pos);
     }
     by.into_iter()
         .filter(|m| !m.is_empty())
-        .map(|members| {
-            let person_id = members.iter().map(|&m| sources[m].id.0).min().unwrap_or_default();
-            Cluster { person_id, members }
-        })
+        .map(|members| (members.iter().map(|&m| ids[m]).min().unwrap_or_default(), members))
         .collect()
 }
 
-/// The stored summary row of a profile.
+/// Orient each cluster's links from its first complaint: every other complaint gets the
+/// complaint it was linked to, with the rule and confidence.
+fn links_of(
+    ids: &[i64],
+    hashes: &[&str],
+    clusters: &[(i64, Vec<usize>)],
+    res: &identity::Resolution,
+) -> Vec<PersonLink> {
+    let mut adj: HashMap<usize, Vec<(usize, &'static str, f32)>> = HashMap::new();
+    for l in &res.links {
+        adj.entry(l.a).or_default().push((l.b, l.rule, l.confidence));
+        adj.entry(l.b).or_default().push((l.a, l.rule, l.confidence));
+    }
+    let hash_of: HashMap<i64, &str> = ids.iter().copied().zip(hashes.iter().copied()).collect();
+    let link = |c: i64, person: i64, via: Option<(usize, &str, f32)>| PersonLink {
+        complaint_id: ComplaintId(c),
+        person_id: person,
+        rule: via.map(|v| v.1.to_string()),
+        confidence: via.map(|v| v.2),
+        linked_to: via.map(|v| ComplaintId(v.0 as i64)),
+        content_hash: hash_of.get(&c).map(|h| h.to_string()),
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for (person, members) in clusters {
+        let root = *person as usize;
+        out.push(link(*person, *person, None));
+        if members.len() == 1 {
+            continue;
+        }
+        let mut seen: HashSet<usize> = HashSet::from([root]);
+        let mut queue = std::collections::VecDeque::from([root]);
+        while let Some(x) = queue.pop_front() {
+            for &(y, rule, conf) in adj.get(&x).map(Vec::as_slice).unwrap_or(&[]) {
+                if seen.insert(y) {
+                    out.push(link(y as i64, *person, Some((x, rule, conf))));
+                    queue.push_back(y);
+                }
+            }
+        }
+        // A member the forest does not reach (cannot happen with a spanning forest) still
+        // belongs to the person.
+        for &m in members {
+            if seen.insert(ids[m] as usize) {
+                out.push(link(ids[m], *person, None));
+            }
+        }
+    }
+    out
+}
+
+/// The stored summary row of a profile: what lists, the case assessment and the population
+/// analysis need (the reasons are rebuilt with the profile when shown).
 pub fn person_row(p: &Profile, id: i64, members: &[&PersonSource], today: NaiveDate) -> PersonRow {
-    let complaints = members.len();
     let year_ago = today - chrono::Duration::days(365);
     let complaints_12m = members.iter().filter(|s| s.complaint.received_at.date() > year_ago).count();
-    let tags: Vec<serde_json::Value> = p
-        .tags
-        .iter()
-        .map(|t| {
-            let mut ev = t.complaints.clone();
-            ev.truncate(SUMMARY_EVIDENCE);
-            serde_json::json!({
-                "code": t.code,
-                "protective": t.protective,
-                "reason": t.reason,
-                "complaints": ev,
-            })
-        })
-        .collect();
-    let code = |v: serde_json::Value| v.as_str().map(str::to_string);
     PersonRow {
         id,
-        complaints: complaints as u64,
+        complaints: members.len() as u64,
         age_band: p.basic.age_band.clone(),
         gender: p.basic.gender.map(|g| g.code().to_string()),
-        region: p.basic.province.as_ref().and_then(|pr| pr.zh.clone().or(Some(pr.code.clone()))),
-        motive: serde_json::to_value(p.motive.primary).ok().and_then(code),
-        tags: p
-            .tags
-            .iter()
-            .filter_map(|t| serde_json::to_value(t.code).ok().and_then(code))
-            .collect::<Vec<_>>()
-            .join(","),
-        // What the case assessment needs of the person (PersonFacts), kept so that assessing a
-        // complaint does not rebuild its person's profile.
+        region: p.basic.province.as_ref().map(|pr| pr.zh.clone().unwrap_or_else(|| pr.code.clone())),
+        motive: Some(p.motive.primary.code().to_string()),
+        tags: p.tags.iter().map(|t| t.code.code()).collect::<Vec<_>>().join(","),
         summary: serde_json::json!({
             "age": p.basic.age,
-            "tags": tags,
             "complaints_12m": complaints_12m,
             "same_issue_12m": p.behaviour.same_issue.iter().map(|x| x.max_in_window).max().unwrap_or(0),
             "answers_rejected": p.behaviour.answers_rejected,
@@ -239,73 +302,148 @@ impl Engine {
     }
 
     /// Resolve every stored complaint into persons and rebuild every profile summary.
+    ///
+    /// Pass 1 reads only the identity fields and resolves them at once. Pass 2 streams the
+    /// complaints in id order on one thread, builds each person's profile on another as soon as
+    /// all of its complaints have been read, and the store writes the rows as they come, all in
+    /// one transaction. Only persons with complaints still unread are held in memory.
     pub fn rebuild_persons(&self, db: &dyn Backend) -> Result<RebuildReport> {
         let mut rep = RebuildReport::default();
         let t = std::time::Instant::now();
-        let mut sources: Vec<PersonSource> = Vec::new();
+        let mut rows: Vec<IdentityRow> = Vec::new();
         let mut after = 0i64;
         loop {
-            let page = db.as_persons().person_sources(after, 20_000)?;
+            let page = db.as_persons().identity_rows(after, 50_000)?;
             let Some(last) = page.last() else { break };
             after = last.id.0;
-            sources.extend(page);
+            rows.extend(page);
         }
         let overrides = self.overrides(db)?;
-        rep.seconds_read = t.elapsed().as_secs_f64();
-
-        let t = std::time::Instant::now();
-        let records: Vec<Record<'_>> = sources.iter().map(record).collect();
-        let res = identity::resolve_with(&records, &overrides, &self.names);
-        drop(records);
-        let clusters = clusters_of(&sources, &res);
-        let links = links_of(&sources, &clusters, &res);
-        let keys: Vec<IdentityKey> = sources.iter().flat_map(|s| keys_of(self, s)).collect();
+        let t_read = t.elapsed();
+        let idents: Vec<Ident<'_>> = rows.iter().map(Ident::of_row).collect();
+        // The identifiers (for the store and shared contacts) on one thread, the resolution on
+        // this one.
+        let (res, keys) = std::thread::scope(|s| {
+            let keys = s.spawn(|| idents.iter().flat_map(|i| keys_of(self, i)).collect::<Vec<IdentityKey>>());
+            let records: Vec<Record<'_>> = idents.iter().map(Ident::record).collect();
+            let res = identity::resolve_with(&records, &overrides, &self.names);
+            (res, keys.join().unwrap_or_default())
+        });
+        let t_resolved = t.elapsed();
+        let ids: Vec<i64> = idents.iter().map(|i| i.id).collect();
+        let hashes: Vec<&str> = idents.iter().map(|i| i.content_hash).collect();
+        let clusters = clusters_of(&ids, &res);
+        let mut links = links_of(&ids, &hashes, &clusters, &res);
+        // In complaint order, so that the primary key is appended to, not scattered into.
+        links.sort_unstable_by_key(|l| l.complaint_id.0);
+        drop((idents, hashes));
+        drop(rows);
         let person_at: HashMap<i64, i64> = links.iter().map(|l| (l.complaint_id.0, l.person_id)).collect();
         let shared = shared_contacts(&keys, &person_at);
+        let sizes: HashMap<i64, usize> =
+            clusters.iter().filter(|(_, m)| m.len() > 1).map(|(p, m)| (*p, m.len())).collect();
+        rep.complaints = ids.len();
+        rep.persons = clusters.len();
+        rep.links = res.links.len();
+        rep.refusals = res.refusals.len();
+        drop((clusters, res, ids));
         rep.seconds_resolve = t.elapsed().as_secs_f64();
+        if std::env::var_os("TOUSU_TRACE_PERSONS").is_some() {
+            eprintln!("pass 1: read {t_read:?}, resolved {t_resolved:?}, links and contacts {:?}", t.elapsed());
+        }
 
         let t = std::time::Instant::now();
         let today = crate::engine::today();
-        let rows = self.build_rows(&sources, &clusters, &shared, today);
-        rep.seconds_profile = t.elapsed().as_secs_f64();
-
-        let t = std::time::Instant::now();
-        db.as_persons().replace_persons(&links, &keys, &rows)?;
-        rep.seconds_write = t.elapsed().as_secs_f64();
-        rep.complaints = sources.len();
-        rep.persons = rows.len();
-        rep.links = res.links.len();
-        rep.refusals = res.refusals.len();
+        let written = std::thread::scope(|s| -> Result<u64> {
+            let (row_tx, row_rx) = std::sync::mpsc::channel::<Result<PersonRow, String>>();
+            // Reader: complaints in id order, decoded, split by person over two builders.
+            let (a_tx, a_rx) = std::sync::mpsc::sync_channel::<Result<Vec<PersonSource>, String>>(4);
+            let (b_tx, b_rx) = std::sync::mpsc::sync_channel::<Result<Vec<PersonSource>, String>>(4);
+            let person_of = &person_at;
+            let reader = s.spawn(move || {
+                let mut after = 0i64;
+                loop {
+                    match db.as_persons().person_sources(after, PAGE) {
+                        Ok(page) => {
+                            let Some(last) = page.last() else { break };
+                            after = last.id.0;
+                            let (a, b): (Vec<PersonSource>, Vec<PersonSource>) = page
+                                .into_iter()
+                                .partition(|s| person_of.get(&s.id.0).copied().unwrap_or(s.id.0) % 2 == 0);
+                            if a_tx.send(Ok(a)).is_err() || b_tx.send(Ok(b)).is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            let _ = a_tx.send(Err(e.to_string()));
+                            let _ = b_tx.send(Err(e.to_string()));
+                            break;
+                        }
+                    }
+                }
+                thread_cpu()
+            });
+            // Builders: group by person, profile each complete person.
+            let (person_at, sizes, shared) = (&person_at, &sizes, &shared);
+            let build = move |src_rx: std::sync::mpsc::Receiver<Result<Vec<PersonSource>, String>>,
+                              row_tx: std::sync::mpsc::Sender<Result<PersonRow, String>>| {
+                let mut pending: HashMap<i64, Vec<PersonSource>> = HashMap::new();
+                let emit = |pid: i64, members: &[&PersonSource]| {
+                    let p = self.build(pid, members, shared.get(&pid).copied().unwrap_or(0), today);
+                    person_row(&p, pid, members, today)
+                };
+                for page in src_rx {
+                    let page = match page {
+                        Ok(p) => p,
+                        Err(e) => {
+                            let _ = row_tx.send(Err(e));
+                            return thread_cpu();
+                        }
+                    };
+                    for src in page {
+                        let pid = person_at.get(&src.id.0).copied().unwrap_or(src.id.0);
+                        let row = match sizes.get(&pid) {
+                            None => emit(pid, &[&src]),
+                            Some(&n) => {
+                                let group = pending.entry(pid).or_default();
+                                group.push(src);
+                                if group.len() < n {
+                                    continue;
+                                }
+                                let group = pending.remove(&pid).unwrap_or_default();
+                                let members: Vec<&PersonSource> = group.iter().collect();
+                                emit(pid, &members)
+                            }
+                        };
+                        if row_tx.send(Ok(row)).is_err() {
+                            return thread_cpu();
+                        }
+                    }
+                }
+                // Complaints added since pass 1 leave a person incomplete: profile what was read.
+                for (pid, group) in pending {
+                    let members: Vec<&PersonSource> = group.iter().collect();
+                    let _ = row_tx.send(Ok(emit(pid, &members)));
+                }
+                thread_cpu()
+            };
+            let tx2 = row_tx.clone();
+            let builder_a = s.spawn(move || build(a_rx, row_tx));
+            let builder_b = s.spawn(move || build(b_rx, tx2));
+            let n = db.as_persons().replace_persons(&links, &keys, &mut row_rx.into_iter())?;
+            if std::env::var_os("TOUSU_TRACE_PERSONS").is_some() {
+                eprintln!(
+                    "CPU s: reader {:?}, builders {:?} {:?}",
+                    reader.join().ok().flatten(),
+                    builder_a.join().ok().flatten(),
+                    builder_b.join().ok().flatten()
+                );
+            }
+            Ok(n)
+        })?;
+        rep.persons = written as usize;
+        rep.seconds_profile_write = t.elapsed().as_secs_f64();
         Ok(rep)
-    }
-
-    /// Profiles of every cluster, on two threads.
-    fn build_rows(
-        &self,
-        sources: &[PersonSource],
-        clusters: &[Cluster],
-        shared: &HashMap<i64, u32>,
-        today: NaiveDate,
-    ) -> Vec<PersonRow> {
-        let work = |part: &[Cluster]| -> Vec<PersonRow> {
-            part.iter()
-                .map(|c| {
-                    let members: Vec<&PersonSource> = c.members.iter().map(|&m| &sources[m]).collect();
-                    let p = self.build(c.person_id, &members, shared.get(&c.person_id).copied().unwrap_or(0), today);
-                    person_row(&p, c.person_id, &members, today)
-                })
-                .collect()
-        };
-        if clusters.len() < 1000 {
-            return work(clusters);
-        }
-        let (a, b) = clusters.split_at(clusters.len() / 2);
-        std::thread::scope(|s| {
-            let h = s.spawn(|| work(b));
-            let mut out = work(a);
-            out.extend(h.join().unwrap_or_default());
-            out
-        })
     }
 
     /// Re-resolve the complaints whose person is missing or out of date: one by one when few,
@@ -322,19 +460,19 @@ impl Engine {
     }
 
     /// Re-resolve one complaint with its candidates: the complaints sharing one of its
-    /// identifiers, and every complaint of their persons (and of its own former person).
+    /// identifiers, every complaint of their persons (and of its own former person), and any
+    /// complaint a supervisor's decision about it names.
     pub fn update_person(&self, db: &dyn Backend, id: ComplaintId) -> Result<Option<i64>> {
         let ps = db.as_persons();
         let Some(me) = ps.person_sources_of(&[id])?.pop() else { return Ok(None) };
-        let my_keys = keys_of(self, &me);
-        let lookup: Vec<(String, String)> = my_keys.iter().map(|k| (k.kind.clone(), k.value.clone())).collect();
+        let my_keys = keys_of(self, &Ident::of_source(&me));
+        let lookup: Vec<(&str, i64)> = my_keys.iter().map(|k| (k.kind, k.key)).collect();
         let mut persons: HashSet<i64> = HashSet::new();
         for c in ps.identity_candidates(&lookup)?.into_iter().chain([id]) {
             if let Some(l) = ps.person_of(c)? {
                 persons.insert(l.person_id);
             }
         }
-        // Supervisors' decisions naming this complaint bring the other side in too.
         let overrides = self.overrides(db)?;
         for o in overrides.iter().filter(|o| o.a == id.0 as usize || o.b == id.0 as usize) {
             let other = if o.a == id.0 as usize { o.b } else { o.a };
@@ -349,32 +487,28 @@ impl Engine {
         member_ids.sort_by_key(|c| c.0);
         member_ids.dedup();
         let sources = ps.person_sources_of(&member_ids)?;
-        let records: Vec<Record<'_>> = sources.iter().map(record).collect();
+        let idents: Vec<Ident<'_>> = sources.iter().map(Ident::of_source).collect();
+        let records: Vec<Record<'_>> = idents.iter().map(Ident::record).collect();
         let res = identity::resolve_with(&records, &overrides, &self.names);
         drop(records);
-        let clusters = clusters_of(&sources, &res);
-        let links = links_of(&sources, &clusters, &res);
+        let ids: Vec<i64> = idents.iter().map(|i| i.id).collect();
+        let hashes: Vec<&str> = idents.iter().map(|i| i.content_hash).collect();
+        let clusters = clusters_of(&ids, &res);
+        let links = links_of(&ids, &hashes, &clusters, &res);
         let today = crate::engine::today();
-        let kept: HashSet<i64> = clusters.iter().map(|c| c.person_id).collect();
+        let kept: HashSet<i64> = clusters.iter().map(|c| c.0).collect();
         let mut rows = Vec::with_capacity(clusters.len());
-        for c in &clusters {
-            let members: Vec<&PersonSource> = c.members.iter().map(|&m| &sources[m]).collect();
-            let contact: Vec<(String, String)> = members
-                .iter()
-                .flat_map(|s| keys_of(self, s))
-                .filter(|k| is_contact(&k.kind))
-                .map(|k| (k.kind, k.value))
-                .collect::<HashSet<_>>()
-                .into_iter()
-                .collect();
+        for (pid, members) in &clusters {
+            let members: Vec<&PersonSource> = members.iter().map(|&m| &sources[m]).collect();
+            let keys: Vec<IdentityKey> = members.iter().flat_map(|s| keys_of(self, &Ident::of_source(s))).collect();
             // Former persons merged into a cluster here are not "others".
             let shared = ps
-                .persons_sharing(&contact, c.person_id)?
+                .persons_sharing(&contact_lookup(&keys), *pid)?
                 .into_iter()
                 .filter(|p| !persons.contains(p) || kept.contains(p))
                 .count();
-            let p = self.build(c.person_id, &members, shared as u32, today);
-            rows.push(person_row(&p, c.person_id, &members, today));
+            let p = self.build(*pid, &members, shared as u32, today);
+            rows.push(person_row(&p, *pid, &members, today));
         }
         let removed: Vec<i64> = persons.iter().copied().filter(|p| !kept.contains(p)).collect();
         ps.update_persons(&removed, &links, &[id], &my_keys, &rows)?;
@@ -453,14 +587,8 @@ impl Engine {
         }
         let ids: Vec<ComplaintId> = links.iter().map(|l| l.complaint_id).collect();
         let sources = ps.person_sources_of(&ids)?;
-        let contact: Vec<(String, String)> = sources
-            .iter()
-            .flat_map(|s| keys_of(self, s))
-            .filter(|k| is_contact(&k.kind))
-            .map(|k| (k.kind, k.value))
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
+        let keys: Vec<IdentityKey> = sources.iter().flat_map(|s| keys_of(self, &Ident::of_source(s))).collect();
+        let contact = contact_lookup(&keys);
         let shared = ps.persons_sharing(&contact, person)?.len() as u32;
         let members: Vec<&PersonSource> = sources.iter().collect();
         let profile = self.build(person, &members, shared, crate::engine::today());
@@ -495,10 +623,10 @@ pub struct PersonView {
 
 /// Per person, how many other persons share a phone, e-mail or address with them.
 fn shared_contacts(keys: &[IdentityKey], person_at: &HashMap<i64, i64>) -> HashMap<i64, u32> {
-    let mut groups: HashMap<(&str, &str), Vec<i64>> = HashMap::new();
-    for k in keys.iter().filter(|k| is_contact(&k.kind)) {
+    let mut groups: HashMap<(&str, i64), Vec<i64>> = HashMap::new();
+    for k in keys.iter().filter(|k| is_contact(k.kind)) {
         if let Some(&p) = person_at.get(&k.complaint_id.0) {
-            groups.entry((k.kind.as_str(), k.value.as_str())).or_default().push(p);
+            groups.entry((k.kind, k.key)).or_default().push(p);
         }
     }
     let mut listed: BTreeMap<i64, HashSet<i64>> = BTreeMap::new();
@@ -523,4 +651,10 @@ fn shared_contacts(keys: &[IdentityKey], person_at: &HashMap<i64, i64>) -> HashM
         *counted.entry(p).or_default() += others.len() as u32;
     }
     counted
+}
+
+/// CPU time of the calling thread in seconds (Linux), for the trace of a rebuild.
+fn thread_cpu() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(s.split_whitespace().next()?.parse::<u64>().ok()? as f64 / 1e9)
 }

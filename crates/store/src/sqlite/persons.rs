@@ -2,7 +2,8 @@
 
 use super::{Entry, SqliteStore, all, decode, now};
 use crate::{
-    ComplaintId, IdentityKey, IdentityOverride, PersonLink, PersonRow, PersonSource, PopulationRecord, Result,
+    ComplaintId, Error, IdentityKey, IdentityOverride, IdentityRow, PersonLink, PersonRow, PersonSource,
+    PopulationRecord, Result,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashMap;
@@ -11,20 +12,20 @@ use std::collections::HashMap;
 const REJECTED: &str = "kind = 'transition' AND (data LIKE '%\"action\":\"reject_resolution\"%'
     OR data LIKE '%\"action\":\"reopen\"%')";
 
-fn source_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, Option<String>)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+type RawSource = (i64, String, String, Option<String>, String);
+
+fn source_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawSource> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
-fn to_sources(
-    rows: Vec<(i64, String, String, Option<String>)>,
-    rejected: &HashMap<i64, u32>,
-) -> Result<Vec<PersonSource>> {
+fn to_sources(rows: Vec<RawSource>, rejected: &HashMap<i64, u32>) -> Result<Vec<PersonSource>> {
     rows.into_iter()
-        .map(|(id, doc, state, analysis)| {
+        .map(|(id, doc, state, analysis, content_hash)| {
             Ok(PersonSource {
                 id: ComplaintId(id),
                 complaint: decode(&doc, String::new())?,
                 state,
+                content_hash,
                 analysis,
                 answers_rejected: rejected.get(&id).copied().unwrap_or(0),
             })
@@ -39,6 +40,7 @@ fn link_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonLink> {
         rule: r.get(2)?,
         confidence: r.get::<_, Option<f64>>(3)?.map(|c| c as f32),
         linked_to: r.get::<_, Option<i64>>(4)?.map(ComplaintId),
+        content_hash: r.get(5)?,
     })
 }
 
@@ -74,7 +76,7 @@ const SELECT_PERSON: &str =
 fn insert_links(tx: &Transaction<'_>, links: &[PersonLink]) -> Result<()> {
     let mut st = tx.prepare_cached(
         "INSERT INTO person_of (complaint_id, person_id, rule, confidence, linked_to, person_for)
-         VALUES (?1, ?2, ?3, ?4, ?5, (SELECT content_hash FROM complaints WHERE id = ?1))
+         VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, (SELECT content_hash FROM complaints WHERE id = ?1)))
          ON CONFLICT (complaint_id) DO UPDATE SET person_id = excluded.person_id, rule = excluded.rule,
            confidence = excluded.confidence, linked_to = excluded.linked_to, person_for = excluded.person_for",
     )?;
@@ -84,21 +86,22 @@ fn insert_links(tx: &Transaction<'_>, links: &[PersonLink]) -> Result<()> {
             l.person_id,
             l.rule,
             l.confidence.map(f64::from),
-            l.linked_to.map(|c| c.0)
+            l.linked_to.map(|c| c.0),
+            l.content_hash
         ])?;
     }
     Ok(())
 }
 
 fn insert_keys(tx: &Transaction<'_>, keys: &[IdentityKey]) -> Result<()> {
-    let mut st = tx.prepare_cached("INSERT INTO identity_keys (kind, value, complaint_id) VALUES (?1, ?2, ?3)")?;
+    let mut st = tx.prepare_cached("INSERT INTO identity_keys (kind, key, complaint_id) VALUES (?1, ?2, ?3)")?;
     for k in keys {
-        st.execute(params![k.kind, k.value, k.complaint_id.0])?;
+        st.execute(params![k.kind, k.key, k.complaint_id.0])?;
     }
     Ok(())
 }
 
-fn upsert_persons(tx: &Transaction<'_>, persons: &[PersonRow]) -> Result<()> {
+fn upsert_persons<'p>(tx: &Transaction<'_>, persons: impl IntoIterator<Item = &'p PersonRow>) -> Result<()> {
     let mut st = tx.prepare_cached(
         "INSERT INTO persons (id, complaints, age_band, gender, region, motive, tags, summary, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -137,12 +140,42 @@ fn rejected_counts(c: &Connection, ids: &[i64]) -> Result<HashMap<i64, u32>> {
     Ok(out)
 }
 
+fn opt_date(s: Option<String>) -> Option<chrono::NaiveDate> {
+    s.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+}
+
 impl crate::PersonStore for SqliteStore {
+    fn identity_rows(&self, after: i64, limit: u32) -> Result<Vec<IdentityRow>> {
+        self.read(|c| {
+            all(
+                c,
+                "SELECT id, json_extract(doc, '$.complainant.name'), json_extract(doc, '$.complainant.resident_id'),
+                   json_extract(doc, '$.complainant.phone'), json_extract(doc, '$.complainant.email'),
+                   json_extract(doc, '$.complainant.address'), json_extract(doc, '$.complainant.birth_date'),
+                   content_hash
+                 FROM complaints WHERE id > ?1 ORDER BY id LIMIT ?2",
+                params![after, limit],
+                |r| {
+                    Ok(IdentityRow {
+                        id: ComplaintId(r.get(0)?),
+                        name: r.get(1)?,
+                        resident_id: r.get(2)?,
+                        phone: r.get(3)?,
+                        email: r.get(4)?,
+                        address: r.get(5)?,
+                        birth_date: opt_date(r.get(6)?),
+                        content_hash: r.get(7)?,
+                    })
+                },
+            )
+        })
+    }
+
     fn person_sources(&self, after: i64, limit: u32) -> Result<Vec<PersonSource>> {
         self.read(|c| {
             let rows = all(
                 c,
-                "SELECT id, doc, state, analysis FROM complaints WHERE id > ?1 ORDER BY id LIMIT ?2",
+                "SELECT id, doc, state, analysis, content_hash FROM complaints WHERE id > ?1 ORDER BY id LIMIT ?2",
                 params![after, limit],
                 source_from_row,
             )?;
@@ -155,7 +188,8 @@ impl crate::PersonStore for SqliteStore {
     fn person_sources_of(&self, ids: &[ComplaintId]) -> Result<Vec<PersonSource>> {
         self.read(|c| {
             let mut rows = Vec::with_capacity(ids.len());
-            let mut st = c.prepare_cached("SELECT id, doc, state, analysis FROM complaints WHERE id = ?1")?;
+            let mut st =
+                c.prepare_cached("SELECT id, doc, state, analysis, content_hash FROM complaints WHERE id = ?1")?;
             for id in ids {
                 if let Some(r) = st.query_row(params![id.0], source_from_row).optional()? {
                     rows.push(r);
@@ -175,9 +209,9 @@ impl crate::PersonStore for SqliteStore {
         })
     }
 
-    fn identity_candidates(&self, keys: &[(String, String)]) -> Result<Vec<ComplaintId>> {
+    fn identity_candidates(&self, keys: &[(&str, i64)]) -> Result<Vec<ComplaintId>> {
         self.read(|c| {
-            let mut st = c.prepare_cached("SELECT complaint_id FROM identity_keys WHERE kind = ?1 AND value = ?2")?;
+            let mut st = c.prepare_cached("SELECT complaint_id FROM identity_keys WHERE key = ?2 AND kind = ?1")?;
             let mut out = Vec::new();
             for (k, v) in keys {
                 for id in st.query_map(params![k, v], |r| r.get::<_, i64>(0))? {
@@ -190,11 +224,11 @@ impl crate::PersonStore for SqliteStore {
         })
     }
 
-    fn persons_sharing(&self, keys: &[(String, String)], person: i64) -> Result<Vec<i64>> {
+    fn persons_sharing(&self, keys: &[(&str, i64)], person: i64) -> Result<Vec<i64>> {
         self.read(|c| {
             let mut st = c.prepare_cached(
                 "SELECT DISTINCT p.person_id FROM identity_keys k JOIN person_of p ON p.complaint_id = k.complaint_id
-                 WHERE k.kind = ?1 AND k.value = ?2 AND p.person_id <> ?3",
+                 WHERE k.key = ?2 AND k.kind = ?1 AND p.person_id <> ?3",
             )?;
             let mut seen = std::collections::BTreeSet::new();
             for (k, v) in keys {
@@ -209,7 +243,7 @@ impl crate::PersonStore for SqliteStore {
     fn person_of(&self, id: ComplaintId) -> Result<Option<PersonLink>> {
         self.read(|c| {
             Ok(c.prepare_cached(
-                "SELECT complaint_id, person_id, rule, confidence, linked_to FROM person_of WHERE complaint_id = ?1",
+                "SELECT complaint_id, person_id, rule, confidence, linked_to, person_for FROM person_of WHERE complaint_id = ?1",
             )?
             .query_row(params![id.0], link_from_row)
             .optional()?)
@@ -220,7 +254,7 @@ impl crate::PersonStore for SqliteStore {
         self.read(|c| {
             all(
                 c,
-                "SELECT complaint_id, person_id, rule, confidence, linked_to FROM person_of WHERE person_id = ?1
+                "SELECT complaint_id, person_id, rule, confidence, linked_to, person_for FROM person_of WHERE person_id = ?1
                  ORDER BY complaint_id",
                 params![person],
                 link_from_row,
@@ -236,7 +270,12 @@ impl crate::PersonStore for SqliteStore {
         })
     }
 
-    fn replace_persons(&self, links: &[PersonLink], keys: &[IdentityKey], persons: &[PersonRow]) -> Result<()> {
+    fn replace_persons(
+        &self,
+        links: &[PersonLink],
+        keys: &[IdentityKey],
+        persons: &mut dyn Iterator<Item = std::result::Result<PersonRow, String>>,
+    ) -> Result<u64> {
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             tx.execute_batch(
@@ -246,15 +285,26 @@ impl crate::PersonStore for SqliteStore {
             )?;
             insert_links(&tx, links)?;
             insert_keys(&tx, keys)?;
-            upsert_persons(&tx, persons)?;
+            let mut n = 0u64;
+            let mut batch = Vec::with_capacity(1024);
+            for p in persons {
+                batch.push(p.map_err(Error::Database)?);
+                if batch.len() == batch.capacity() {
+                    upsert_persons(&tx, &batch)?;
+                    n += batch.len() as u64;
+                    batch.clear();
+                }
+            }
+            upsert_persons(&tx, &batch)?;
+            n += batch.len() as u64;
             // Indexes built once over the loaded rows are much cheaper than row-by-row.
             tx.execute_batch(
                 "CREATE INDEX person_of_person ON person_of (person_id, complaint_id);
-                 CREATE INDEX identity_keys_value ON identity_keys (kind, value);
+                 CREATE INDEX identity_keys_value ON identity_keys (key, kind);
                  CREATE INDEX identity_keys_complaint ON identity_keys (complaint_id);",
             )?;
             tx.commit()?;
-            Ok(())
+            Ok(n)
         })
     }
 

@@ -923,7 +923,14 @@ fn clock_views(
         .collect()
 }
 
-pub(super) async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, flash: String, status: StatusCode) -> Response {
+pub(super) async fn render_case(
+    st: &AppState,
+    a: &Auth,
+    id: i64,
+    reveal: &str,
+    flash: String,
+    status: StatusCode,
+) -> Response {
     let lang = a.user.lang.clone();
     let today = crate::engine::today();
     let data = st
@@ -934,8 +941,9 @@ pub(super) async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, 
             let users = db.users()?;
             let events = db.events(ComplaintId(id))?;
             let clocks = e.clocks_of(&s, &events, today);
+            // The complainant's profile, built now (its tags' reasons are not stored).
             let person = match db.as_persons().person_of(ComplaintId(id))? {
-                Some(l) => db.as_persons().person(l.person_id)?,
+                Some(l) => e.profile(db, l.person_id).ok().flatten(),
                 None => None,
             };
             Ok(Some((s, history, log, users, events, (clocks, person))))
@@ -1169,7 +1177,13 @@ pub(super) async fn render_case(st: &AppState, a: &Auth, id: i64, reveal: &str, 
     let panels = vec![("links", t.get("case.panel.links"))];
     let assess = super::assess::case_view(st, a, &s, &events, &shown_text, &t).await;
     let page = CasePage {
-        person: person_row.map(|p| (p.id, p.complaints, super::profile::tag_views_from_summary(&t, &p.summary))),
+        person: person_row.map(|v| {
+            (
+                v.profile.person_id.parse().unwrap_or_default(),
+                v.sources.len() as u64,
+                super::profile::tag_views(&t, &v.profile.tags),
+            )
+        }),
         assess,
         state: s.state.clone(),
         state_label: wf.label(state, wlang).to_string(),

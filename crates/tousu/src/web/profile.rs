@@ -98,33 +98,6 @@ pub fn tag_views(t: &T, tags: &[Tag]) -> Vec<TagView> {
         .collect()
 }
 
-/// Tags from a stored person summary (`PersonRow.summary`).
-pub fn tag_views_from_summary(t: &T, summary: &str) -> Vec<TagView> {
-    let v: Value = serde_json::from_str(summary).unwrap_or(Value::Null);
-    v.get("tags")
-        .and_then(Value::as_array)
-        .map(|tags| {
-            tags.iter()
-                .filter_map(|tag| {
-                    let code = tag.get("code")?.as_str()?.to_string();
-                    let reason: Reason = serde_json::from_value(tag.get("reason")?.clone()).ok()?;
-                    Some(TagView {
-                        label: t.get(&format!("profile.tag.{code}")).to_string(),
-                        reason: reason_text(t, &reason),
-                        protective: tag.get("protective").and_then(Value::as_bool).unwrap_or(false),
-                        complaints: tag
-                            .get("complaints")
-                            .and_then(Value::as_array)
-                            .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
-                            .unwrap_or_default(),
-                        code,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The label of a code under a locale prefix (`category.claim_refusal`), or the code itself
 /// when the locale has none (e.g. an institution's own category names).
 fn label(t: &T, prefix: &str, code: &str) -> String {
