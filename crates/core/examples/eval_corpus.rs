@@ -96,7 +96,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 f3(cv.category_macro_f1())
             );
         }
-        for lambda in [2.0, 4.0, 6.0, 10.0] {
+        for lambda in [2.0, 4.0, 6.0, 10.0, 15.0, 30.0] {
             let cv = nb::cross_validate_blend(
                 &mut analyzer,
                 &train,
@@ -194,6 +194,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     })
                     .collect();
                 println!("{lang:<4} {name:<32} {}", cells.join("  "));
+            }
+        }
+        analyzer.set_category_fallback(shipped.clone());
+    }
+
+    // `--rules-misses`: TRAIN records whose RULE category (no naive Bayes) is wrong, with the
+    // rules' winning cues and the text, plus the rules-only confusion matrix (for cue tuning).
+    if std::env::args().any(|a| a == "--rules-misses") {
+        analyzer.set_category_fallback(None);
+        for (lang, records) in &corpora {
+            let train: Vec<&Record> = records.iter().filter(|r| r.split == Split::Train).collect();
+            println!("\n==================== {lang} train, rules only ====================");
+            let report = eval::evaluate(&analyzer, &train);
+            let text = report.to_string();
+            for line in text.lines().skip_while(|l| !l.starts_with("Confusion")).take(14) {
+                println!("{line}");
+            }
+            for r in &train {
+                let a = analyzer.analyze(&r.text);
+                let got = a.category.as_ref().map_or(tousu_core::text::Category::Other, |c| c.value);
+                if got != r.category {
+                    let cues: Vec<String> =
+                        a.category.iter().flat_map(|c| c.evidence.iter()).map(|e| e.note.clone()).collect();
+                    println!("{}\t{} -> {}\t[{}]\t{}", r.id, r.category.code(), got.code(), cues.join("; "), r.text);
+                }
             }
         }
         analyzer.set_category_fallback(shipped.clone());
