@@ -207,14 +207,13 @@ struct DocumentView<'a> {
     group_size: Option<u32>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     tags: &'a [String],
-    #[serde(serialize_with = "without_nulls")]
-    complainant: &'a Complainant,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "without_nulls")]
-    third_party: &'a Option<ThirdParty>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "without_nulls")]
-    policy: &'a Option<Policy>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "without_nulls")]
-    claim: &'a Option<Claim>,
+    complainant: ComplainantDoc<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    third_party: Option<ThirdPartyDoc<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<PolicyDoc<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim: Option<ClaimDoc<'a>>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     extra: &'a BTreeMap<String, String>,
 }
@@ -247,14 +246,34 @@ struct DocumentIn {
     extra: BTreeMap<String, String>,
 }
 
-/// Serialise a small struct with its `null` fields left out.
-fn without_nulls<T: Serialize, S: serde::Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-    let mut value = serde_json::to_value(v).map_err(serde::ser::Error::custom)?;
-    if let Some(o) = value.as_object_mut() {
-        o.retain(|_, v| !v.is_null());
-    }
-    value.serialize(s)
+/// Borrowed views of the small structs with their empty fields left out, fields in
+/// alphabetical order: the stored document (and so every content hash) stays byte for byte what
+/// it was when these were written through an intermediate `serde_json::Value`, without its cost
+/// (a test compares the two).
+macro_rules! doc_view {
+    ($view:ident of $ty:ident { $($field:ident: $fty:ty),+ $(,)? }) => {
+        #[derive(Serialize)]
+        struct $view<'a> {
+            $(#[serde(skip_serializing_if = "Option::is_none")] $field: &'a Option<$fty>,)+
+        }
+        impl<'a> $view<'a> {
+            fn of(v: &'a $ty) -> Self {
+                $view { $($field: &v.$field),+ }
+            }
+        }
+    };
 }
+
+doc_view!(ComplainantDoc of Complainant {
+    address: String, birth_date: NaiveDate, email: String, gender: Gender, name: String, phone: String,
+    resident_id: String,
+});
+doc_view!(ThirdPartyDoc of ThirdParty { name: String, phone: String, power_of_attorney: bool, relationship: String });
+doc_view!(PolicyDoc of Policy {
+    agent: String, agent_departed: bool, cash_value: Money, number: String, premiums_paid: Money,
+    sales_channel: String, start_date: NaiveDate, sum_insured: Money,
+});
+doc_view!(ClaimDoc of Claim { amount_claimed: Money, decision: ClaimDecision, decision_date: NaiveDate, refusal_ground: String });
 
 impl Complaint {
     /// JSON of everything but the text (which stores keep in a column of its own).
@@ -274,10 +293,10 @@ impl Complaint {
             demands: &self.demands,
             group_size: self.group_size,
             tags: &self.tags,
-            complainant: &self.complainant,
-            third_party: &self.third_party,
-            policy: &self.policy,
-            claim: &self.claim,
+            complainant: ComplainantDoc::of(&self.complainant),
+            third_party: self.third_party.as_ref().map(ThirdPartyDoc::of),
+            policy: self.policy.as_ref().map(PolicyDoc::of),
+            claim: self.claim.as_ref().map(ClaimDoc::of),
             extra: &self.extra,
         })
     }
@@ -382,6 +401,57 @@ impl Complaint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// How the small structs were written before (through a `serde_json::Value`, nulls
+    /// removed): the stored documents and their content hashes must not change.
+    fn via_value<T: Serialize>(v: &T) -> String {
+        let mut value = serde_json::to_value(v).unwrap();
+        value.as_object_mut().unwrap().retain(|_, v| !v.is_null());
+        serde_json::to_string(&value).unwrap()
+    }
+
+    #[test]
+    fn document_views_write_what_the_value_path_wrote() {
+        let d = NaiveDate::from_ymd_opt(2024, 2, 29);
+        let full_c = Complainant {
+            name: Some("张三".into()),
+            resident_id: Some("11010519491231002X".into()),
+            phone: Some("+8613800138000".into()),
+            email: Some("a@b.cn".into()),
+            address: Some("北京市\"东城区\"".into()),
+            birth_date: d,
+            gender: Some(Gender::Female),
+        };
+        let part_c = Complainant { phone: Some("1".into()), gender: Some(Gender::Male), ..Default::default() };
+        for c in [&full_c, &part_c, &Complainant::default()] {
+            assert_eq!(serde_json::to_string(&ComplainantDoc::of(c)).unwrap(), via_value(c));
+        }
+        let t = ThirdParty {
+            name: Some("李".into()),
+            phone: None,
+            relationship: Some("律师".into()),
+            power_of_attorney: Some(false),
+        };
+        assert_eq!(serde_json::to_string(&ThirdPartyDoc::of(&t)).unwrap(), via_value(&t));
+        let p = Policy {
+            number: Some("P1".into()),
+            start_date: d,
+            premiums_paid: Some(Money::cny_yuan(36_000)),
+            cash_value: Some(Money::cny_yuan(8_200)),
+            sum_insured: None,
+            sales_channel: Some("银保".into()),
+            agent: Some("王".into()),
+            agent_departed: Some(true),
+        };
+        assert_eq!(serde_json::to_string(&PolicyDoc::of(&p)).unwrap(), via_value(&p));
+        let cl = Claim {
+            amount_claimed: Some(Money::cny_yuan(24_400)),
+            decision: Some(ClaimDecision::Refused),
+            refusal_ground: Some("未如实告知".into()),
+            decision_date: d,
+        };
+        assert_eq!(serde_json::to_string(&ClaimDoc::of(&cl)).unwrap(), via_value(&cl));
+    }
 
     #[test]
     fn channel_synonyms() {

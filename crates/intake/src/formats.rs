@@ -80,8 +80,29 @@ impl Default for Mapped {
     }
 }
 
+/// FNV-1a for the column keys: short, our own, no DoS concern; much faster than SipHash.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// The slot of a column key (a hashed lookup; plans resolve their columns' slots once).
 fn slot(key: &str) -> Option<usize> {
-    COLUMNS.iter().position(|c| c.key == key)
+    type Slots = std::collections::HashMap<&'static str, usize, std::hash::BuildHasherDefault<Fnv>>;
+    static SLOTS: std::sync::OnceLock<Slots> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| COLUMNS.iter().enumerate().map(|(i, c)| (c.key, i)).collect()).get(key).copied()
 }
 
 impl Mapped {
@@ -92,6 +113,11 @@ impl Mapped {
     pub fn insert(&mut self, key: &str, cell: Cell) {
         if let Some(i) = slot(key) {
             self.cells[i] = cell;
+        }
+    }
+    fn insert_at(&mut self, slot: Option<usize>, cell: Cell) {
+        if let Some(c) = slot.and_then(|i| self.cells.get_mut(i)) {
+            *c = cell;
         }
     }
     /// Every non-empty cell with its column key, in catalogue order.
@@ -105,6 +131,8 @@ impl Mapped {
 pub struct Plan {
     pub format: Format,
     targets: Vec<Target>,
+    /// The slot of each `Target::Field`, resolved once.
+    slots: Vec<Option<usize>>,
     /// Source system implied by the format.
     pub source: Option<&'static str>,
     /// Channel implied by the format.
@@ -180,7 +208,8 @@ impl Plan {
         } else if !has_field("received_at") {
             return Err(Error::Header { file: file.to_string(), reason: "the received-date column is missing".into() });
         }
-        Ok(Plan { format, targets, source, channel, date_order, headers: headers.to_vec() })
+        let slots = targets.iter().map(|t| if let Target::Field(k) = t { slot(k) } else { None }).collect();
+        Ok(Plan { format, targets, slots, source, channel, date_order, headers: headers.to_vec() })
     }
 
     /// Map one raw row to column keys (the row's cells move into the result).
@@ -196,7 +225,7 @@ impl Plan {
                 continue;
             };
             match t {
-                Target::Field(k) => m.insert(k, cell),
+                Target::Field(_) => m.insert_at(self.slots[i], cell),
                 Target::Extra(h) => {
                     if !cell.is_empty() {
                         m.extra.insert(h.clone(), cell.as_text());

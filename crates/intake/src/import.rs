@@ -146,54 +146,57 @@ pub fn import_file(
     let outcome: Result<()> = std::thread::scope(|s| {
         let plan = &plan;
         let ctx = &ctx;
-        let reader = s.spawn(move || {
-            let mut done: u64 = 0;
-            let mut batch = ImportBatch::default();
-            let src: &mut (dyn RowSource + Send) = &mut *src;
-            loop {
-                let next = src.next_row();
-                let raw = match next {
-                    None => break,
-                    Some(Err(e)) => {
-                        let _ = tx.send(Err(e));
-                        return thread_cpu();
-                    }
-                    Some(Ok(r)) => r,
-                };
-                done += 1;
-                if done <= skip {
-                    continue;
-                }
-                batch.read += 1;
-                let row_no = raw.row;
-                let mapped = plan.map(raw);
-                match validate::build(plan, &mapped, row_no, ctx) {
-                    Ok((c, warnings)) => {
-                        match tousu_store::PreparedComplaint::new(c) {
-                            Ok(p) => batch.complaints.push(p),
-                            Err(e) => {
-                                let _ = tx.send(Err(e.into()));
-                                return thread_cpu();
-                            }
+        let reader = std::thread::Builder::new()
+            .name("import-reader".into())
+            .spawn_scoped(s, move || {
+                let mut done: u64 = 0;
+                let mut batch = ImportBatch::default();
+                let src: &mut (dyn RowSource + Send) = &mut *src;
+                loop {
+                    let next = src.next_row();
+                    let raw = match next {
+                        None => break,
+                        Some(Err(e)) => {
+                            let _ = tx.send(Err(e));
+                            return thread_cpu();
                         }
-                        batch.errors.extend(warnings);
+                        Some(Ok(r)) => r,
+                    };
+                    done += 1;
+                    if done <= skip {
+                        continue;
                     }
-                    Err(problems) => {
-                        batch.rejected += 1;
-                        batch.errors.extend(problems);
+                    batch.read += 1;
+                    let row_no = raw.row;
+                    let mapped = plan.map(raw);
+                    match validate::build(plan, &mapped, row_no, ctx) {
+                        Ok((c, warnings)) => {
+                            match tousu_store::PreparedComplaint::new(c) {
+                                Ok(p) => batch.complaints.push(p),
+                                Err(e) => {
+                                    let _ = tx.send(Err(e.into()));
+                                    return thread_cpu();
+                                }
+                            }
+                            batch.errors.extend(warnings);
+                        }
+                        Err(problems) => {
+                            batch.rejected += 1;
+                            batch.errors.extend(problems);
+                        }
+                    }
+                    if batch.read as usize >= batch_size {
+                        batch.rows_done = done;
+                        if tx.send(Ok((std::mem::take(&mut batch), src.position()))).is_err() {
+                            return thread_cpu();
+                        }
                     }
                 }
-                if batch.read as usize >= batch_size {
-                    batch.rows_done = done;
-                    if tx.send(Ok((std::mem::take(&mut batch), src.position()))).is_err() {
-                        return thread_cpu();
-                    }
-                }
-            }
-            batch.rows_done = done.max(skip);
-            let _ = tx.send(Ok((batch, src.position())));
-            thread_cpu()
-        });
+                batch.rows_done = done.max(skip);
+                let _ = tx.send(Ok((batch, src.position())));
+                thread_cpu()
+            })
+            .map_err(|e| Error::file(&name, e))?;
         for msg in rx {
             let (batch, pos) = msg?;
             if batch.read == 0 && batch.rows_done <= skip {

@@ -108,13 +108,16 @@ pub struct PreparedComplaint {
     pub complaint: Complaint,
     pub(crate) doc: String,
     pub(crate) hash: String,
+    /// `received_at` as stored (ISO 8601), computed with the document off the writer thread.
+    pub(crate) received: String,
 }
 
 impl PreparedComplaint {
     pub fn new(complaint: Complaint) -> crate::Result<PreparedComplaint> {
         let doc = complaint.document_json().map_err(|e| crate::Error::Database(e.to_string()))?;
         let hash = crate::sqlite::content_hash(&doc, &complaint.text);
-        Ok(PreparedComplaint { complaint, doc, hash })
+        let received = crate::sqlite::iso_datetime(&complaint.received_at);
+        Ok(PreparedComplaint { complaint, doc, hash, received })
     }
 }
 

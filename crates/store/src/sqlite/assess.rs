@@ -140,9 +140,9 @@ impl crate::AssessStore for SqliteStore {
                 let Some((old, day)) = old else { continue };
                 if old.as_deref() != Some(a.grade.as_str()) {
                     if let Some(o) = old {
-                        *deltas.entry((day.clone(), "grade", o)).or_default() -= 1;
+                        deltas.add(&day, "grade", &o, -1);
                     }
-                    *deltas.entry((day, "grade", a.grade.clone())).or_default() += 1;
+                    deltas.add(&day, "grade", &a.grade, 1);
                 }
                 let summary = to_json(&a.summary)?;
                 tx.prepare_cached(&format!(
