@@ -209,6 +209,21 @@ impl NameFolder {
 
     /// The folded name, or `None` when nothing is left.
     pub fn fold(&self, name: &str) -> Option<String> {
+        // A romanised name (pinyin or English, as in English-language records) is written in
+        // either order and with or without a comma: "Zhang San", "San Zhang", "ZHANG, San".
+        // Its words are compared as a set (sorted), so every order folds the same.
+        if name.chars().any(|c| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | ',' | '.' | '-' | '\'' | '\u{3000}'))
+        {
+            let mut words: Vec<String> = name
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| !w.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect();
+            words.sort();
+            let s = words.concat();
+            return if s.is_empty() { None } else { Some(s) };
+        }
         let s: String = name
             .chars()
             .map(|c| fold_char(c, &self.t2s).to_ascii_lowercase())
@@ -545,6 +560,19 @@ fn blocks<K: std::hash::Hash + Eq>(n: usize, key: impl Fn(usize) -> Option<K>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn romanised_names_fold_in_any_order() {
+        let f = NameFolder::new();
+        let z = f.fold("Zhang San");
+        assert!(z.is_some());
+        for v in ["San Zhang", "ZHANG, San", "zhang  san", "Zhang-San"] {
+            assert_eq!(f.fold(v), z, "{v}");
+        }
+        assert_ne!(f.fold("Zhang Shan"), z);
+        // Chinese names are not reordered.
+        assert_ne!(f.fold("三张"), f.fold("张三"));
+    }
 
     fn id(first17: &str) -> String {
         format!("{first17}{}", crate::ident::resident_id_check_char(first17).unwrap())

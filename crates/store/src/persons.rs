@@ -72,8 +72,10 @@ pub struct PersonRow {
     pub motive: Option<String>,
     /// Tag codes, comma-separated.
     pub tags: String,
-    /// JSON: the tags with their reasons, for lists and the case page.
+    /// JSON: the facts the case assessment and lists need.
     pub summary: String,
+    /// Changes when `tags` or `summary` change (assessments record it to know they are stale).
+    pub fingerprint: String,
     pub updated_at: String,
 }
 

@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "persons", include_str!("../migrations/sqlite/0007_persons.sql")),
     (8, "assess", include_str!("../migrations/sqlite/0008_assess.sql")),
     (9, "identity_key_hashes", include_str!("../migrations/sqlite/0009_identity_key_hashes.sql")),
+    (10, "person_fingerprint", include_str!("../migrations/sqlite/0010_person_fingerprint.sql")),
 ];
 
 /// FNV-1a: short keys, our own, no DoS concern; much faster than SipHash on the import path.

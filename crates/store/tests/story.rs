@@ -266,7 +266,7 @@ fn sqlite_story() {
     story(&store);
     accounts(&store);
     lifecycle(&store);
-    assert_eq!(store.schema_version().unwrap(), 9);
+    assert_eq!(store.schema_version().unwrap(), 10);
     // Re-opening applies no migration twice and keeps the data.
     drop(store);
     let again = SqliteStore::open(dir.path().join("sub/dir/tousu.db")).unwrap();

@@ -355,7 +355,8 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
             if n > 0 {
                 tracing::info!(complaints = n, "deadlines computed for complaints without one");
             }
-            // Texts without a current analysis are analysed in the background.
+            // Texts without a current analysis are analysed in the background, then persons and
+            // assessments are brought up to date, in that order.
             {
                 let (store, engine) = (store.clone(), engine.clone());
                 std::thread::spawn(move || {
@@ -369,15 +370,12 @@ fn run(cli: Cli) -> Result<std::process::ExitCode> {
                         Ok(_) => {}
                         Err(e) => tracing::error!(error = %e, "persons refresh failed"),
                     }
-                });
-            }
-            // Complaints without a current assessment are assessed in the background.
-            {
-                let (store, engine) = (store.clone(), engine.clone());
-                std::thread::spawn(move || match engine.reassess(&*store, false) {
-                    Ok(n) if n > 0 => tracing::info!(complaints = n, "complaints assessed"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "assessment failed"),
+                    // Then complaints without a current assessment (which uses both).
+                    match engine.reassess(&*store, false) {
+                        Ok(n) if n > 0 => tracing::info!(complaints = n, "complaints assessed"),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "assessment failed"),
+                    }
                 });
             }
             crate::server::serve_blocking(store, engine, args)?;
@@ -819,7 +817,9 @@ fn profile_cmd(cli: &Cli, person: &str, lang: &str, json: bool, xlsx: Option<&Pa
                 .with_context(|| format!("complaint {c} has no person yet (run tousu persons refresh)"))?
                 .person_id
         }
-        None => person.parse().with_context(|| format!("not a person id: {person:?} (a number, or c<complaint id>)"))?,
+        None => {
+            person.parse().with_context(|| format!("not a person id: {person:?} (a number, or c<complaint id>)"))?
+        }
     };
     let v = engine.profile(&*store, id)?.with_context(|| format!("no person {id}"))?;
     let t = crate::web::i18n::T::new(if lang == "en" { "en" } else { "zh-CN" });

@@ -252,7 +252,7 @@ fn links_of(
 pub fn person_row(p: &Profile, id: i64, members: &[&PersonSource], today: NaiveDate) -> PersonRow {
     let year_ago = today - chrono::Duration::days(365);
     let complaints_12m = members.iter().filter(|s| s.complaint.received_at.date() > year_ago).count();
-    PersonRow {
+    let mut row = PersonRow {
         id,
         complaints: members.len() as u64,
         age_band: p.basic.age_band.clone(),
@@ -271,7 +271,10 @@ pub fn person_row(p: &Profile, id: i64, members: &[&PersonSource], today: NaiveD
         })
         .to_string(),
         updated_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    }
+        fingerprint: String::new(),
+    };
+    row.fingerprint = format!("{:016x}", key_hash(&row.tags, &row.summary));
+    row
 }
 
 impl Engine {
@@ -515,6 +518,21 @@ impl Engine {
         Ok(links.iter().find(|l| l.complaint_id == id).map(|l| l.person_id))
     }
 
+    /// Re-assess every complaint of a person (its facts feed each complaint's assessment).
+    /// Failures are logged: assessments are derived data and are caught up at the next refresh.
+    pub fn reassess_person(&self, db: &dyn Backend, person: i64) {
+        match db.as_persons().person_members(person) {
+            Ok(members) => {
+                for l in members {
+                    if let Err(e) = self.reassess_one(db, l.complaint_id) {
+                        tracing::warn!(error = %e, complaint = l.complaint_id.0, "re-assessment failed");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, person, "re-assessment failed"),
+        }
+    }
+
     /// A supervisor takes complaint `c` out of `person`: cannot-link decisions between it and
     /// every other complaint of the person, then both sides re-resolved. Returns the person
     /// the rest belongs to.
@@ -536,9 +554,13 @@ impl Engine {
         for m in members.iter().filter(|l| l.complaint_id != c) {
             db.as_persons().add_identity_override(c, m.complaint_id, false, actor, reason)?;
         }
-        self.update_person(db, c)?;
+        let own = self.update_person(db, c)?;
         let rest = members.iter().find(|l| l.complaint_id != c).map(|l| l.complaint_id).unwrap_or(c);
-        Ok(self.update_person(db, rest)?.unwrap_or(person))
+        let rest = self.update_person(db, rest)?.unwrap_or(person);
+        for p in own.into_iter().chain([rest]) {
+            self.reassess_person(db, p);
+        }
+        Ok(rest)
     }
 
     /// A supervisor decides that `person` and the person of complaint (or person id) `other`
@@ -553,7 +575,9 @@ impl Engine {
     ) -> Result<i64> {
         anyhow::ensure!(db.as_persons().person_of(other)?.is_some(), "no complaint #{}", other.0);
         db.as_persons().add_identity_override(ComplaintId(person), other, true, actor, reason)?;
-        Ok(self.update_person(db, ComplaintId(person))?.unwrap_or(person))
+        let merged = self.update_person(db, ComplaintId(person))?.unwrap_or(person);
+        self.reassess_person(db, merged);
+        Ok(merged)
     }
 
     /// What the case assessment needs of a complaint's person, from the stored summary.

@@ -21,8 +21,12 @@ fn rank(grade: &str) -> i64 {
     }
 }
 
-/// What an assessment is current for: the complaint's content and version.
-const CURRENT_FOR: &str = "content_hash || '/' || CAST(version AS TEXT)";
+/// What an assessment was computed from: the complaint (content and version), its text
+/// analysis (lexicon version) and its person's facts (fingerprint). Any change makes it stale.
+const CURRENT_FOR: &str = "content_hash || '/' || CAST(version AS TEXT)
+    || '/' || COALESCE(json_extract(analysis, '$.version'), '')
+    || '/' || COALESCE((SELECT p.fingerprint FROM person_of o JOIN persons p ON p.id = o.person_id
+                        WHERE o.complaint_id = complaints.id), '')";
 
 fn money(minor: i64, currency: &str) -> rusqlite::Result<Money> {
     let c = Currency::from_code(currency).ok_or_else(|| {

@@ -55,6 +55,7 @@ fn person_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonRow> {
         tags: r.get(6)?,
         summary: r.get(7)?,
         updated_at: r.get(8)?,
+        fingerprint: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
     })
 }
 
@@ -71,7 +72,7 @@ fn override_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IdentityOverride
 }
 
 const SELECT_PERSON: &str =
-    "SELECT id, complaints, age_band, gender, region, motive, tags, summary, updated_at FROM persons";
+    "SELECT id, complaints, age_band, gender, region, motive, tags, summary, updated_at, fingerprint FROM persons";
 
 fn insert_links(tx: &Transaction<'_>, links: &[PersonLink]) -> Result<()> {
     let mut st = tx.prepare_cached(
@@ -103,11 +104,11 @@ fn insert_keys(tx: &Transaction<'_>, keys: &[IdentityKey]) -> Result<()> {
 
 fn upsert_persons<'p>(tx: &Transaction<'_>, persons: impl IntoIterator<Item = &'p PersonRow>) -> Result<()> {
     let mut st = tx.prepare_cached(
-        "INSERT INTO persons (id, complaints, age_band, gender, region, motive, tags, summary, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO persons (id, complaints, age_band, gender, region, motive, tags, summary, updated_at, fingerprint)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (id) DO UPDATE SET complaints = excluded.complaints, age_band = excluded.age_band,
            gender = excluded.gender, region = excluded.region, motive = excluded.motive, tags = excluded.tags,
-           summary = excluded.summary, updated_at = excluded.updated_at",
+           summary = excluded.summary, updated_at = excluded.updated_at, fingerprint = excluded.fingerprint",
     )?;
     for p in persons {
         st.execute(params![
@@ -119,7 +120,8 @@ fn upsert_persons<'p>(tx: &Transaction<'_>, persons: impl IntoIterator<Item = &'
             p.motive,
             p.tags,
             p.summary,
-            p.updated_at
+            p.updated_at,
+            p.fingerprint
         ])?;
     }
     Ok(())

@@ -239,8 +239,23 @@ async fn create(
     })
     .await?;
     // ... and their person and profile (derived data: a failure is logged, not returned).
-    if let Err(e) = st.with_engine(move |e, db| e.update_person(db, id)).await {
-        tracing::error!(error = %e, complaint = id.0, "person update failed");
+    // The person's other complaints are re-assessed (their person's facts changed); this one
+    // is assessed just below.
+    match st.with_engine(move |e, db| e.update_person(db, id)).await {
+        Ok(Some(person)) => {
+            st.with_engine(move |e, db| {
+                if let Ok(members) = db.as_persons().person_members(person) {
+                    for l in members.into_iter().filter(|l| l.complaint_id != id) {
+                        if let Err(err) = e.reassess_one(db, l.complaint_id) {
+                            tracing::warn!(error = %err, complaint = l.complaint_id.0, "re-assessment failed");
+                        }
+                    }
+                }
+            })
+            .await
+        }
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, complaint = id.0, "person update failed"),
     }
     super::assess_api::refresh(&st, id).await;
     let stored = st.blocking(move |s| s.get(id)).await?.ok_or_else(|| ApiError::internal("vanished"))?;

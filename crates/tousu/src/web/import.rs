@@ -177,11 +177,12 @@ pub async fn upload(State(st): State<AppState>, Extension(a): Extension<Auth>, m
             if let Err(e) = engine.recompute(db.as_store(), true).and_then(|_| engine.reanalyze(db.as_store(), false)) {
                 tracing::error!(error = %e, "after-import work failed");
             }
-            if let Err(e) = engine.reassess(&*db, false) {
-                tracing::error!(error = %e, "assessment after import failed");
-            }
+            // Persons before assessments: an assessment uses the complainant's person.
             if let Err(e) = engine.refresh_persons(&*db) {
                 tracing::error!(error = %e, "persons refresh after import failed");
+            }
+            if let Err(e) = engine.reassess(&*db, false) {
+                tracing::error!(error = %e, "assessment after import failed");
             }
         });
         match result {

@@ -64,6 +64,12 @@ fn persons_profiles_and_decisions_end_to_end() {
     assert_eq!(pw["complaints"].as_array().unwrap().len(), 1);
     assert!(pw["profile"]["tags"].as_array().unwrap().iter().any(|t| t["code"] == "linked_contacts"));
 
+    // Every assessment is current: each complaint's was computed with its person's facts, and
+    // the earlier complaints of a person were re-assessed when a later one joined it.
+    let (ok, out, err) = tousu(&db, &["reassess"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("assessed 0 complaints"), "{out}");
+
     // The case page links to the profile and shows the tags; the profile page escapes and
     // shows the worksheet; the worksheet exports as XLSX.
     let (s, _, body) = srv.request("GET", &format!("/cases/{b}"), &[], b"");
@@ -98,7 +104,22 @@ fn persons_profiles_and_decisions_end_to_end() {
     assert!(ok, "{err}");
     assert!(out.contains("4 complaints -> 3 persons"), "{out}");
     assert_eq!(members(&srv, a), vec![a, c], "the split survives the rebuild");
+    // The split re-assessed both persons' complaints; a rebuild that finds the same persons
+    // leaves every assessment current.
+    let (ok, out, err) = tousu(&db, &["reassess"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("assessed 0 complaints"), "{out}");
     drop(srv);
+    // A change of a person's facts makes the assessments of its complaints stale.
+    let st = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg(format!("UPDATE persons SET fingerprint = 'changed' WHERE id = {a};"))
+        .status()
+        .expect("sqlite3 is installed by .ci/run");
+    assert!(st.success());
+    let (ok, out, err) = tousu(&db, &["reassess"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("assessed 2 complaints"), "{out}");
     // The audit trail records the decision.
     let (ok, out, _) = tousu(&db, &["audit", "verify"]);
     assert!(ok, "{out}");
