@@ -39,6 +39,8 @@ fn persons_profiles_and_decisions_end_to_end() {
     let w = post(&srv, &complaint("P-3", "李梅", None, "13800138000", 3));
     let c = post(&srv, &complaint("P-4", "张三", Some("11010519491231002X"), "13900000000", 4));
 
+    let (_, doc) = srv.json("GET", "/api/openapi.json", None);
+    assert!(doc["paths"]["/api/persons/{id}"]["get"].is_object(), "documented in the OpenAPI document");
     let (s, p) = srv.json("GET", &format!("/api/persons/{a}"), None);
     assert_eq!(s, 200, "{p}");
     let ids: Vec<i64> = p["complaints"].as_array().unwrap().iter().map(|x| x["id"].as_i64().unwrap()).collect();
