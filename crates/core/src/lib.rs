@@ -9,6 +9,7 @@ pub mod clocks;
 pub mod columns;
 pub mod deadline;
 pub mod error;
+pub mod fnv;
 pub mod ident;
 pub mod identity;
 pub mod model;

@@ -80,27 +80,9 @@ impl Default for Mapped {
     }
 }
 
-/// FNV-1a for the column keys: short, our own, no DoS concern; much faster than SipHash.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
 /// The slot of a column key (a hashed lookup; plans resolve their columns' slots once).
 fn slot(key: &str) -> Option<usize> {
-    type Slots = std::collections::HashMap<&'static str, usize, std::hash::BuildHasherDefault<Fnv>>;
+    type Slots = std::collections::HashMap<&'static str, usize, tousu_core::fnv::FnvBuild>;
     static SLOTS: std::sync::OnceLock<Slots> = std::sync::OnceLock::new();
     SLOTS.get_or_init(|| COLUMNS.iter().enumerate().map(|(i, c)| (c.key, i)).collect()).get(key).copied()
 }

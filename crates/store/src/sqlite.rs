@@ -29,29 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "person_fingerprint", include_str!("../migrations/sqlite/0010_person_fingerprint.sql")),
 ];
 
-/// FNV-1a: short keys, our own, no DoS concern; much faster than SipHash on the import path.
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
 /// Pending changes to `daily_stats`, applied once per transaction. Keyed by
 /// `day \x1f dim \x1f value` in one string, so that adding to an existing key allocates nothing.
 #[derive(Default)]
 pub(crate) struct StatDeltas {
-    map: std::collections::HashMap<String, i64, std::hash::BuildHasherDefault<Fnv>>,
+    map: std::collections::HashMap<String, i64, tousu_core::fnv::FnvBuild>,
     buf: String,
 }
 

@@ -88,14 +88,9 @@ impl<'a> Ident<'a> {
     }
 }
 
-/// FNV-1a, 64 bits: a stable hash of a normalised identifier (stored; must never change).
+/// A stable 64-bit hash of a normalised identifier (stored; must never change).
 fn key_hash(kind: &str, value: &str) -> i64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in kind.bytes().chain([0x1f]).chain(value.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h as i64
+    tousu_core::fnv::hash_parts(&[kind, value]) as i64
 }
 
 /// Address as compared for shared-contact links: whitespace and punctuation dropped.

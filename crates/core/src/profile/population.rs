@@ -7,7 +7,6 @@
 
 use super::*;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// One complaint with its person's profile fields. Missing values count as `unknown`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,27 +110,9 @@ pub struct Population {
     pub min_z: f64,
 }
 
-/// FNV-1a: short keys, no DoS concern (the values are our own codes), much faster than SipHash.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
 /// Values of one column numbered densely; 0 is `unknown`.
 struct Interner<'a> {
-    ids: HashMap<&'a str, u32, BuildHasherDefault<Fnv>>,
+    ids: HashMap<&'a str, u32, crate::fnv::FnvBuild>,
     names: Vec<&'a str>,
 }
 
