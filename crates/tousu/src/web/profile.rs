@@ -104,6 +104,11 @@ fn label(t: &T, prefix: &str, code: &str) -> String {
     super::i18n::lookup(t.lang, &format!("{prefix}.{code}")).map(str::to_string).unwrap_or_else(|| code.to_string())
 }
 
+/// An age band code (`under_30`, `30_39`, `70_plus`) as shown: `<30`, `30–39`, `70+`.
+fn age_band_label(code: &str) -> String {
+    code.replace("under_", "<").replace("_plus", "+").replace('_', "–")
+}
+
 fn row(t: &T, key: &str, value: impl Into<String>) -> Row {
     let value = value.into();
     Row {
@@ -131,7 +136,7 @@ pub fn worksheet(t: &T, v: &PersonView) -> Vec<Sheet> {
         row(t, "resident_id", first.and_then(|c| c.resident_id.as_deref().map(mask_resident_id)).unwrap_or_default()),
         row(t, "phone", first.and_then(|c| c.phone.as_deref().map(mask_phone)).unwrap_or_default()),
         row(t, "age", opt(b.age)),
-        row(t, "age_band", b.age_band.as_deref().map(|a| a.replace('_', "–")).unwrap_or_default()),
+        row(t, "age_band", b.age_band.as_deref().map(age_band_label).unwrap_or_default()),
         row(t, "gender", b.gender.map(|g| label(t, "gender", g.code())).unwrap_or_default()),
         row(
             t,
@@ -600,6 +605,34 @@ pub struct HighlightView {
 pub struct FieldView {
     pub field: String,
     pub overall: Vec<(String, u64, String)>,
+    /// Column headings (the field's values) and one row per group: name, total, and per value
+    /// (count, share, over-represented).
+    pub values: Vec<String>,
+    pub by_category: Vec<GroupRow>,
+    pub by_product_line: Vec<GroupRow>,
+}
+
+pub struct GroupRow {
+    pub group: String,
+    pub total: u64,
+    pub cells: Vec<(u64, String, bool)>,
+}
+
+fn group_rows(values: &[String], groups: &[tousu_core::profile::GroupDistribution]) -> Vec<GroupRow> {
+    groups
+        .iter()
+        .map(|g| GroupRow {
+            group: g.group.clone(),
+            total: g.total,
+            cells: values
+                .iter()
+                .map(|v| match g.cells.iter().find(|c| &c.value == v) {
+                    Some(c) => (c.count, pct(c.share), c.over_represented),
+                    None => (0, pct(0.0), false),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -686,7 +719,11 @@ pub fn population_xlsx(p: &Population) -> anyhow::Result<Vec<u8>> {
 }
 
 fn field_value(t: &T, field: &str, value: &str) -> String {
+    if value == tousu_core::profile::UNKNOWN {
+        return t.get("profile.unknown").to_string();
+    }
     let key = match field {
+        "age_band" => return age_band_label(value),
         "gender" => format!("gender.{value}"),
         "channel" => format!("channel.{value}"),
         "motive" => format!("profile.motive.{value}"),
@@ -738,13 +775,19 @@ pub async fn population_page(State(st): State<AppState>, Extension(a): Extension
         fields: p
             .fields
             .iter()
-            .map(|f| FieldView {
-                field: t.get(&format!("profile.field.{}", f.field)).to_string(),
-                overall: f
-                    .overall
-                    .iter()
-                    .map(|v| (field_value(&t, &f.field, &v.value), v.count, pct(v.share)))
-                    .collect(),
+            .map(|f| {
+                let codes: Vec<String> = f.overall.iter().map(|v| v.value.clone()).collect();
+                FieldView {
+                    field: t.get(&format!("profile.field.{}", f.field)).to_string(),
+                    overall: f
+                        .overall
+                        .iter()
+                        .map(|v| (field_value(&t, &f.field, &v.value), v.count, pct(v.share)))
+                        .collect(),
+                    values: codes.iter().map(|c| field_value(&t, &f.field, c)).collect(),
+                    by_category: group_rows(&codes, &f.by_category),
+                    by_product_line: group_rows(&codes, &f.by_product_line),
+                }
             })
             .collect(),
         rule: t
@@ -778,4 +821,37 @@ pub async fn population_export(
         tracing::error!(error = %e, "export failed");
         error_page(StatusCode::INTERNAL_SERVER_ERROR, t.lang)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_bands_read_as_ranges() {
+        assert_eq!(age_band_label("under_30"), "<30");
+        assert_eq!(age_band_label("30_39"), "30–39");
+        assert_eq!(age_band_label("70_plus"), "70+");
+    }
+
+    #[test]
+    fn reasons_fill_the_locale_template_and_label_codes() {
+        let mut params = std::collections::BTreeMap::new();
+        params.insert("category".to_string(), serde_json::json!("claim_refusal"));
+        params.insert("count".to_string(), serde_json::json!(3));
+        params.insert("window_days".to_string(), serde_json::json!(365));
+        params.insert("from".to_string(), serde_json::json!("2026-01-01"));
+        params.insert("to".to_string(), serde_json::json!("2026-03-01"));
+        params.insert("threshold".to_string(), serde_json::json!(3));
+        params.insert("complaints".to_string(), serde_json::json!(["1", "2", "3"]));
+        let r = Reason { code: "profile.reason.repeat".into(), params, en: "fallback".into() };
+        let zh = reason_text(&T::new("zh-CN"), &r);
+        assert!(zh.contains("理赔拒付") || zh.contains("理赔"), "{zh}");
+        assert!(zh.contains("3 件") && zh.contains("1, 2, 3") && !zh.contains('{'), "{zh}");
+        let en = reason_text(&T::new("en"), &r);
+        assert!(en.starts_with("3 complaints of category Claim refused"), "{en}");
+        // Without a template the English fallback is used.
+        let none = Reason { code: "profile.reason.no_such".into(), params: Default::default(), en: "fallback".into() };
+        assert_eq!(reason_text(&T::new("zh-CN"), &none), "fallback");
+    }
 }
