@@ -191,24 +191,55 @@ fn current(tx: &Transaction<'_>, id: ComplaintId) -> Result<(i64, String)> {
         .ok_or(Error::NotFound)
 }
 
-fn events_of(c: &Connection, id: i64) -> Result<Vec<EventRecord>> {
-    all(
-        c,
-        "SELECT id, kind, on_date, recorded_at, actor, reason, data FROM complaint_events WHERE complaint_id = ?1 ORDER BY id",
-        params![id],
-        |r| {
-            let data: String = r.get(6)?;
-            Ok(EventRecord {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                on_date: r.get(2)?,
-                recorded_at: r.get(3)?,
-                actor: r.get(4)?,
-                reason: r.get(5)?,
-                data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
-            })
+/// An event row: `complaint_id, id, kind, on_date, recorded_at, actor, reason, data`.
+fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, EventRecord)> {
+    let data: String = r.get(7)?;
+    Ok((
+        r.get(0)?,
+        EventRecord {
+            id: r.get(1)?,
+            kind: r.get(2)?,
+            on_date: r.get(3)?,
+            recorded_at: r.get(4)?,
+            actor: r.get(5)?,
+            reason: r.get(6)?,
+            data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
         },
-    )
+    ))
+}
+
+fn events_of(c: &Connection, id: i64) -> Result<Vec<EventRecord>> {
+    Ok(all(
+        c,
+        "SELECT complaint_id, id, kind, on_date, recorded_at, actor, reason, data FROM complaint_events
+         WHERE complaint_id = ?1 ORDER BY id",
+        params![id],
+        event_from_row,
+    )?
+    .into_iter()
+    .map(|(_, e)| e)
+    .collect())
+}
+
+/// Stored complaints (in id order) with their events, read with one range query.
+fn with_events(c: &Connection, raw: Vec<RawStored>) -> Result<Vec<(StoredComplaint, Vec<EventRecord>)>> {
+    let (Some(lo), Some(hi)) = (raw.first().map(|t| t.id), raw.last().map(|t| t.id)) else { return Ok(Vec::new()) };
+    let mut evs: std::collections::HashMap<i64, Vec<EventRecord>> = std::collections::HashMap::new();
+    for (cid, e) in all(
+        c,
+        "SELECT complaint_id, id, kind, on_date, recorded_at, actor, reason, data FROM complaint_events
+         WHERE complaint_id BETWEEN ?1 AND ?2 ORDER BY id",
+        params![lo, hi],
+        event_from_row,
+    )? {
+        evs.entry(cid).or_default().push(e);
+    }
+    raw.into_iter()
+        .map(|t| {
+            let id = t.id;
+            Ok((to_stored(t)?, evs.remove(&id).unwrap_or_default()))
+        })
+        .collect()
 }
 
 impl SqliteStore {
@@ -1298,40 +1329,7 @@ impl Store for SqliteStore {
                 "{SELECT_STORED} WHERE id > ?1 AND state IN ({in_list}){due} ORDER BY id LIMIT ?2"
             ))?;
             let raw = st.query_map(params![after, limit], row_to_stored)?.collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut out = Vec::with_capacity(raw.len());
-            if raw.is_empty() {
-                return Ok(out);
-            }
-            let (lo, hi) = (raw[0].id, raw[raw.len() - 1].id);
-            let mut evs: std::collections::HashMap<i64, Vec<EventRecord>> = std::collections::HashMap::new();
-            let mut es = c.prepare_cached(
-                "SELECT complaint_id, id, kind, on_date, recorded_at, actor, reason, data FROM complaint_events
-                 WHERE complaint_id BETWEEN ?1 AND ?2 ORDER BY id",
-            )?;
-            let rows = es.query_map(params![lo, hi], |r| {
-                let data: String = r.get(7)?;
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    EventRecord {
-                        id: r.get(1)?,
-                        kind: r.get(2)?,
-                        on_date: r.get(3)?,
-                        recorded_at: r.get(4)?,
-                        actor: r.get(5)?,
-                        reason: r.get(6)?,
-                        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
-                    },
-                ))
-            })?;
-            for row in rows {
-                let (cid, e) = row?;
-                evs.entry(cid).or_default().push(e);
-            }
-            for t in raw {
-                let id = t.id;
-                out.push((to_stored(t)?, evs.remove(&id).unwrap_or_default()));
-            }
-            Ok(out)
+            with_events(c, raw)
         })
     }
 

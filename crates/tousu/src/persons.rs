@@ -317,7 +317,6 @@ impl Engine {
             rows.extend(page);
         }
         let overrides = self.overrides(db)?;
-        let t_read = t.elapsed();
         let idents: Vec<Ident<'_>> = rows.iter().map(Ident::of_row).collect();
         // The identifiers (for the store and shared contacts) on one thread, the resolution on
         // this one.
@@ -327,7 +326,6 @@ impl Engine {
             let res = identity::resolve_with(&records, &overrides, &self.names);
             (res, keys.join().unwrap_or_default())
         });
-        let t_resolved = t.elapsed();
         let ids: Vec<i64> = idents.iter().map(|i| i.id).collect();
         let hashes: Vec<&str> = idents.iter().map(|i| i.content_hash).collect();
         let clusters = clusters_of(&ids, &res);
@@ -346,9 +344,6 @@ impl Engine {
         rep.refusals = res.refusals.len();
         drop((clusters, res, ids));
         rep.seconds_resolve = t.elapsed().as_secs_f64();
-        if std::env::var_os("TOUSU_TRACE_PERSONS").is_some() {
-            eprintln!("pass 1: read {t_read:?}, resolved {t_resolved:?}, links and contacts {:?}", t.elapsed());
-        }
 
         let t = std::time::Instant::now();
         let today = crate::engine::today();
@@ -358,7 +353,7 @@ impl Engine {
             let (a_tx, a_rx) = std::sync::mpsc::sync_channel::<Result<Vec<PersonSource>, String>>(4);
             let (b_tx, b_rx) = std::sync::mpsc::sync_channel::<Result<Vec<PersonSource>, String>>(4);
             let person_of = &person_at;
-            let reader = s.spawn(move || {
+            s.spawn(move || {
                 let mut after = 0i64;
                 loop {
                     match db.as_persons().person_sources(after, PAGE) {
@@ -379,7 +374,6 @@ impl Engine {
                         }
                     }
                 }
-                thread_cpu()
             });
             // Builders: group by person, profile each complete person.
             let (person_at, sizes, shared) = (&person_at, &sizes, &shared);
@@ -395,7 +389,7 @@ impl Engine {
                         Ok(p) => p,
                         Err(e) => {
                             let _ = row_tx.send(Err(e));
-                            return thread_cpu();
+                            return;
                         }
                     };
                     for src in page {
@@ -414,7 +408,7 @@ impl Engine {
                             }
                         };
                         if row_tx.send(Ok(row)).is_err() {
-                            return thread_cpu();
+                            return;
                         }
                     }
                 }
@@ -423,21 +417,11 @@ impl Engine {
                     let members: Vec<&PersonSource> = group.iter().collect();
                     let _ = row_tx.send(Ok(emit(pid, &members)));
                 }
-                thread_cpu()
             };
             let tx2 = row_tx.clone();
-            let builder_a = s.spawn(move || build(a_rx, row_tx));
-            let builder_b = s.spawn(move || build(b_rx, tx2));
-            let n = db.as_persons().replace_persons(&links, &keys, &mut row_rx.into_iter())?;
-            if std::env::var_os("TOUSU_TRACE_PERSONS").is_some() {
-                eprintln!(
-                    "CPU s: reader {:?}, builders {:?} {:?}",
-                    reader.join().ok().flatten(),
-                    builder_a.join().ok().flatten(),
-                    builder_b.join().ok().flatten()
-                );
-            }
-            Ok(n)
+            s.spawn(move || build(a_rx, row_tx));
+            s.spawn(move || build(b_rx, tx2));
+            Ok(db.as_persons().replace_persons(&links, &keys, &mut row_rx.into_iter())?)
         })?;
         rep.persons = written as usize;
         rep.seconds_profile_write = t.elapsed().as_secs_f64();
@@ -670,10 +654,4 @@ fn shared_contacts(keys: &[IdentityKey], person_at: &HashMap<i64, i64>) -> HashM
         *counted.entry(p).or_default() += others.len() as u32;
     }
     counted
-}
-
-/// CPU time of the calling thread in seconds (Linux), for the trace of a rebuild.
-fn thread_cpu() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    Some(s.split_whitespace().next()?.parse::<u64>().ok()? as f64 / 1e9)
 }

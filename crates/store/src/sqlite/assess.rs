@@ -190,40 +190,7 @@ impl crate::AssessStore for SqliteStore {
         self.read(|c| {
             let mut st = c.prepare_cached(&format!("{SELECT_STORED} WHERE id > ?1{stale} ORDER BY id LIMIT ?2"))?;
             let raw = st.query_map(params![after, limit], row_to_stored)?.collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut out = Vec::with_capacity(raw.len());
-            if raw.is_empty() {
-                return Ok(out);
-            }
-            let (lo, hi) = (raw[0].id, raw[raw.len() - 1].id);
-            let mut evs: std::collections::HashMap<i64, Vec<EventRecord>> = std::collections::HashMap::new();
-            let mut es = c.prepare_cached(
-                "SELECT complaint_id, id, kind, on_date, recorded_at, actor, reason, data FROM complaint_events
-                 WHERE complaint_id BETWEEN ?1 AND ?2 ORDER BY id",
-            )?;
-            let rows = es.query_map(params![lo, hi], |r| {
-                let data: String = r.get(7)?;
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    EventRecord {
-                        id: r.get(1)?,
-                        kind: r.get(2)?,
-                        on_date: r.get(3)?,
-                        recorded_at: r.get(4)?,
-                        actor: r.get(5)?,
-                        reason: r.get(6)?,
-                        data: json(&data),
-                    },
-                ))
-            })?;
-            for row in rows {
-                let (cid, e) = row?;
-                evs.entry(cid).or_default().push(e);
-            }
-            for t in raw {
-                let id = t.id;
-                out.push((to_stored(t)?, evs.remove(&id).unwrap_or_default()));
-            }
-            Ok(out)
+            super::with_events(c, raw)
         })
     }
 
