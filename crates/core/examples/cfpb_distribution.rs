@@ -3,15 +3,97 @@
 //! then 30 narratives chosen deterministically (every k-th) with the analyser's findings, for a
 //! person to spot-check. Results are recorded in docs/QUALITY.md.
 //!
+//! The 30 spot-check narratives were also labelled by hand, blind to the analyser, in
+//! corpus/cfpb_spot30.jsonl (read at run time; see corpus/README.md). Each printed narrative is
+//! followed by its gold labels and a verdict, and a summary gives category agreement and the
+//! micro precision/recall of threats and emotions against those labels.
+//!
 //! `cargo run --release -p tousu-core --example cfpb_distribution [-- [--nb-english] FILE]`
 //! (default /work/shared/data/cfpb/complaints_2015_2020_sample.csv; `--nb-english` also lets
 //! the naive Bayes category back-up act on English texts, which the built-in analyser does not).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use tousu_core::text::{self, Analyzer, Category, Emotion, Threat, nb};
 
 const DEFAULT: &str = "/work/shared/data/cfpb/complaints_2015_2020_sample.csv";
 const SAMPLE: usize = 30;
+/// Hand labels for the spot-check sample (one JSON object per line).
+const GOLD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/cfpb_spot30.jsonl");
+
+/// One line of corpus/cfpb_spot30.jsonl.
+#[derive(serde::Deserialize)]
+struct Gold {
+    complaint_id: String,
+    issue: String,
+    category: Category,
+    also: Option<Category>,
+    threats: Vec<Threat>,
+    emotions: Vec<Emotion>,
+    note: String,
+}
+
+/// The gold labels by complaint id; `Ok(None)` when the file does not exist.
+fn load_gold(path: &str) -> Result<Option<BTreeMap<String, Gold>>, String> {
+    let src = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{path}: {e}")),
+    };
+    let mut out = BTreeMap::new();
+    for (n, line) in src.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let g: Gold = serde_json::from_str(line).map_err(|e| format!("{path}:{}: {e}", n + 1))?;
+        if out.contains_key(&g.complaint_id) {
+            return Err(format!("{path}:{}: duplicate complaint_id {}", n + 1, g.complaint_id));
+        }
+        out.insert(g.complaint_id.clone(), g);
+    }
+    Ok(Some(out))
+}
+
+/// True positives, false positives and false negatives of a predicted set against a gold set.
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Counts {
+    fn of<T: Ord>(pred: &BTreeSet<T>, gold: &BTreeSet<T>) -> Counts {
+        let tp = pred.intersection(gold).count();
+        Counts { tp, fp: pred.len() - tp, fn_: gold.len() - tp }
+    }
+    fn add(&mut self, o: Counts) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+    }
+    fn verdict(self) -> &'static str {
+        if self.fp == 0 && self.fn_ == 0 { "✓" } else { "✗" }
+    }
+    /// "precision 0.667 (2/3), recall 1.000 (2/2)"; n/a for an empty denominator.
+    fn summary(self) -> String {
+        let ratio = |num: usize, den: usize| {
+            if den == 0 {
+                format!("n/a ({num}/{den})")
+            } else {
+                format!("{:.3} ({num}/{den})", num as f64 / den as f64)
+            }
+        };
+        format!(
+            "precision {}, recall {}; tp {} fp {} fn {}",
+            ratio(self.tp, self.tp + self.fp),
+            ratio(self.tp, self.tp + self.fn_),
+            self.tp,
+            self.fp,
+            self.fn_
+        )
+    }
+}
+
+fn codes<T: Copy>(set: &BTreeSet<T>, code: fn(T) -> &'static str) -> String {
+    set.iter().map(|t| code(*t)).collect::<Vec<_>>().join(", ")
+}
 
 /// A small RFC 4180 reader: fields separated by commas, records by CRLF or LF; a quoted field
 /// may contain commas, line breaks and doubled quotes.
@@ -92,6 +174,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         threats: Vec<Threat>,
         emotions: Vec<(Emotion, f32)>,
         category: String,
+        top: Option<Category>,
     }
     let mut items = Vec::new();
     for r in body {
@@ -104,6 +187,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             text: text.clone(),
             threats: a.threats.iter().map(|f| f.value).collect(),
             emotions: a.emotions.iter().map(|f| (f.value, f.score)).collect(),
+            top: a.category.as_ref().map(|c| c.value),
             category: a
                 .category
                 .map(|c| {
@@ -170,7 +254,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!();
     }
 
-    // Spot-check sample: every k-th narrative in file order.
+    // Spot-check sample: every k-th narrative in file order, compared with the hand labels.
+    let gold = load_gold(GOLD)?;
+    if gold.is_none() {
+        println!("\nnote: {GOLD} not found; the comparison with hand labels is skipped");
+    }
+    let (mut cat_ok, mut compared) = (0usize, 0usize);
+    let (mut t_all, mut e_all) = (Counts::default(), Counts::default());
+    let mut cat_misses = Vec::new();
+    let mut seen = BTreeSet::new();
     let k = (items.len() / SAMPLE).max(1);
     println!("\n{SAMPLE} narratives for spot-checking (every {k}th in file order, starting with the first)");
     for (n, it) in items.iter().step_by(k).take(SAMPLE).enumerate() {
@@ -178,7 +270,69 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let emotions: Vec<String> = it.emotions.iter().map(|(e, s)| format!("{}:{s:.1}", e.code())).collect();
         println!("\n#{:02} id {} | {} | {}", n + 1, it.id, it.product, it.issue);
         println!("   category {} | threats [{}] | emotions [{}]", it.category, threats.join(", "), emotions.join(", "));
+        if let Some(g) = gold.as_ref().map(|m| m.get(&it.id)) {
+            let Some(g) = g else {
+                println!("   gold     (no hand label for this id)");
+                println!("   {}", clip(&it.text, 700));
+                continue;
+            };
+            seen.insert(it.id.as_str());
+            compared += 1;
+            let ok = it.top.is_some_and(|c| c == g.category || Some(c) == g.also);
+            if ok {
+                cat_ok += 1;
+            } else {
+                cat_misses.push(format!(
+                    "#{:02} {}: {} (gold {}{})",
+                    n + 1,
+                    it.id,
+                    it.top.map_or("-", |c| c.code()),
+                    g.category.code(),
+                    g.also.map(|a| format!(" / {}", a.code())).unwrap_or_default()
+                ));
+            }
+            let (pt, gt): (BTreeSet<Threat>, BTreeSet<Threat>) =
+                (it.threats.iter().copied().collect(), g.threats.iter().copied().collect());
+            let (pe, ge): (BTreeSet<Emotion>, BTreeSet<Emotion>) =
+                (it.emotions.iter().map(|e| e.0).collect(), g.emotions.iter().copied().collect());
+            let (ct, ce) = (Counts::of(&pt, &gt), Counts::of(&pe, &ge));
+            t_all.add(ct);
+            e_all.add(ce);
+            let also = g.also.map(|a| format!(" (also {})", a.code())).unwrap_or_default();
+            println!(
+                "   gold     category {}{also} {} | threats [{}] {} tp {} fp {} fn {} | emotions [{}] {} tp {} fp {} fn {}",
+                g.category.code(),
+                if ok { "✓" } else { "✗" },
+                codes(&gt, Threat::code),
+                ct.verdict(),
+                ct.tp,
+                ct.fp,
+                ct.fn_,
+                codes(&ge, Emotion::code),
+                ce.verdict(),
+                ce.tp,
+                ce.fp,
+                ce.fn_
+            );
+            println!("   gold     issue {:?}; note: {}", g.issue, g.note);
+        }
         println!("   {}", clip(&it.text, 700));
+    }
+    if let Some(gold) = &gold {
+        println!("\nAgreement with the hand labels (corpus/cfpb_spot30.jsonl, {compared} narratives compared)");
+        println!(
+            "category agreement (gold category or `also`): {cat_ok}/{compared}{}",
+            if compared == 0 { String::new() } else { format!(" ({:.1}%)", 100.0 * cat_ok as f64 / compared as f64) }
+        );
+        for m in &cat_misses {
+            println!("   ✗ {m}");
+        }
+        println!("threats  (micro): {}", t_all.summary());
+        println!("emotions (micro): {}", e_all.summary());
+        let unused: Vec<&str> = gold.keys().map(String::as_str).filter(|id| !seen.contains(id)).collect();
+        if !unused.is_empty() {
+            println!("note: {} hand label(s) not in this sample: {}", unused.len(), unused.join(", "));
+        }
     }
     Ok(())
 }

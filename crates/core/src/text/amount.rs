@@ -14,7 +14,7 @@ pub(crate) struct AmountHit {
 
 const PREFIXES: &[&str] = &["us$", "usd", "rmb", "cny", "人民币", "$", "¥", "£", "€"];
 const SUFFIXES: &[&str] =
-    &["人民币", "美元", "英镑", "欧元", "dollars", "dollar", "usd", "rmb", "cny", "元", "块", "圆"];
+    &["人民币", "美元", "英镑", "欧元", "dollars", "dollar", "usd", "rmb", "cny", "元", "块", "圆", "蚊"];
 
 fn is_cn_digit(c: char) -> bool {
     matches!(
@@ -269,6 +269,10 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     s.extend(&chars[j..end]);
     let mut s = s.to_ascii_uppercase();
     let mut currency = default;
+    // Cantonese 蚊 is 元.
+    if let Some(x) = s.strip_suffix('蚊') {
+        s = format!("{x}元");
+    }
     for (word, cur) in [("DOLLARS", Currency::Usd), ("DOLLAR", Currency::Usd)] {
         if let Some(x) = s.strip_suffix(word) {
             s = x.to_string();
@@ -338,6 +342,8 @@ mod tests {
             ("13.35万元", "13.35万元", "133500.00 CNY"),
             // 块, 美元, commas.
             ("3000块钱", "3000块", "3000.00 CNY"),
+            // Cantonese 蚊 (= 元).
+            ("500蚊违约金", "500蚊", "500.00 CNY"),
             ("退还500美元", "500美元", "500.00 USD"),
             ("12,876.50元", "12,876.50元", "12876.50 CNY"),
             ("1,250 dollars", "1,250 dollars", "1250.00 USD"),

@@ -348,7 +348,10 @@ pub fn errors(analyzer: &Analyzer, records: &[&Record]) -> Vec<Miss> {
                 push(what, truth, pred);
             }
         };
-        set("threats", list(&rec.threats, Threat::code), list(&got.threats, Threat::code));
+        let (mut tt, mut gt) = (rec.threats.clone(), got.threats.clone());
+        tt.sort();
+        gt.sort();
+        set("threats", list(&tt, Threat::code), list(&gt, Threat::code));
         let emotions: Vec<Emotion> = rec.emotions.keys().copied().collect();
         let mut ge = got.emotions.clone();
         ge.sort();

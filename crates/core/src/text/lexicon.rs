@@ -25,6 +25,9 @@ pub enum MarkerCue {
     Representative,
     Scripted,
     LetterForm,
+    /// Closing formulas of a letter (此致 敬礼, Sincerely): with several lines they make a
+    /// formal letter whatever its length.
+    LetterClosing,
 }
 
 /// Tunable numbers (`[settings]`). Windows are in units (a CJK character or an English word)
@@ -47,6 +50,8 @@ pub struct Settings {
     pub repeat_punct_boost: f32,
     pub extra_cue_boost: f32,
     pub long_letter_chars: usize,
+    /// Line breaks that, with a closing formula, make a formal letter.
+    pub letter_min_lines: usize,
     pub scripted_min: usize,
     pub elderly_age: u32,
 }
@@ -65,10 +70,11 @@ impl Default for Settings {
             unframed_demand_min: 0.5,
             frame_boost: 0.4,
             amount_after: 20,
-            amount_before: 8,
+            amount_before: 20,
             repeat_punct_boost: 0.1,
             extra_cue_boost: 0.1,
             long_letter_chars: 800,
+            letter_min_lines: 3,
             scripted_min: 2,
             elderly_age: 65,
         }
@@ -93,6 +99,7 @@ struct RawSettings {
     repeat_punct_boost: Option<f32>,
     extra_cue_boost: Option<f32>,
     long_letter_chars: Option<usize>,
+    letter_min_lines: Option<usize>,
     scripted_min: Option<usize>,
     elderly_age: Option<u32>,
 }
@@ -253,6 +260,7 @@ impl Merged {
             repeat_punct_boost,
             extra_cue_boost,
             long_letter_chars,
+            letter_min_lines,
             scripted_min,
             elderly_age
         );
@@ -340,6 +348,7 @@ impl Merged {
             repeat_punct_boost: r.repeat_punct_boost.unwrap_or(d.repeat_punct_boost),
             extra_cue_boost: r.extra_cue_boost.unwrap_or(d.extra_cue_boost),
             long_letter_chars: r.long_letter_chars.unwrap_or(d.long_letter_chars),
+            letter_min_lines: r.letter_min_lines.unwrap_or(d.letter_min_lines),
             scripted_min: r.scripted_min.unwrap_or(d.scripted_min),
             elderly_age: r.elderly_age.unwrap_or(d.elderly_age),
         }

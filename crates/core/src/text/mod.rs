@@ -903,6 +903,30 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// Demand lists: a frame followed by a colon ("要求：1．退还…；2．…", "特提出如下要求：",
+    /// "I request:") frames every item of the list that follows, up to the end of the list
+    /// (。, a blank line, or `LIST_SPAN` characters), across the item numbers and line breaks
+    /// that end a sentence elsewhere. Returns (frame hit, list body start, list body end).
+    fn demand_lists(&self) -> Vec<(&'a Hit, usize, usize)> {
+        const COLON_WITHIN: usize = 6;
+        const LIST_SPAN: usize = 400;
+        let chars = self.chars;
+        let mut out = Vec::new();
+        for f in self.frame.inside(0, chars.len()) {
+            let upto = (f.end + COLON_WITHIN).min(chars.len());
+            let Some(colon) = (f.end..upto).find(|&i| matches!(chars[i], ':' | '：')) else { continue };
+            if (f.end..colon).any(|i| is_sentence_end(chars, i)) {
+                continue;
+            }
+            let limit = (colon + 1 + LIST_SPAN).min(chars.len());
+            let end = (colon + 1..limit)
+                .find(|&i| chars[i] == '。' || (chars[i] == '\n' && chars.get(i + 1) == Some(&'\n')))
+                .unwrap_or(limit);
+            out.push((f, colon + 1, end));
+        }
+        out
+    }
+
     fn demands(&self, default: Currency) -> (Vec<Finding<DemandFinding>>, Vec<Money>) {
         let s = self.settings;
         struct Occ<'h> {
@@ -912,13 +936,16 @@ impl<'a> Ctx<'a> {
             evidence: Evidence,
         }
         let mut occs: Vec<Occ> = Vec::new();
+        let lists = self.demand_lists();
         for h in &self.demand {
             let Group::Demand(kind) = h.group else { continue };
             if self.negation_before(h.start, s.negation_window).is_some() {
                 continue;
             }
             let lo = window_start(self.chars, h.start, s.frame_window, is_sentence_end);
-            let frame = self.frame.inside(lo, h.start).next();
+            let frame = self.frame.inside(lo, h.start).next().or_else(|| {
+                lists.iter().find(|(_, body_start, body_end)| (*body_start..*body_end).contains(&h.start)).map(|l| l.0)
+            });
             if frame.is_none() && h.weight < s.unframed_demand_min {
                 continue;
             }
@@ -1042,14 +1069,30 @@ impl<'a> Ctx<'a> {
             let score = round3(scripted.len() as f32 / (2 * s.scripted_min.max(1)) as f32);
             out.push(Finding { value: Marker::Scripted, score, evidence: scripted });
         }
+        // A formal letter: a closing formula (此致 敬礼, Sincerely) on a text of several lines,
+        // or any letter-form cue on a text longer than `long_letter_chars`.
         let letter = cues(MarkerCue::LetterForm);
-        if self.chars.len() > s.long_letter_chars && !letter.is_empty() {
+        let closing = cues(MarkerCue::LetterClosing);
+        let lines = self.chars.iter().filter(|c| **c == '\n').count();
+        let by_form = !closing.is_empty() && lines >= s.letter_min_lines;
+        let by_length = self.chars.len() > s.long_letter_chars && !(letter.is_empty() && closing.is_empty());
+        if by_form || by_length {
             let mut evidence = term_evidence("marker.letter_form", letter, self.chars);
-            let score = round3(0.5 + 0.25 * (evidence.len() - 1) as f32);
-            evidence.push(Evidence {
-                rule: "marker.length".into(),
-                spans: vec![Span::new(0, self.chars.len())],
-                note: format!("{} characters > {}", self.chars.len(), s.long_letter_chars),
+            evidence.extend(term_evidence("marker.letter_closing", closing, self.chars));
+            evidence.sort_by_key(|e| e.spans.first().copied());
+            let score = round3(0.5 + 0.25 * (evidence.len().max(1) - 1) as f32);
+            evidence.push(if by_form {
+                Evidence {
+                    rule: "marker.lines".into(),
+                    spans: vec![],
+                    note: format!("{} line breaks ≥ {} with a closing formula", lines, s.letter_min_lines),
+                }
+            } else {
+                Evidence {
+                    rule: "marker.length".into(),
+                    spans: vec![Span::new(0, self.chars.len())],
+                    note: format!("{} characters > {}", self.chars.len(), s.long_letter_chars),
+                }
             });
             out.push(Finding { value: Marker::LongFormalLetter, score, evidence });
         }
@@ -1094,8 +1137,9 @@ impl<'a> Ctx<'a> {
         for h in word_cues {
             let term = text_of(ch, h.start, h.end);
             if term.starts_with(|c: char| c.is_ascii_alphabetic() || c == '§') {
+                // "U.S.C. 1681i", "§ 1681", "Section 609": skip the abbreviation's dot and spaces.
                 let mut k = h.end;
-                while k < ch.len() && ch[k] == ' ' {
+                while k < ch.len() && matches!(ch[k], ' ' | '.') {
                     k += 1;
                 }
                 let d0 = k;

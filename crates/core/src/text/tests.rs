@@ -296,6 +296,18 @@ fn markers() {
     let m = marker(&a, Marker::LongFormalLetter).unwrap();
     assert!(all_spans(m).contains(&span_of(&t, "尊敬的", 0)));
     assert!(marker(&az().analyze("尊敬的领导：请尽快处理。此致敬礼"), Marker::LongFormalLetter).is_none());
+    // A short letter of several lines with a closing formula is a formal letter too.
+    let t = "尊敬的领导：\n我的理赔申请至今没有结果。\n请尽快处理。\n此致\n敬礼\n投诉人：王某";
+    let m = marker(&az().analyze(t), Marker::LongFormalLetter).unwrap().clone();
+    assert!(all_spans(&m).contains(&span_of(t, "此致", 0)));
+    assert!(m.evidence.iter().any(|e| e.rule == "marker.lines"));
+    assert!(
+        marker(&az().analyze("Sincerely sorry for the delay, please call me."), Marker::LongFormalLetter).is_none()
+    );
+    // The stock phrases of ghost-written letters.
+    let t = "业务员存在以下违规行为：一、夸大产品收益；二、隐瞒退保损失。以上情况属实。";
+    let m = marker(&az().analyze(t), Marker::Scripted).unwrap().clone();
+    assert_eq!(m.evidence.len(), 4);
 }
 
 #[test]
@@ -453,6 +465,20 @@ fn amounts_attach_to_common_demand_phrasings() {
     assert_eq!(amount("请把交的¥293,000保费全部退回来。", DemandKind::FullRefund), Some(cny(293_000)));
     assert_eq!(amount("诉求：一、停止催收；二、赔偿损失¥9,000。", DemandKind::Compensation), Some(cny(9_000)));
     assert_eq!(amount("我要求该赔的二十万三千元一分不能少。", DemandKind::ClaimPayment), Some(cny(203_000)));
+    // A frame with a colon frames every item of the list after it, across item numbers and
+    // line breaks; the list ends at 。 (a weak cue after it is not framed).
+    let letter =
+        "三、具体要求：\n1．退还已扣收的服务费人民币壹仟捌佰元整；\n2．支付利息。另外退还的事以后再说，共300元";
+    assert_eq!(amount(letter, DemandKind::FullRefund), Some(cny(1_800)));
+    let a = az().analyze(letter);
+    let ev = &demand(&a, DemandKind::FullRefund).unwrap().evidence;
+    assert!(ev.iter().any(|e| e.note.contains("framed by \"要求\"")), "{ev:?}");
+    assert!(!format!("{a:?}").contains("30000"), "a cue after the list is not framed");
+    assert_eq!(
+        amount("We want the $8,700 that was deducted refunded.", DemandKind::FullRefund),
+        Some(Money::new(870_000, Currency::Usd))
+    );
+    assert_eq!(amount("房东扣咗我违约金，你哋要赔我500蚊。", DemandKind::Compensation), Some(cny(500)));
 }
 
 #[test]
