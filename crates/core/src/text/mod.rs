@@ -709,12 +709,54 @@ impl<'a> Ctx<'a> {
         while k > 0 && matches!(ch[k - 1], ':' | '：' | ' ') {
             k -= 1;
         }
-        if k == 0 || !matches!(ch[k - 1], '说' | '讲' | '道' | '称') {
+        if k == 0 || !matches!(ch[k - 1], '说' | '讲' | '道' | '称' | '复') {
             return false;
         }
-        let clause = window_start(ch, k - 1, 20, is_clause_punct);
-        let first = (clause..k).find(|&i| !ch[i].is_whitespace());
-        first.is_none_or(|i| ch[i] != '我')
+        // Whose words: the subject before 说/称, or for a bare "并称" / "还说" the nearest clause
+        // of the sentence that starts with a person.
+        // "我说“…”", "来电人称“…”", "客户表示…，并称“…”" quote the complainant, whose threats
+        // count; "业务员说“…”", "对方根本不听，还说“…”" quote someone else. No person: someone else.
+        const COMPLAINANT: [&str; 8] = ["我", "来电人", "投诉人", "客户", "其", "本人", "委托人", "当事人"];
+        const OTHERS: [&str; 14] = [
+            "对方",
+            "催收",
+            "业务员",
+            "客服",
+            "柜员",
+            "经理",
+            "工作人员",
+            "他",
+            "她",
+            "银行",
+            "公司",
+            "平台",
+            "代理人",
+            "销售",
+        ];
+        let clause = window_start(ch, k - 1, 40, is_clause_punct);
+        let said_by: String = ch[clause..k - 1].iter().collect();
+        let said_by = said_by.trim_start().trim_start_matches(['并', '还', '又', '也', '就', '再']);
+        if !said_by.is_empty() {
+            return !COMPLAINANT.iter().any(|w| said_by.starts_with(w));
+        }
+        let sentence = window_start(ch, k - 1, 200, is_sentence_end);
+        let mut end = k - 1;
+        while end > sentence {
+            let start = window_start(ch, end, 40, is_clause_punct);
+            let clause: String = ch[start..end].iter().collect();
+            let clause = clause.trim_start();
+            if COMPLAINANT.iter().any(|w| clause.starts_with(w)) {
+                return false;
+            }
+            if OTHERS.iter().any(|w| clause.starts_with(w)) {
+                return true;
+            }
+            if start <= sentence {
+                break;
+            }
+            end = start - 1;
+        }
+        true
     }
 
     fn emotions(&self) -> Vec<Finding<Emotion>> {

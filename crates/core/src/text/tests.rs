@@ -449,6 +449,11 @@ fn retractions_quotes_and_explicit_self_harm_negation() {
     // Someone else's words in quotes are not the complainant's threat; the complainant's own are.
     assert!(!has("业务员还吓唬我说“你去12378投诉也是白投诉”。", Threat::Regulator));
     assert!(has("我跟客服说“再不赔我就去12378投诉”。", Threat::Regulator));
+    // In a note, "并称“…”" continues the complainant's sentence; "还说“…”" after 对方 does not.
+    assert!(has("来电人表示将把照片发到网上，并称“再有人上门，我就跟他们拼了”。", Threat::SelfHarmViolence));
+    assert!(!has("我跟他们解释了，对方根本不听，还说“不还钱就去法院起诉你”。", Threat::Lawsuit));
+    assert!(!has("我去网点问，理财经理说“你投诉到监管局也一样”。", Threat::Regulator));
+    assert!(!has("客服答复“你去人民银行投诉也一样”。", Threat::Regulator));
     // Self-harm: an explicit negation cancels, a bare 不 of a condition does not.
     assert!(!has("我不会去你们公司拼命，那解决不了问题。", Threat::SelfHarmViolence));
     assert!(has("不赔我跳楼。", Threat::SelfHarmViolence));
