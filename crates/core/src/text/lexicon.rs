@@ -139,6 +139,8 @@ struct RawFile {
     #[serde(default)]
     threat_retraction: Terms,
     #[serde(default)]
+    threat_third_party: Terms,
+    #[serde(default)]
     demand: BTreeMap<DemandKind, Terms>,
     #[serde(default)]
     demand_frame: Terms,
@@ -169,6 +171,7 @@ pub(crate) enum Group {
     ThreatAction,
     ThreatMask,
     ThreatRetraction,
+    ThreatThirdParty,
     Demand(DemandKind),
     DemandFrame,
     Marker(MarkerCue),
@@ -193,6 +196,7 @@ impl Group {
             Group::ThreatAction => 10,
             Group::ThreatMask => 14,
             Group::ThreatRetraction => 15,
+            Group::ThreatThirdParty => 16,
             Group::Demand(_) => 11,
             Group::DemandFrame => 12,
             Group::Marker(m) => 20 + m as u16,
@@ -282,6 +286,7 @@ impl Merged {
             (Group::ThreatAction, raw.threat_action),
             (Group::ThreatMask, raw.threat_mask),
             (Group::ThreatRetraction, raw.threat_retraction),
+            (Group::ThreatThirdParty, raw.threat_third_party),
             (Group::DemandFrame, raw.demand_frame),
         ] {
             add(g, t, "modifier")?;

@@ -615,6 +615,7 @@ struct Ctx<'a> {
     insult: Vec<&'a Hit>,
     threat: Vec<&'a Hit>,
     threat_mask: Vec<&'a Hit>,
+    third_party: Vec<&'a Hit>,
     retraction: ByEnd<'a>,
     action: ByEnd<'a>,
     demand: Vec<&'a Hit>,
@@ -639,6 +640,7 @@ impl<'a> Ctx<'a> {
             insult: vec![],
             threat: vec![],
             threat_mask: vec![],
+            third_party: vec![],
             retraction: ByEnd::default(),
             action: ByEnd::default(),
             demand: vec![],
@@ -664,6 +666,7 @@ impl<'a> Ctx<'a> {
                 Group::Threat(_) => c.threat.push(h),
                 Group::ThreatAction => action.push(h),
                 Group::ThreatMask => c.threat_mask.push(h),
+                Group::ThreatThirdParty => c.third_party.push(h),
                 Group::ThreatRetraction => retraction.push(h),
                 Group::Demand(_) => c.demand.push(h),
                 Group::DemandFrame => frame.push(h),
@@ -757,6 +760,29 @@ impl<'a> Ctx<'a> {
             end = start - 1;
         }
         true
+    }
+
+    /// The clause of a threat cue starts with someone other than the complainant (a
+    /// `[threat_third_party]` term at the clause start, after an optional 我/俺/my), and the
+    /// complainant does not join in (我们, 我和, 我也, and I, with me).
+    fn third_party_clause(&self, pos: usize) -> bool {
+        let ch = self.chars;
+        let start = window_start(ch, pos, 25, is_clause_punct);
+        let mut i = start;
+        while i < pos && ch[i].is_whitespace() {
+            i += 1;
+        }
+        if i < pos && matches!(ch[i], '我' | '俺') && !matches!(ch.get(i + 1), Some('们' | '和' | '也' | '跟')) {
+            i += 1;
+            if ch.get(i) == Some(&'的') {
+                i += 1;
+            }
+        }
+        let Some(who) = self.third_party.iter().find(|t| t.start == i && t.end <= pos) else { return false };
+        let clause: String = ch[who.end..pos].iter().collect::<String>().to_lowercase();
+        !["我们", "我和", "我也", "俺们", "咱们", "and i ", "and me", "with me", "me and"]
+            .iter()
+            .any(|w| clause.contains(w))
     }
 
     fn emotions(&self) -> Vec<Finding<Emotion>> {
@@ -873,6 +899,11 @@ impl<'a> Ctx<'a> {
             }
             // Someone else's words: 业务员吓唬我说“你去12378投诉也是白投诉”.
             if self.in_reported_quote(h.start) {
+                continue;
+            }
+            // Someone else's intention or advice: 儿子说要去法院告你们, a coworker said I should
+            // take them to small claims (self-harm stays: critical, recall first).
+            if t != Threat::SelfHarmViolence && self.third_party_clause(h.start) {
                 continue;
             }
             // Retracted later in the sentence: 大家一起去闹确实动静大，但我不想这么做。
