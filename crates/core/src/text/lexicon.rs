@@ -141,6 +141,12 @@ struct RawFile {
     #[serde(default)]
     threat_third_party: Terms,
     #[serde(default)]
+    threat_joined: Terms,
+    #[serde(default)]
+    speaker_self: Terms,
+    #[serde(default)]
+    speaker_other: Terms,
+    #[serde(default)]
     demand: BTreeMap<DemandKind, Terms>,
     #[serde(default)]
     demand_frame: Terms,
@@ -172,6 +178,9 @@ pub(crate) enum Group {
     ThreatMask,
     ThreatRetraction,
     ThreatThirdParty,
+    ThreatJoined,
+    SpeakerSelf,
+    SpeakerOther,
     Demand(DemandKind),
     DemandFrame,
     Marker(MarkerCue),
@@ -197,6 +206,9 @@ impl Group {
             Group::ThreatMask => 14,
             Group::ThreatRetraction => 15,
             Group::ThreatThirdParty => 16,
+            Group::ThreatJoined => 17,
+            Group::SpeakerSelf => 18,
+            Group::SpeakerOther => 19,
             Group::Demand(_) => 11,
             Group::DemandFrame => 12,
             Group::Marker(m) => 20 + m as u16,
@@ -287,6 +299,9 @@ impl Merged {
             (Group::ThreatMask, raw.threat_mask),
             (Group::ThreatRetraction, raw.threat_retraction),
             (Group::ThreatThirdParty, raw.threat_third_party),
+            (Group::ThreatJoined, raw.threat_joined),
+            (Group::SpeakerSelf, raw.speaker_self),
+            (Group::SpeakerOther, raw.speaker_other),
             (Group::DemandFrame, raw.demand_frame),
         ] {
             add(g, t, "modifier")?;

@@ -616,6 +616,9 @@ struct Ctx<'a> {
     threat: Vec<&'a Hit>,
     threat_mask: Vec<&'a Hit>,
     third_party: Vec<&'a Hit>,
+    joined: Vec<&'a Hit>,
+    speaker_self: Vec<&'a Hit>,
+    speaker_other: Vec<&'a Hit>,
     retraction: ByEnd<'a>,
     action: ByEnd<'a>,
     demand: Vec<&'a Hit>,
@@ -641,6 +644,9 @@ impl<'a> Ctx<'a> {
             threat: vec![],
             threat_mask: vec![],
             third_party: vec![],
+            joined: vec![],
+            speaker_self: vec![],
+            speaker_other: vec![],
             retraction: ByEnd::default(),
             action: ByEnd::default(),
             demand: vec![],
@@ -667,6 +673,9 @@ impl<'a> Ctx<'a> {
                 Group::ThreatAction => action.push(h),
                 Group::ThreatMask => c.threat_mask.push(h),
                 Group::ThreatThirdParty => c.third_party.push(h),
+                Group::ThreatJoined => c.joined.push(h),
+                Group::SpeakerSelf => c.speaker_self.push(h),
+                Group::SpeakerOther => c.speaker_other.push(h),
                 Group::ThreatRetraction => retraction.push(h),
                 Group::Demand(_) => c.demand.push(h),
                 Group::DemandFrame => frame.push(h),
@@ -715,44 +724,36 @@ impl<'a> Ctx<'a> {
         if k == 0 || !matches!(ch[k - 1], '说' | '讲' | '道' | '称' | '复') {
             return false;
         }
-        // Whose words: the subject before 说/称, or for a bare "并称" / "还说" the nearest clause
-        // of the sentence that starts with a person.
-        // "我说“…”", "来电人称“…”", "客户表示…，并称“…”" quote the complainant, whose threats
-        // count; "业务员说“…”", "对方根本不听，还说“…”" quote someone else. No person: someone else.
-        const COMPLAINANT: [&str; 8] = ["我", "来电人", "投诉人", "客户", "其", "本人", "委托人", "当事人"];
-        const OTHERS: [&str; 14] = [
-            "对方",
-            "催收",
-            "业务员",
-            "客服",
-            "柜员",
-            "经理",
-            "工作人员",
-            "他",
-            "她",
-            "银行",
-            "公司",
-            "平台",
-            "代理人",
-            "销售",
-        ];
+        // Whose words: the subject before 说/称 (`[speaker_self]`: 我, 来电人, 客户 …), or for a
+        // bare "并称" / "还说" the nearest clause of the sentence that starts with a speaker
+        // (`[speaker_self]` or `[speaker_other]`: 对方, 业务员, 客服 …). "我说“…”", "来电人称“…”",
+        // "客户表示…，并称“…”" quote the complainant, whose threats count; "业务员说“…”",
+        // "对方根本不听，还说“…”" quote someone else. No speaker found: someone else.
+        // The speaker at the start of ch[from..to]: Some(true) the complainant, Some(false)
+        // someone else (the longer term wins: 客户经理 is staff, 客户 the complainant).
+        let speaker = |from: usize, to: usize| -> Option<bool> {
+            let first = (from..to)
+                .find(|&i| !ch[i].is_whitespace() && !matches!(ch[i], '并' | '还' | '又' | '也' | '就' | '再'))?;
+            let at = |hits: &[&Hit]| hits.iter().filter(|h| h.start == first && h.end <= to).map(|h| h.end).max();
+            match (at(&self.speaker_self), at(&self.speaker_other)) {
+                (Some(a), Some(b)) => Some(a > b),
+                (Some(_), None) => Some(true),
+                (None, Some(_)) => Some(false),
+                (None, None) => None,
+            }
+        };
         let clause = window_start(ch, k - 1, 40, is_clause_punct);
-        let said_by: String = ch[clause..k - 1].iter().collect();
-        let said_by = said_by.trim_start().trim_start_matches(['并', '还', '又', '也', '就', '再']);
-        if !said_by.is_empty() {
-            return !COMPLAINANT.iter().any(|w| said_by.starts_with(w));
+        let bare =
+            (clause..k - 1).all(|i| ch[i].is_whitespace() || matches!(ch[i], '并' | '还' | '又' | '也' | '就' | '再'));
+        if !bare {
+            return speaker(clause, k - 1) != Some(true);
         }
         let sentence = window_start(ch, k - 1, 200, is_sentence_end);
         let mut end = k - 1;
         while end > sentence {
             let start = window_start(ch, end, 40, is_clause_punct);
-            let clause: String = ch[start..end].iter().collect();
-            let clause = clause.trim_start();
-            if COMPLAINANT.iter().any(|w| clause.starts_with(w)) {
-                return false;
-            }
-            if OTHERS.iter().any(|w| clause.starts_with(w)) {
-                return true;
+            if let Some(own) = speaker(start, end) {
+                return !own;
             }
             if start <= sentence {
                 break;
@@ -763,8 +764,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// The clause of a threat cue starts with someone other than the complainant (a
-    /// `[threat_third_party]` term at the clause start, after an optional 我/俺/my), and the
-    /// complainant does not join in (我们, 我和, 我也, and I, with me).
+    /// `[threat_third_party]` term at the clause start, after an optional 我/俺/我的), and the
+    /// complainant does not join in (no `[threat_joined]` term before the cue: 我们, 我和, and I).
     fn third_party_clause(&self, pos: usize) -> bool {
         let ch = self.chars;
         let start = window_start(ch, pos, 25, is_clause_punct);
@@ -779,10 +780,7 @@ impl<'a> Ctx<'a> {
             }
         }
         let Some(who) = self.third_party.iter().find(|t| t.start == i && t.end <= pos) else { return false };
-        let clause: String = ch[who.end..pos].iter().collect::<String>().to_lowercase();
-        !["我们", "我和", "我也", "俺们", "咱们", "and i ", "and me", "with me", "me and"]
-            .iter()
-            .any(|w| clause.contains(w))
+        !self.joined.iter().any(|j| j.start >= who.end && j.end <= pos)
     }
 
     fn emotions(&self) -> Vec<Finding<Emotion>> {

@@ -454,6 +454,8 @@ fn retractions_quotes_and_explicit_self_harm_negation() {
     assert!(!has("我跟他们解释了，对方根本不听，还说“不还钱就去法院起诉你”。", Threat::Lawsuit));
     assert!(!has("我去网点问，理财经理说“你投诉到监管局也一样”。", Threat::Regulator));
     assert!(!has("客服答复“你去人民银行投诉也一样”。", Threat::Regulator));
+    assert!(!has("客户经理说“你去12378投诉也没用”。", Threat::Regulator));
+    assert!(has("客户说“再不处理就去12378投诉”。", Threat::Regulator));
     // Someone else's intention or advice at the start of the clause is not the complainant's.
     assert!(!has("我女儿气得说要去法院告你们。", Threat::Lawsuit));
     assert!(!has("A coworker said I should take them to small claims court.", Threat::Lawsuit));
