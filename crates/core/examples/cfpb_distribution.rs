@@ -14,6 +14,7 @@
 //! fifth tuning).
 
 use std::collections::{BTreeMap, BTreeSet};
+use tousu_core::text::eval::Prf;
 use tousu_core::text::{self, Analyzer, Category, Emotion, Threat, nb};
 
 const DEFAULT: &str = "/work/shared/data/cfpb/complaints_2015_2020_sample.csv";
@@ -52,44 +53,35 @@ fn load_gold(path: &str) -> Result<Option<BTreeMap<String, Gold>>, String> {
 }
 
 /// True positives, false positives and false negatives of a predicted set against a gold set.
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
+fn counts<T: Ord>(pred: &BTreeSet<T>, gold: &BTreeSet<T>) -> Prf {
+    let tp = pred.intersection(gold).count();
+    Prf { tp, fp: pred.len() - tp, fn_: gold.len() - tp }
 }
 
-impl Counts {
-    fn of<T: Ord>(pred: &BTreeSet<T>, gold: &BTreeSet<T>) -> Counts {
-        let tp = pred.intersection(gold).count();
-        Counts { tp, fp: pred.len() - tp, fn_: gold.len() - tp }
-    }
-    fn add(&mut self, o: Counts) {
-        self.tp += o.tp;
-        self.fp += o.fp;
-        self.fn_ += o.fn_;
-    }
-    fn verdict(self) -> &'static str {
-        if self.fp == 0 && self.fn_ == 0 { "✓" } else { "✗" }
-    }
-    /// "precision 0.667 (2/3), recall 1.000 (2/2)"; n/a for an empty denominator.
-    fn summary(self) -> String {
-        let ratio = |num: usize, den: usize| {
-            if den == 0 {
-                format!("n/a ({num}/{den})")
-            } else {
-                format!("{:.3} ({num}/{den})", num as f64 / den as f64)
-            }
-        };
-        format!(
-            "precision {}, recall {}; tp {} fp {} fn {}",
-            ratio(self.tp, self.tp + self.fp),
-            ratio(self.tp, self.tp + self.fn_),
-            self.tp,
-            self.fp,
-            self.fn_
-        )
-    }
+fn merge(into: &mut Prf, o: Prf) {
+    into.tp += o.tp;
+    into.fp += o.fp;
+    into.fn_ += o.fn_;
+}
+
+fn verdict(p: Prf) -> &'static str {
+    if p.fp == 0 && p.fn_ == 0 { "✓" } else { "✗" }
+}
+
+/// "precision 0.667 (2/3), recall 1.000 (2/2)"; n/a for an empty denominator.
+fn summary(p: Prf) -> String {
+    let show = |v: Option<f64>, num: usize, den: usize| match v {
+        Some(v) => format!("{v:.3} ({num}/{den})"),
+        None => format!("n/a ({num}/{den})"),
+    };
+    format!(
+        "precision {}, recall {}; tp {} fp {} fn {}",
+        show(p.precision(), p.tp, p.tp + p.fp),
+        show(p.recall(), p.tp, p.tp + p.fn_),
+        p.tp,
+        p.fp,
+        p.fn_
+    )
 }
 
 fn codes<T: Copy>(set: &BTreeSet<T>, code: fn(T) -> &'static str) -> String {
@@ -261,7 +253,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("\nnote: {GOLD} not found; the comparison with hand labels is skipped");
     }
     let (mut cat_ok, mut compared) = (0usize, 0usize);
-    let (mut t_all, mut e_all) = (Counts::default(), Counts::default());
+    let (mut t_all, mut e_all) = (Prf::default(), Prf::default());
     let mut cat_misses = Vec::new();
     let mut seen = BTreeSet::new();
     let k = (items.len() / SAMPLE).max(1);
@@ -296,21 +288,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 (it.threats.iter().copied().collect(), g.threats.iter().copied().collect());
             let (pe, ge): (BTreeSet<Emotion>, BTreeSet<Emotion>) =
                 (it.emotions.iter().map(|e| e.0).collect(), g.emotions.iter().copied().collect());
-            let (ct, ce) = (Counts::of(&pt, &gt), Counts::of(&pe, &ge));
-            t_all.add(ct);
-            e_all.add(ce);
+            let (ct, ce) = (counts(&pt, &gt), counts(&pe, &ge));
+            merge(&mut t_all, ct);
+            merge(&mut e_all, ce);
             let also = g.also.map(|a| format!(" (also {})", a.code())).unwrap_or_default();
             println!(
                 "   gold     category {}{also} {} | threats [{}] {} tp {} fp {} fn {} | emotions [{}] {} tp {} fp {} fn {}",
                 g.category.code(),
                 if ok { "✓" } else { "✗" },
                 codes(&gt, Threat::code),
-                ct.verdict(),
+                verdict(ct),
                 ct.tp,
                 ct.fp,
                 ct.fn_,
                 codes(&ge, Emotion::code),
-                ce.verdict(),
+                verdict(ce),
                 ce.tp,
                 ce.fp,
                 ce.fn_
@@ -328,8 +320,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for m in &cat_misses {
             println!("   ✗ {m}");
         }
-        println!("threats  (micro): {}", t_all.summary());
-        println!("emotions (micro): {}", e_all.summary());
+        println!("threats  (micro): {}", summary(t_all));
+        println!("emotions (micro): {}", summary(e_all));
         let unused: Vec<&str> = gold.keys().map(String::as_str).filter(|id| !seen.contains(id)).collect();
         if !unused.is_empty() {
             println!("note: {} hand label(s) not in this sample: {}", unused.len(), unused.join(", "));
