@@ -147,6 +147,12 @@ struct RawFile {
     #[serde(default)]
     speaker_other: Terms,
     #[serde(default)]
+    group_together: Terms,
+    #[serde(default)]
+    group_people: Terms,
+    #[serde(default)]
+    group_escalation: Terms,
+    #[serde(default)]
     demand: BTreeMap<DemandKind, Terms>,
     #[serde(default)]
     demand_frame: Terms,
@@ -181,6 +187,9 @@ pub(crate) enum Group {
     ThreatJoined,
     SpeakerSelf,
     SpeakerOther,
+    Together,
+    People,
+    Escalation,
     Demand(DemandKind),
     DemandFrame,
     Marker(MarkerCue),
@@ -209,6 +218,9 @@ impl Group {
             Group::ThreatJoined => 17,
             Group::SpeakerSelf => 18,
             Group::SpeakerOther => 19,
+            Group::Together => 30,
+            Group::People => 31,
+            Group::Escalation => 32,
             Group::Demand(_) => 11,
             Group::DemandFrame => 12,
             Group::Marker(m) => 20 + m as u16,
@@ -302,6 +314,9 @@ impl Merged {
             (Group::ThreatJoined, raw.threat_joined),
             (Group::SpeakerSelf, raw.speaker_self),
             (Group::SpeakerOther, raw.speaker_other),
+            (Group::Together, raw.group_together),
+            (Group::People, raw.group_people),
+            (Group::Escalation, raw.group_escalation),
             (Group::DemandFrame, raw.demand_frame),
         ] {
             add(g, t, "modifier")?;

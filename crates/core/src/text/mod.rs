@@ -619,6 +619,9 @@ struct Ctx<'a> {
     joined: Vec<&'a Hit>,
     speaker_self: Vec<&'a Hit>,
     speaker_other: Vec<&'a Hit>,
+    together: Vec<&'a Hit>,
+    people: Vec<&'a Hit>,
+    escalation: Vec<&'a Hit>,
     retraction: ByEnd<'a>,
     action: ByEnd<'a>,
     demand: Vec<&'a Hit>,
@@ -647,6 +650,9 @@ impl<'a> Ctx<'a> {
             joined: vec![],
             speaker_self: vec![],
             speaker_other: vec![],
+            together: vec![],
+            people: vec![],
+            escalation: vec![],
             retraction: ByEnd::default(),
             action: ByEnd::default(),
             demand: vec![],
@@ -676,6 +682,9 @@ impl<'a> Ctx<'a> {
                 Group::ThreatJoined => c.joined.push(h),
                 Group::SpeakerSelf => c.speaker_self.push(h),
                 Group::SpeakerOther => c.speaker_other.push(h),
+                Group::Together => c.together.push(h),
+                Group::People => c.people.push(h),
+                Group::Escalation => c.escalation.push(h),
                 Group::ThreatRetraction => retraction.push(h),
                 Group::Demand(_) => c.demand.push(h),
                 Group::DemandFrame => frame.push(h),
@@ -886,10 +895,40 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// Group action by structure: several people (`[group_people]`: 我们, 农户们, 工友, other
+    /// customers) go or act together (`[group_together]`: 一起, 叫上, together) towards an
+    /// escalation (`[group_escalation]`: 投诉, 反映, 讨说法, 门口, complain) in one sentence:
+    /// "我就跟其他借款人一起去报案", "农户们商量好…就一起到县政府信访办反映". Each match is a
+    /// group-action cue (weight `GROUP_WEIGHT`) that then passes the same masks, negations,
+    /// retractions and third-party checks as a lexicon cue.
+    fn group_cues(&self) -> Vec<Hit> {
+        const GROUP_WEIGHT: f32 = 0.8;
+        const PEOPLE_BEFORE: usize = 30;
+        const ESCALATION_AFTER: usize = 15;
+        let ch = self.chars;
+        let mut out = Vec::new();
+        for t in &self.together {
+            let sent_lo = window_start(ch, t.start, PEOPLE_BEFORE, is_sentence_end);
+            let esc_hi = window_end(ch, t.end, ESCALATION_AFTER, is_sentence_end);
+            let Some(e) = self.escalation.iter().find(|e| e.start >= t.end && e.end <= esc_hi) else { continue };
+            if self.people.iter().any(|p| p.start >= sent_lo && p.end <= e.start) {
+                out.push(Hit {
+                    start: t.start,
+                    end: t.end,
+                    group: Group::Threat(Threat::GroupAction),
+                    weight: GROUP_WEIGHT,
+                    pat: t.pat,
+                });
+            }
+        }
+        out
+    }
+
     fn threats(&self) -> Vec<Finding<Threat>> {
         let s = self.settings;
         let mut per: BTreeMap<Threat, Scored<Evidence>> = BTreeMap::new();
-        for h in &self.threat {
+        let structural = self.group_cues();
+        for h in self.threat.iter().copied().chain(structural.iter()) {
             let Group::Threat(t) = h.group else { continue };
             // 监管转办 / 12378转办 name the channel the complaint came by, not a threat.
             if self.threat_mask.iter().any(|m| m.start <= h.start && h.end <= m.end) {

@@ -461,6 +461,11 @@ fn retractions_quotes_and_explicit_self_harm_negation() {
     assert!(!has("A coworker said I should take them to small claims court.", Threat::Lawsuit));
     assert!(has("我和女儿商量好了，下周去法院起诉你们。", Threat::Lawsuit));
     assert!(has("My husband and I will take them to court.", Threat::Lawsuit));
+    // Group action by structure: several people + together + an escalation, one sentence.
+    assert!(has("你们要是不改，我就跟其他借款人一起去报案。", Threat::GroupAction));
+    assert!(has("农户们已经商量好，如月底前赔款仍不到账，就一起到县政府信访办反映。", Threat::GroupAction));
+    assert!(!has("我和老伴一起去网点办了业务。", Threat::GroupAction));
+    assert!(!has("几个工友说要一起到公司来闹，我不想这样。", Threat::GroupAction));
     // Self-harm: an explicit negation cancels, a bare 不 of a condition does not.
     assert!(!has("我不会去你们公司拼命，那解决不了问题。", Threat::SelfHarmViolence));
     assert!(has("不赔我跳楼。", Threat::SelfHarmViolence));
