@@ -54,6 +54,16 @@ pub struct Settings {
     pub letter_min_lines: usize,
     pub scripted_min: usize,
     pub elderly_age: u32,
+    /// Group action by structure: people within this many units before the together-word …
+    pub group_people_window: usize,
+    /// … and an escalation within this many units after it.
+    pub group_escalation_window: usize,
+    /// Weight of a structural group-action cue.
+    pub group_weight: f32,
+    /// A demand frame followed by a colon within this many characters opens a demand list …
+    pub list_colon_within: usize,
+    /// … that ends at 。, a blank line or after this many characters.
+    pub list_span: usize,
 }
 
 impl Default for Settings {
@@ -77,6 +87,11 @@ impl Default for Settings {
             letter_min_lines: 3,
             scripted_min: 2,
             elderly_age: 65,
+            group_people_window: 30,
+            group_escalation_window: 15,
+            group_weight: 0.8,
+            list_colon_within: 6,
+            list_span: 400,
         }
     }
 }
@@ -102,6 +117,11 @@ struct RawSettings {
     letter_min_lines: Option<usize>,
     scripted_min: Option<usize>,
     elderly_age: Option<u32>,
+    group_people_window: Option<usize>,
+    group_escalation_window: Option<usize>,
+    group_weight: Option<f32>,
+    list_colon_within: Option<usize>,
+    list_span: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -290,7 +310,12 @@ impl Merged {
             long_letter_chars,
             letter_min_lines,
             scripted_min,
-            elderly_age
+            elderly_age,
+            group_people_window,
+            group_escalation_window,
+            group_weight,
+            list_colon_within,
+            list_span
         );
         let mut add = |g: Group, t: Terms, what: &str| merge_terms(self.groups.entry(g).or_default(), t, what);
         for (c, t) in raw.category {
@@ -386,6 +411,11 @@ impl Merged {
             letter_min_lines: r.letter_min_lines.unwrap_or(d.letter_min_lines),
             scripted_min: r.scripted_min.unwrap_or(d.scripted_min),
             elderly_age: r.elderly_age.unwrap_or(d.elderly_age),
+            group_people_window: r.group_people_window.unwrap_or(d.group_people_window),
+            group_escalation_window: r.group_escalation_window.unwrap_or(d.group_escalation_window),
+            group_weight: r.group_weight.unwrap_or(d.group_weight),
+            list_colon_within: r.list_colon_within.unwrap_or(d.list_colon_within),
+            list_span: r.list_span.unwrap_or(d.list_span),
         }
     }
 }

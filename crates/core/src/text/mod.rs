@@ -899,24 +899,23 @@ impl<'a> Ctx<'a> {
     /// customers) go or act together (`[group_together]`: 一起, 叫上, together) towards an
     /// escalation (`[group_escalation]`: 投诉, 反映, 讨说法, 门口, complain) in one sentence:
     /// "我就跟其他借款人一起去报案", "农户们商量好…就一起到县政府信访办反映". Each match is a
-    /// group-action cue (weight `GROUP_WEIGHT`) that then passes the same masks, negations,
+    /// group-action cue (weight `group_weight`; windows `group_people_window`,
+    /// `group_escalation_window`) that then passes the same masks, negations,
     /// retractions and third-party checks as a lexicon cue.
     fn group_cues(&self) -> Vec<Hit> {
-        const GROUP_WEIGHT: f32 = 0.8;
-        const PEOPLE_BEFORE: usize = 30;
-        const ESCALATION_AFTER: usize = 15;
+        let s = self.settings;
         let ch = self.chars;
         let mut out = Vec::new();
         for t in &self.together {
-            let sent_lo = window_start(ch, t.start, PEOPLE_BEFORE, is_sentence_end);
-            let esc_hi = window_end(ch, t.end, ESCALATION_AFTER, is_sentence_end);
+            let sent_lo = window_start(ch, t.start, s.group_people_window, is_sentence_end);
+            let esc_hi = window_end(ch, t.end, s.group_escalation_window, is_sentence_end);
             let Some(e) = self.escalation.iter().find(|e| e.start >= t.end && e.end <= esc_hi) else { continue };
             if self.people.iter().any(|p| p.start >= sent_lo && p.end <= e.start) {
                 out.push(Hit {
                     start: t.start,
                     end: t.end,
                     group: Group::Threat(Threat::GroupAction),
-                    weight: GROUP_WEIGHT,
+                    weight: s.group_weight,
                     pat: t.pat,
                 });
             }
@@ -1015,20 +1014,19 @@ impl<'a> Ctx<'a> {
 
     /// Demand lists: a frame followed by a colon ("要求：1．退还…；2．…", "特提出如下要求：",
     /// "I request:") frames every item of the list that follows, up to the end of the list
-    /// (。, a blank line, or `LIST_SPAN` characters), across the item numbers and line breaks
+    /// (。, a blank line, or `list_span` characters), across the item numbers and line breaks
     /// that end a sentence elsewhere. Returns (frame hit, list body start, list body end).
     fn demand_lists(&self) -> Vec<(&'a Hit, usize, usize)> {
-        const COLON_WITHIN: usize = 6;
-        const LIST_SPAN: usize = 400;
+        let s = self.settings;
         let chars = self.chars;
         let mut out = Vec::new();
         for f in self.frame.inside(0, chars.len()) {
-            let upto = (f.end + COLON_WITHIN).min(chars.len());
+            let upto = (f.end + s.list_colon_within).min(chars.len());
             let Some(colon) = (f.end..upto).find(|&i| matches!(chars[i], ':' | '：')) else { continue };
             if (f.end..colon).any(|i| is_sentence_end(chars, i)) {
                 continue;
             }
-            let limit = (colon + 1 + LIST_SPAN).min(chars.len());
+            let limit = (colon + 1 + s.list_span).min(chars.len());
             let end = (colon + 1..limit)
                 .find(|&i| chars[i] == '。' || (chars[i] == '\n' && chars.get(i + 1) == Some(&'\n')))
                 .unwrap_or(limit);
