@@ -64,6 +64,12 @@ pub struct Settings {
     pub list_colon_within: usize,
     /// … that ends at 。, a blank line or after this many characters.
     pub list_span: usize,
+    /// A `[threat_channel]` term within this many units of a threat cue, in its clause, makes
+    /// the cue the channel the complaint came by (人民银行某中心支行转办, Referral from …).
+    pub channel_window: usize,
+    /// A `[threat_past]` term up to this many units after a threat cue, in its clause, makes
+    /// the cue a past escalation (投诉到监管局过一次, the BBB complaint was closed).
+    pub past_after_window: usize,
 }
 
 impl Default for Settings {
@@ -92,6 +98,8 @@ impl Default for Settings {
             group_weight: 0.8,
             list_colon_within: 6,
             list_span: 400,
+            channel_window: 15,
+            past_after_window: 8,
         }
     }
 }
@@ -122,6 +130,8 @@ struct RawSettings {
     group_weight: Option<f32>,
     list_colon_within: Option<usize>,
     list_span: Option<usize>,
+    channel_window: Option<usize>,
+    past_after_window: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,6 +172,18 @@ struct RawFile {
     threat_third_party: Terms,
     #[serde(default)]
     threat_joined: Terms,
+    #[serde(default)]
+    threat_channel: Terms,
+    #[serde(default)]
+    threat_declined: Terms,
+    #[serde(default)]
+    threat_past: Terms,
+    #[serde(default)]
+    threat_future: Terms,
+    #[serde(default)]
+    threat_object_self: Terms,
+    #[serde(default)]
+    quote_verb: Terms,
     #[serde(default)]
     speaker_self: Terms,
     #[serde(default)]
@@ -205,6 +227,12 @@ pub(crate) enum Group {
     ThreatRetraction,
     ThreatThirdParty,
     ThreatJoined,
+    ThreatChannel,
+    ThreatDeclined,
+    ThreatPast,
+    ThreatFuture,
+    ThreatObjectSelf,
+    QuoteVerb,
     SpeakerSelf,
     SpeakerOther,
     Together,
@@ -236,6 +264,12 @@ impl Group {
             Group::ThreatRetraction => 15,
             Group::ThreatThirdParty => 16,
             Group::ThreatJoined => 17,
+            Group::ThreatChannel => 33,
+            Group::ThreatDeclined => 34,
+            Group::ThreatPast => 35,
+            Group::ThreatFuture => 36,
+            Group::ThreatObjectSelf => 37,
+            Group::QuoteVerb => 38,
             Group::SpeakerSelf => 18,
             Group::SpeakerOther => 19,
             Group::Together => 30,
@@ -315,7 +349,9 @@ impl Merged {
             group_escalation_window,
             group_weight,
             list_colon_within,
-            list_span
+            list_span,
+            channel_window,
+            past_after_window
         );
         let mut add = |g: Group, t: Terms, what: &str| merge_terms(self.groups.entry(g).or_default(), t, what);
         for (c, t) in raw.category {
@@ -337,6 +373,12 @@ impl Merged {
             (Group::ThreatRetraction, raw.threat_retraction),
             (Group::ThreatThirdParty, raw.threat_third_party),
             (Group::ThreatJoined, raw.threat_joined),
+            (Group::ThreatChannel, raw.threat_channel),
+            (Group::ThreatDeclined, raw.threat_declined),
+            (Group::ThreatPast, raw.threat_past),
+            (Group::ThreatFuture, raw.threat_future),
+            (Group::ThreatObjectSelf, raw.threat_object_self),
+            (Group::QuoteVerb, raw.quote_verb),
             (Group::SpeakerSelf, raw.speaker_self),
             (Group::SpeakerOther, raw.speaker_other),
             (Group::Together, raw.group_together),
@@ -416,6 +458,8 @@ impl Merged {
             group_weight: r.group_weight.unwrap_or(d.group_weight),
             list_colon_within: r.list_colon_within.unwrap_or(d.list_colon_within),
             list_span: r.list_span.unwrap_or(d.list_span),
+            channel_window: r.channel_window.unwrap_or(d.channel_window),
+            past_after_window: r.past_after_window.unwrap_or(d.past_after_window),
         }
     }
 }

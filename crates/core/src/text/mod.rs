@@ -617,6 +617,12 @@ struct Ctx<'a> {
     threat_mask: Vec<&'a Hit>,
     third_party: Vec<&'a Hit>,
     joined: Vec<&'a Hit>,
+    channel: Vec<&'a Hit>,
+    declined: Vec<&'a Hit>,
+    past: Vec<&'a Hit>,
+    future: Vec<&'a Hit>,
+    object_self: Vec<&'a Hit>,
+    quote_verb: Vec<&'a Hit>,
     speaker_self: Vec<&'a Hit>,
     speaker_other: Vec<&'a Hit>,
     together: Vec<&'a Hit>,
@@ -648,6 +654,12 @@ impl<'a> Ctx<'a> {
             threat_mask: vec![],
             third_party: vec![],
             joined: vec![],
+            channel: vec![],
+            declined: vec![],
+            past: vec![],
+            future: vec![],
+            object_self: vec![],
+            quote_verb: vec![],
             speaker_self: vec![],
             speaker_other: vec![],
             together: vec![],
@@ -680,6 +692,12 @@ impl<'a> Ctx<'a> {
                 Group::ThreatMask => c.threat_mask.push(h),
                 Group::ThreatThirdParty => c.third_party.push(h),
                 Group::ThreatJoined => c.joined.push(h),
+                Group::ThreatChannel => c.channel.push(h),
+                Group::ThreatDeclined => c.declined.push(h),
+                Group::ThreatPast => c.past.push(h),
+                Group::ThreatFuture => c.future.push(h),
+                Group::ThreatObjectSelf => c.object_self.push(h),
+                Group::QuoteVerb => c.quote_verb.push(h),
                 Group::SpeakerSelf => c.speaker_self.push(h),
                 Group::SpeakerOther => c.speaker_other.push(h),
                 Group::Together => c.together.push(h),
@@ -717,22 +735,60 @@ impl<'a> Ctx<'a> {
         self.negation.inside(lo, pos).next()
     }
 
-    /// Whether `pos` lies inside a “…” quotation of someone else's words: the quote opens right
-    /// after 说/讲/道/称 (optionally with ：) and the clause before that does not start with 我.
+    /// Whether `pos` lies inside a quotation (“…”, 「…」, "…") of someone else's words.
     fn in_reported_quote(&self, pos: usize) -> bool {
+        match self.quote_open(pos) {
+            Some(open) => self.quote_is_other(open, 0),
+            None => false,
+        }
+    }
+
+    /// The opening quote of the quotation that contains `pos` (looked for within 60 chars
+    /// before it). A straight quote opens when an even number of straight quotes precede it.
+    fn quote_open(&self, pos: usize) -> Option<usize> {
         let ch = self.chars;
         let lo = pos.saturating_sub(60);
-        let Some(open) = (lo..pos).rev().find(|&i| matches!(ch[i], '“' | '”')) else { return false };
-        if ch[open] != '“' {
-            return false;
+        let q = (lo..pos).rev().find(|&i| matches!(ch[i], '“' | '”' | '「' | '」' | '『' | '』' | '"'))?;
+        match ch[q] {
+            '“' | '「' | '『' => Some(q),
+            '"' => ch[..q].iter().filter(|&&c| c == '"').count().is_multiple_of(2).then_some(q),
+            _ => None,
         }
+    }
+
+    /// Whether the quotation opening at `open` is someone else's words. Chinese: it opens right
+    /// after a `[quote_verb]` (说, 称, 一句 …, optionally with ：); a quotation right after
+    /// another one (催收称“再不还就上门”“要去法院起诉你”) has the same speaker. English: the
+    /// last `[quote_verb]` of the sentence before it (said, told, would …) is not preceded by
+    /// a `[speaker_self]` word (I, we).
+    fn quote_is_other(&self, open: usize, depth: usize) -> bool {
+        let ch = self.chars;
         let mut k = open;
-        while k > 0 && matches!(ch[k - 1], ':' | '：' | ' ') {
+        while k > 0 && matches!(ch[k - 1], ':' | '：' | ' ' | ',') {
             k -= 1;
         }
-        if k == 0 || !matches!(ch[k - 1], '说' | '讲' | '道' | '称' | '复') {
+        if k == 0 {
             return false;
         }
+        if depth < 3 && matches!(ch[k - 1], '”' | '」' | '』' | '"') {
+            let close = k - 1;
+            let prev = (close.saturating_sub(200)..close).rev().find(|&i| matches!(ch[i], '“' | '「' | '『' | '"'));
+            if let Some(p) = prev {
+                return self.quote_is_other(p, depth + 1);
+            }
+        }
+        if ch[k - 1].is_ascii_alphanumeric() {
+            let sentence = window_start(ch, open, 60, is_sentence_end);
+            let Some(verb) = self.quote_verb.iter().rev().find(|v| v.start >= sentence && v.end <= open) else {
+                return false;
+            };
+            let mut w = verb.start;
+            while w > sentence && ch[w - 1].is_whitespace() {
+                w -= 1;
+            }
+            return !self.speaker_self.iter().any(|s| s.end == w && s.start >= sentence);
+        }
+        let Some(vs) = self.quote_verb.iter().filter(|v| v.end == k).map(|v| v.start).min() else { return false };
         // Whose words: the subject before 说/称 (`[speaker_self]`: 我, 来电人, 客户 …), or for a
         // bare "并称" / "还说" the nearest clause of the sentence that starts with a speaker
         // (`[speaker_self]` or `[speaker_other]`: 对方, 业务员, 客服 …). "我说“…”", "来电人称“…”",
@@ -751,14 +807,14 @@ impl<'a> Ctx<'a> {
                 (None, None) => None,
             }
         };
-        let clause = window_start(ch, k - 1, 40, is_clause_punct);
+        let clause = window_start(ch, vs, 40, is_clause_punct);
         let bare =
-            (clause..k - 1).all(|i| ch[i].is_whitespace() || matches!(ch[i], '并' | '还' | '又' | '也' | '就' | '再'));
+            (clause..vs).all(|i| ch[i].is_whitespace() || matches!(ch[i], '并' | '还' | '又' | '也' | '就' | '再'));
         if !bare {
-            return speaker(clause, k - 1) != Some(true);
+            return speaker(clause, vs) != Some(true);
         }
-        let sentence = window_start(ch, k - 1, 200, is_sentence_end);
-        let mut end = k - 1;
+        let sentence = window_start(ch, vs, 200, is_sentence_end);
+        let mut end = vs;
         while end > sentence {
             let start = window_start(ch, end, 40, is_clause_punct);
             if let Some(own) = speaker(start, end) {
@@ -790,6 +846,46 @@ impl<'a> Ctx<'a> {
         }
         let Some(who) = self.third_party.iter().find(|t| t.start == i && t.end <= pos) else { return false };
         !self.joined.iter().any(|j| j.start >= who.end && j.end <= pos)
+    }
+
+    /// Structural exclusions of a threat cue, judged in its clause:
+    /// - the channel the complaint came by: a `[threat_channel]` term within `channel_window`
+    ///   units (人民银行某中心支行转办, Referral from the State Department of Insurance);
+    /// - a threat against the complainant: a `[threat_object_self]` term right after the cue
+    ///   (起诉我, 告了我, sue me; not 我们);
+    /// - a declined intention anywhere before the cue in the clause, with no barrier word
+    ///   between (我不打算为这点钱去打官司, 我都唔想为咗三百蚊搞到上法庭);
+    /// - a past escalation: a `[threat_past]` term before the cue in the clause or within
+    ///   `past_after_window` units after it (此前曾向消费者协会投诉, 投诉到监管局过一次, I filed a
+    ///   BBB complaint), unless the clause also has a `[threat_future]` or conditional term.
+    fn not_own_escalation(&self, h: &Hit) -> bool {
+        let (ch, s) = (self.chars, self.settings);
+        let lo = window_start(ch, h.start, s.channel_window, is_clause_punct);
+        let hi = window_end(ch, h.end, s.channel_window, is_clause_punct);
+        if self.channel.iter().any(|c| c.start >= lo && c.end <= hi) {
+            return true;
+        }
+        let mut after = h.end;
+        if matches!(ch.get(after), Some(&'了')) || ch.get(after).is_some_and(|c| c.is_whitespace()) {
+            after += 1;
+        }
+        if self.object_self.iter().any(|o| o.start == after && ch.get(o.end) != Some(&'们')) {
+            return true;
+        }
+        let clause = window_start(ch, h.start, 40, is_clause_punct);
+        let clause_end = window_end(ch, h.end, 40, is_clause_punct);
+        if self
+            .declined
+            .iter()
+            .any(|d| d.start >= clause && d.end <= h.start && self.barrier.inside(d.end, h.start).next().is_none())
+        {
+            return true;
+        }
+        let past_hi = window_end(ch, h.end, s.past_after_window, is_clause_punct);
+        let past =
+            self.past.iter().any(|p| (p.start >= clause && p.end <= h.start) || (p.start >= h.end && p.end <= past_hi));
+        past && !self.future.iter().any(|f| f.weight >= 0.5 && f.start >= clause && f.end <= clause_end)
+            && self.conditional.inside(clause, clause_end).next().is_none()
     }
 
     fn emotions(&self) -> Vec<Finding<Emotion>> {
@@ -942,9 +1038,14 @@ impl<'a> Ctx<'a> {
             if t != Threat::SelfHarmViolence && self.third_party_clause(h.start) {
                 continue;
             }
+            // The channel, a threat against the complainant, a declined or a past escalation.
+            if t != Threat::SelfHarmViolence && self.not_own_escalation(h) {
+                continue;
+            }
             // Retracted later in the sentence: 大家一起去闹确实动静大，但我不想这么做。
             let sent_end = window_end(self.chars, h.end, s.retraction_window, is_sentence_end);
-            if self.retraction.inside(h.end, sent_end).next().is_some() {
+            // (Not right after a self-harm cue: 跳下去算了 resigns to it, it does not take it back.)
+            if self.retraction.inside(h.end, sent_end).any(|r| t != Threat::SelfHarmViolence || r.start >= h.end + 2) {
                 continue;
             }
             let term = text_of(self.chars, h.start, h.end);
