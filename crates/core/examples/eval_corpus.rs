@@ -18,9 +18,6 @@ fn load(name: &str) -> Result<Vec<Record>, Box<dyn std::error::Error>> {
     Ok(eval::parse_jsonl(&src)?)
 }
 
-/// Blend settings with length tempering that every table also reports: (λ, reference features).
-const TEMPERED: [(f32, f32); 6] = [(6.0, 100.0), (6.0, 200.0), (6.0, 400.0), (3.0, 100.0), (3.0, 200.0), (10.0, 200.0)];
-
 fn f3(x: Option<f64>) -> String {
     x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into())
 }
@@ -54,20 +51,15 @@ fn fresh(analyzer: &mut Analyzer, files: &str) -> Result<(), Box<dyn std::error:
                 nb::Fallback { blend: Some(lambda), english: true, model: model.clone(), ..nb::Fallback::builtin() };
             settings.push((format!("blend λ = {lambda}"), Some(fb)));
         }
-        for (lambda, r) in TEMPERED {
-            let fb =
-                nb::Fallback { blend: Some(lambda), temper: Some(r), model: model.clone(), ..nb::Fallback::builtin() };
-            settings.push((format!("blend λ = {lambda}, tempered above {r} features"), Some(fb)));
-        }
         let mut corpus = eval::parse_jsonl(nb::CORPUS_ZH)?;
         corpus.extend(eval::parse_jsonl(nb::CORPUS_EN)?);
-        let complement = std::sync::Arc::new(nb::NaiveBayes::train_with(
+        let multinomial = std::sync::Arc::new(nb::NaiveBayes::train_with(
             corpus.iter().filter(|r| r.split == Split::Train).map(|r| (r.text.as_str(), r.category)),
-            nb::FeatureOpts { complement: true, ..nb::FeatureOpts::DEFAULT },
+            nb::FeatureOpts::MULTINOMIAL,
         ));
         for lambda in [2.0, 4.0, 6.0, 10.0] {
-            let fb = nb::Fallback { blend: Some(lambda), model: complement.clone(), ..nb::Fallback::builtin() };
-            settings.push((format!("complement NB, blend λ = {lambda}"), Some(fb)));
+            let fb = nb::Fallback { blend: Some(lambda), model: multinomial.clone(), ..nb::Fallback::builtin() };
+            settings.push((format!("plain multinomial NB, blend λ = {lambda}"), Some(fb)));
         }
         for (name, fb) in settings {
             analyzer.set_category_fallback(fb);
@@ -186,23 +178,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 f3(cv.category_macro_f1())
             );
         }
-        for (lambda, r) in TEMPERED {
-            let template = nb::Fallback { blend: Some(lambda), temper: Some(r), ..nb::Fallback::builtin() };
-            let cv = nb::cross_validate_fallback(&mut analyzer, &train, 5, nb::FeatureOpts::DEFAULT, &template);
-            println!(
-                "{lang:<4} {:<44} {:>9} {:>9}",
-                format!("train 5-fold CV, λ = {lambda}, tempered > {r}"),
-                f3(cv.category_accuracy()),
-                f3(cv.category_macro_f1())
-            );
-        }
         for lambda in [2.0, 4.0, 6.0, 10.0] {
             let template = nb::Fallback { blend: Some(lambda), ..nb::Fallback::builtin() };
-            let opts = nb::FeatureOpts { complement: true, ..nb::FeatureOpts::DEFAULT };
-            let cv = nb::cross_validate_fallback(&mut analyzer, &train, 5, opts, &template);
+            let cv = nb::cross_validate_fallback(&mut analyzer, &train, 5, nb::FeatureOpts::MULTINOMIAL, &template);
             println!(
                 "{lang:<4} {:<44} {:>9} {:>9}",
-                format!("train 5-fold CV, complement NB, λ = {lambda}"),
+                format!("train 5-fold CV, plain multinomial, λ = {lambda}"),
                 f3(cv.category_accuracy()),
                 f3(cv.category_macro_f1())
             );
@@ -225,8 +206,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             correct +=
                 train.iter().zip(&folds).filter(|(r, f)| **f == k && model.predict(&r.text).0 == r.category).count();
         }
-        let cnb = nb::cross_validate_alone(&train, 5, nb::FeatureOpts { complement: true, ..nb::FeatureOpts::DEFAULT });
-        println!("{lang:<4} {:<44} {:>9.3}", "train 5-fold CV, complement NB alone", cnb);
+        let plain = nb::cross_validate_alone(&train, 5, nb::FeatureOpts::MULTINOMIAL);
+        println!("{lang:<4} {:<44} {:>9.3}", "train 5-fold CV, plain multinomial NB alone", plain);
         println!(
             "{lang:<4} {:<44} {:>9} {:>9}",
             "train 5-fold CV, NB alone",

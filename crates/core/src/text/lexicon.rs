@@ -70,6 +70,9 @@ pub struct Settings {
     /// A `[threat_past]` term up to this many units after a threat cue, in its clause, makes
     /// the cue a past escalation (投诉到监管局过一次, the BBB complaint was closed).
     pub past_after_window: usize,
+    /// A `[demand_fact]` adverb within this many units before a demand cue, in its clause,
+    /// makes the cue a fact (只赔了, 仅按现金价值退还, only paid), not a demand.
+    pub fact_window: usize,
 }
 
 impl Default for Settings {
@@ -100,6 +103,7 @@ impl Default for Settings {
             list_span: 400,
             channel_window: 15,
             past_after_window: 8,
+            fact_window: 6,
         }
     }
 }
@@ -132,6 +136,7 @@ struct RawSettings {
     list_span: Option<usize>,
     channel_window: Option<usize>,
     past_after_window: Option<usize>,
+    fact_window: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -185,6 +190,8 @@ struct RawFile {
     #[serde(default)]
     quote_verb: Terms,
     #[serde(default)]
+    demand_fact: Terms,
+    #[serde(default)]
     speaker_self: Terms,
     #[serde(default)]
     speaker_other: Terms,
@@ -233,6 +240,7 @@ pub(crate) enum Group {
     ThreatFuture,
     ThreatObjectSelf,
     QuoteVerb,
+    DemandFact,
     SpeakerSelf,
     SpeakerOther,
     Together,
@@ -270,6 +278,7 @@ impl Group {
             Group::ThreatFuture => 36,
             Group::ThreatObjectSelf => 37,
             Group::QuoteVerb => 38,
+            Group::DemandFact => 39,
             Group::SpeakerSelf => 18,
             Group::SpeakerOther => 19,
             Group::Together => 30,
@@ -351,7 +360,8 @@ impl Merged {
             list_colon_within,
             list_span,
             channel_window,
-            past_after_window
+            past_after_window,
+            fact_window
         );
         let mut add = |g: Group, t: Terms, what: &str| merge_terms(self.groups.entry(g).or_default(), t, what);
         for (c, t) in raw.category {
@@ -379,6 +389,7 @@ impl Merged {
             (Group::ThreatFuture, raw.threat_future),
             (Group::ThreatObjectSelf, raw.threat_object_self),
             (Group::QuoteVerb, raw.quote_verb),
+            (Group::DemandFact, raw.demand_fact),
             (Group::SpeakerSelf, raw.speaker_self),
             (Group::SpeakerOther, raw.speaker_other),
             (Group::Together, raw.group_together),
@@ -460,6 +471,7 @@ impl Merged {
             list_span: r.list_span.unwrap_or(d.list_span),
             channel_window: r.channel_window.unwrap_or(d.channel_window),
             past_after_window: r.past_after_window.unwrap_or(d.past_after_window),
+            fact_window: r.fact_window.unwrap_or(d.fact_window),
         }
     }
 }

@@ -617,12 +617,15 @@ struct Ctx<'a> {
     threat_mask: Vec<&'a Hit>,
     third_party: Vec<&'a Hit>,
     joined: Vec<&'a Hit>,
-    channel: Vec<&'a Hit>,
-    declined: Vec<&'a Hit>,
-    past: Vec<&'a Hit>,
-    future: Vec<&'a Hit>,
-    object_self: Vec<&'a Hit>,
-    quote_verb: Vec<&'a Hit>,
+    channel: ByEnd<'a>,
+    declined: ByEnd<'a>,
+    past: ByEnd<'a>,
+    future: ByEnd<'a>,
+    object_self: ByEnd<'a>,
+    quote_verb: ByEnd<'a>,
+    fact: ByEnd<'a>,
+    /// Positions of straight double quotes (a straight quote opens when an even number precede it).
+    straight_quotes: Vec<usize>,
     speaker_self: Vec<&'a Hit>,
     speaker_other: Vec<&'a Hit>,
     together: Vec<&'a Hit>,
@@ -654,12 +657,14 @@ impl<'a> Ctx<'a> {
             threat_mask: vec![],
             third_party: vec![],
             joined: vec![],
-            channel: vec![],
-            declined: vec![],
-            past: vec![],
-            future: vec![],
-            object_self: vec![],
-            quote_verb: vec![],
+            channel: ByEnd::default(),
+            declined: ByEnd::default(),
+            past: ByEnd::default(),
+            future: ByEnd::default(),
+            object_self: ByEnd::default(),
+            quote_verb: ByEnd::default(),
+            fact: ByEnd::default(),
+            straight_quotes: chars.iter().enumerate().filter(|(_, c)| **c == '"').map(|(i, _)| i).collect(),
             speaker_self: vec![],
             speaker_other: vec![],
             together: vec![],
@@ -675,6 +680,8 @@ impl<'a> Ctx<'a> {
         let (mut degree, mut negation, mut exempt, mut barrier, mut conditional, mut action, mut frame) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         let mut retraction = vec![];
+        let (mut channel, mut declined, mut past, mut future, mut object_self, mut quote_verb, mut fact) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         for h in hits {
             match h.group {
                 Group::Category(_) => c.cat.push(h),
@@ -692,12 +699,13 @@ impl<'a> Ctx<'a> {
                 Group::ThreatMask => c.threat_mask.push(h),
                 Group::ThreatThirdParty => c.third_party.push(h),
                 Group::ThreatJoined => c.joined.push(h),
-                Group::ThreatChannel => c.channel.push(h),
-                Group::ThreatDeclined => c.declined.push(h),
-                Group::ThreatPast => c.past.push(h),
-                Group::ThreatFuture => c.future.push(h),
-                Group::ThreatObjectSelf => c.object_self.push(h),
-                Group::QuoteVerb => c.quote_verb.push(h),
+                Group::ThreatChannel => channel.push(h),
+                Group::ThreatDeclined => declined.push(h),
+                Group::ThreatPast => past.push(h),
+                Group::ThreatFuture => future.push(h),
+                Group::ThreatObjectSelf => object_self.push(h),
+                Group::QuoteVerb => quote_verb.push(h),
+                Group::DemandFact => fact.push(h),
                 Group::SpeakerSelf => c.speaker_self.push(h),
                 Group::SpeakerOther => c.speaker_other.push(h),
                 Group::Together => c.together.push(h),
@@ -718,6 +726,17 @@ impl<'a> Ctx<'a> {
         c.conditional = ByEnd::new(conditional);
         c.action = ByEnd::new(action);
         c.retraction = ByEnd::new(retraction);
+        // Weight below 0.5 in these lists marks a mask: a longer word that hides a marker
+        // inside it (申请 hides the frame 请, 协会 the future marker 会) and means nothing itself.
+        frame.retain(|h: &&Hit| h.weight >= 0.5);
+        future.retain(|h: &&Hit| h.weight >= 0.5);
+        c.channel = ByEnd::new(channel);
+        c.declined = ByEnd::new(declined);
+        c.past = ByEnd::new(past);
+        c.future = ByEnd::new(future);
+        c.object_self = ByEnd::new(object_self);
+        c.quote_verb = ByEnd::new(quote_verb);
+        c.fact = ByEnd::new(fact);
         c.frame = ByEnd::new(frame);
         for v in [&mut c.cat, &mut c.sub, &mut c.emotion, &mut c.threat, &mut c.demand, &mut c.vuln] {
             v.sort_by_key(|h| (h.start, h.end, h.group));
@@ -751,7 +770,7 @@ impl<'a> Ctx<'a> {
         let q = (lo..pos).rev().find(|&i| matches!(ch[i], '“' | '”' | '「' | '」' | '『' | '』' | '"'))?;
         match ch[q] {
             '“' | '「' | '『' => Some(q),
-            '"' => ch[..q].iter().filter(|&&c| c == '"').count().is_multiple_of(2).then_some(q),
+            '"' => self.straight_quotes.partition_point(|&i| i < q).is_multiple_of(2).then_some(q),
             _ => None,
         }
     }
@@ -779,7 +798,7 @@ impl<'a> Ctx<'a> {
         }
         if ch[k - 1].is_ascii_alphanumeric() {
             let sentence = window_start(ch, open, 60, is_sentence_end);
-            let Some(verb) = self.quote_verb.iter().rev().find(|v| v.start >= sentence && v.end <= open) else {
+            let Some(verb) = self.quote_verb.inside(sentence, open).max_by_key(|v| v.start) else {
                 return false;
             };
             let mut w = verb.start;
@@ -788,7 +807,7 @@ impl<'a> Ctx<'a> {
             }
             return !self.speaker_self.iter().any(|s| s.end == w && s.start >= sentence);
         }
-        let Some(vs) = self.quote_verb.iter().filter(|v| v.end == k).map(|v| v.start).min() else { return false };
+        let Some(vs) = self.quote_verb.inside(0, k).filter(|v| v.end == k).map(|v| v.start).min() else { return false };
         // Whose words: the subject before 说/称 (`[speaker_self]`: 我, 来电人, 客户 …), or for a
         // bare "并称" / "还说" the nearest clause of the sentence that starts with a speaker
         // (`[speaker_self]` or `[speaker_other]`: 对方, 业务员, 客服 …). "我说“…”", "来电人称“…”",
@@ -862,29 +881,25 @@ impl<'a> Ctx<'a> {
         let (ch, s) = (self.chars, self.settings);
         let lo = window_start(ch, h.start, s.channel_window, is_clause_punct);
         let hi = window_end(ch, h.end, s.channel_window, is_clause_punct);
-        if self.channel.iter().any(|c| c.start >= lo && c.end <= hi) {
+        if self.channel.inside(lo, hi).next().is_some() {
             return true;
         }
         let mut after = h.end;
         if matches!(ch.get(after), Some(&'了')) || ch.get(after).is_some_and(|c| c.is_whitespace()) {
             after += 1;
         }
-        if self.object_self.iter().any(|o| o.start == after && ch.get(o.end) != Some(&'们')) {
+        if self.object_self.inside(after, after + 3).any(|o| o.start == after && ch.get(o.end) != Some(&'们')) {
             return true;
         }
         let clause = window_start(ch, h.start, 40, is_clause_punct);
         let clause_end = window_end(ch, h.end, 40, is_clause_punct);
-        if self
-            .declined
-            .iter()
-            .any(|d| d.start >= clause && d.end <= h.start && self.barrier.inside(d.end, h.start).next().is_none())
-        {
+        if self.declined.inside(clause, h.start).any(|d| self.barrier.inside(d.end, h.start).next().is_none()) {
             return true;
         }
         let past_hi = window_end(ch, h.end, s.past_after_window, is_clause_punct);
         let past =
-            self.past.iter().any(|p| (p.start >= clause && p.end <= h.start) || (p.start >= h.end && p.end <= past_hi));
-        past && !self.future.iter().any(|f| f.weight >= 0.5 && f.start >= clause && f.end <= clause_end)
+            self.past.inside(clause, h.start).next().is_some() || self.past.inside(h.end, past_hi).next().is_some();
+        past && self.future.inside(clause, clause_end).next().is_none()
             && self.conditional.inside(clause, clause_end).next().is_none()
     }
 
@@ -1155,7 +1170,26 @@ impl<'a> Ctx<'a> {
             let frame = self.frame.inside(lo, h.start).next().or_else(|| {
                 lists.iter().find(|(_, body_start, body_end)| (*body_start..*body_end).contains(&h.start)).map(|l| l.0)
             });
-            if frame.is_none() && h.weight < s.unframed_demand_min {
+            // An English imperative (the sentence starts with the demand: "Pay the $4,650
+            // claim.", "2. Refund my 500 dollars") is framed by itself. (A Chinese sentence that
+            // starts with a demand word is as often a noun phrase: 赔付金额为….)
+            let sentence = window_start(self.chars, h.start, 200, is_sentence_end);
+            let imperative = frame.is_none()
+                && self.chars[h.start].is_ascii_alphabetic()
+                && (sentence..h.start)
+                    .all(|i| self.chars[i].is_whitespace() || matches!(self.chars[i], '-' | '*' | '•' | ')' | '）'));
+            if frame.is_none() && !imperative && h.weight < s.unframed_demand_min {
+                continue;
+            }
+            // A fact, not a demand: 只赔了2万, 已经退了, they only paid $500 — a `[demand_fact]`
+            // adverb right before the cue (at most one unit between); or one of weight 2 (仅按,
+            // 只按) within `fact_window` units before it (仅按现金价值退还) — with no frame after it.
+            let near = window_start(self.chars, h.start, 1, is_clause_punct);
+            let fact_lo = window_start(self.chars, h.start, s.fact_window, is_clause_punct);
+            if self.fact.inside(fact_lo.min(near).saturating_sub(8), h.start).any(|f| {
+                (f.end >= near || (f.weight >= 2.0 && f.start >= fact_lo))
+                    && !self.frame.inside(fact_lo, h.start).any(|fr| fr.end > f.start)
+            }) {
                 continue;
             }
             let term = text_of(self.chars, h.start, h.end);
@@ -1165,9 +1199,11 @@ impl<'a> Ctx<'a> {
                     spans.insert(0, f.span());
                     format!("cue {term:?} {} framed by {:?}", h.weight, text_of(self.chars, f.start, f.end))
                 }
+                None if imperative => format!("cue {term:?} {}, imperative (starts its sentence)", h.weight),
                 None => format!("cue {term:?} {}", h.weight),
             };
-            let score = (h.weight + if frame.is_some() { s.frame_boost } else { 0.0 }).min(1.0);
+            let framed = frame.is_some() || imperative;
+            let score = (h.weight + if framed { s.frame_boost } else { 0.0 }).min(1.0);
             occs.push(Occ {
                 hit: h,
                 kind,

@@ -89,8 +89,11 @@ impl FeatureOpts {
     /// As shipped before the second tuning (2026-11-26): character bigrams, counts, class prior.
     pub const FIRST: FeatureOpts =
         FeatureOpts { unigrams: false, en_words: false, binary: false, uniform_prior: false, complement: false };
-    /// The built-in choice.
+    /// The built-in choice (complement scoring since the tenth tuning, docs/QUALITY.md).
     pub const DEFAULT: FeatureOpts =
+        FeatureOpts { unigrams: false, en_words: true, binary: true, uniform_prior: true, complement: true };
+    /// [`FeatureOpts::DEFAULT`] with plain multinomial scoring (as shipped until the ninth tuning).
+    pub const MULTINOMIAL: FeatureOpts =
         FeatureOpts { unigrams: false, en_words: true, binary: true, uniform_prior: true, complement: false };
 }
 
@@ -392,17 +395,11 @@ impl NaiveBayes {
 
     /// Log posterior probability of each category the model of this text's script knows.
     pub fn log_posterior(&self, text: &str) -> Vec<(Category, f64)> {
-        self.log_posterior_known(text).0
-    }
-
-    /// [`NaiveBayes::log_posterior`] and the number of distinct known features of the text.
-    pub fn log_posterior_known(&self, text: &str) -> (Vec<(Category, f64)>, usize) {
         let m = self.model_for(text);
         if m.classes.is_empty() {
-            return (vec![], 0);
+            return vec![];
         }
-        let feats = m.known(text);
-        (m.classes.iter().copied().zip(m.log_posterior_of(&feats)).collect(), feats.len())
+        m.classes.iter().copied().zip(m.log_posterior_of(&m.known(text))).collect()
     }
 
     /// Most probable category, its posterior probability, and the features that pushed it
@@ -439,10 +436,6 @@ pub struct Fallback {
     /// posterior plus λ × the rules' cue total of each category (for every text of at least
     /// `min_bigrams` bigrams; `below` and `min_prob` are then unused).
     pub blend: Option<f32>,
-    /// Length tempering of the model in the blend: when set to `r`, the model's log posterior
-    /// of a text with `n` known features is multiplied by `(r / n)^0.5` when `n > r`, so
-    /// that a long text's many template sentences cannot outvote the rules by sheer length.
-    pub temper: Option<f32>,
 }
 
 impl Fallback {
@@ -467,7 +460,6 @@ impl Fallback {
             min_bigrams: Fallback::MIN_BIGRAMS,
             english: true,
             blend: Some(Fallback::BLEND),
-            temper: None,
         }
     }
 
@@ -485,17 +477,13 @@ impl Fallback {
         if (!self.english && is_english(text)) || bigram_count(text) < self.min_bigrams {
             return (category, subcategory);
         }
-        let (post, known) = self.model.log_posterior_known(text);
+        let post = self.model.log_posterior(text);
         if post.is_empty() {
             return (category, subcategory);
         }
-        let scale = match self.temper {
-            Some(r) if known as f64 > f64::from(r) => (f64::from(r) / known as f64).sqrt(),
-            _ => 1.0,
-        };
         let blended: Vec<(Category, f64)> = post
             .iter()
-            .map(|(c, lp)| (*c, scale * lp + f64::from(lambda) * f64::from(totals.get(c).copied().unwrap_or(0.0))))
+            .map(|(c, lp)| (*c, lp + f64::from(lambda) * f64::from(totals.get(c).copied().unwrap_or(0.0))))
             .collect();
         let (best, top) = blended
             .iter()
@@ -604,7 +592,7 @@ pub fn cross_validate_blend(
     opts: FeatureOpts,
     blend: Option<f32>,
 ) -> EvalReport {
-    let template = Fallback { below, min_prob, english: true, blend, temper: None, ..Fallback::builtin() };
+    let template = Fallback { below, min_prob, english: true, blend, ..Fallback::builtin() };
     cross_validate_fallback(analyzer, records, k, opts, &template)
 }
 
@@ -691,7 +679,7 @@ mod tests {
     fn builtin_model_trains_on_embedded_corpus() {
         let zh = eval::parse_jsonl(CORPUS_ZH).unwrap();
         let en = eval::parse_jsonl(CORPUS_EN).unwrap();
-        assert_eq!((zh.len(), en.len()), (1495, 615));
+        assert_eq!((zh.len(), en.len()), (1591, 663));
         assert!(T2s::parse(normalize::BUILTIN_T2S).is_ok());
         let nb = NaiveBayes::builtin();
         assert_eq!(nb.classes().len(), Category::ALL.len());
@@ -710,15 +698,7 @@ mod tests {
     #[test]
     fn fallback_only_below_threshold() {
         let nb = Arc::new(NaiveBayes::train([("信用卡盗刷", Category::Card), ("催收电话", Category::DebtCollection)]));
-        let fb = Fallback {
-            model: nb,
-            below: 0.3,
-            min_prob: 0.6,
-            min_bigrams: 3,
-            english: false,
-            blend: None,
-            temper: None,
-        };
+        let fb = Fallback { model: nb, below: 0.3, min_prob: 0.6, min_bigrams: 3, english: false, blend: None };
         let other = Finding { value: Category::Other, score: 0.0, evidence: vec![] };
         // Too short: stays other.
         assert_eq!(fb.apply("信用卡", Some(other.clone()), None).0.unwrap().value, Category::Other);
