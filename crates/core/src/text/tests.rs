@@ -39,6 +39,10 @@ fn cny(yuan: i64) -> Money {
     Money::cny_yuan(yuan)
 }
 
+fn usd(cents: i64) -> Money {
+    Money { minor: cents, currency: Currency::Usd }
+}
+
 #[test]
 fn category_and_subcategory_with_spans() {
     let t = "保险公司以我未如实告知为由拒赔，还要解除合同。";
@@ -505,4 +509,51 @@ fn naive_bayes_blend_uses_rule_totals() {
     // A strong rule cue is kept; a text without one gets the model's category.
     let a = az().analyze("保险公司以我未如实告知为由拒赔，我母亲住院花了十几万，理赔员一直推脱，要求尽快赔付。");
     assert_eq!(a.category.unwrap().value, Category::ClaimRefusal);
+}
+
+#[test]
+fn threats_judged_by_clause_structure() {
+    let has = |text: &str, t: Threat| threat(&az().analyze(text), t).is_some();
+    // The channel the complaint came by is not a threat.
+    assert!(!has("人民银行某中心支行转办：投诉人反映柜员态度恶劣，要求道歉。", Threat::Regulator));
+    assert!(!has("Referral from State Department of Insurance. The adjuster never called back.", Threat::Regulator));
+    assert!(has("再不处理，我就去人民银行投诉。", Threat::Regulator));
+    // A lawsuit against the complainant is not the complainant's threat.
+    assert!(!has("他说下周就正式起诉我，让我先转两千块。", Threat::Lawsuit));
+    assert!(has("再拖下去我就起诉你们。", Threat::Lawsuit));
+    // A declined intention anywhere before the cue in the clause.
+    assert!(!has("我不打算为这点钱去打官司，你们补给我就行。", Threat::Lawsuit));
+    assert!(!has("我都唔想为咗三百蚊搞到上法庭。", Threat::Lawsuit));
+    assert!(!has("Caller does not wish to pursue legal action and wants the calls stopped.", Threat::Lawsuit));
+    assert!(has("我不想多说，再不赔我就去法院起诉。", Threat::Lawsuit));
+    // A past escalation, unless the clause also looks forward.
+    assert!(!has("投诉人称此前已向区消费者协会反映，调解未果。", Threat::Regulator));
+    assert!(!has("去年我就为这事投诉到监管局过一次。", Threat::Regulator));
+    assert!(!has("I filed a BBB complaint in March; it went nowhere.", Threat::Regulator));
+    assert!(has("我之前投诉过，这次还要再去监管局投诉。", Threat::Regulator));
+    // Quotations in straight and corner quotes, and English reported speech.
+    assert!(!has("定损员还撂下一句\"你不服就去告，告了也是这个数\"。", Threat::Lawsuit));
+    assert!(!has("催收人员称“再不还钱就上门”“要去法院起诉你”。", Threat::Lawsuit));
+    assert!(!has("The teller said \"you can complain to the FDIC if you like\".", Threat::Regulator));
+    assert!(has("I told them \"I will see you in court\" and hung up.", Threat::Lawsuit));
+    // A self-harm cue followed by 算了 resigns to it; the cue stays.
+    assert!(has("你们再不赔，我干脆从你们大楼上跳下去算了。", Threat::SelfHarmViolence));
+}
+
+#[test]
+fn english_imperatives_participles_and_demand_facts() {
+    let amount = |text: &str| az().analyze(text).demands.iter().find_map(|d| d.value.amount);
+    // An English imperative frames its demand; "I'd like the $X refunded" attaches the amount.
+    assert_eq!(amount("The vet bill was large. Pay the $4,650 claim."), Some(usd(465_000)));
+    assert_eq!(amount("I'd like the $87.45 refunded and my account fixed."), Some(usd(8_745)));
+    assert_eq!(amount("I want all $245 back."), Some(usd(24_500)));
+    // 只赔了 / 仅按现金价值退还 state a fact, not the demand; the demanded amount is the other.
+    let a = az().analyze("你们只赔了3,100元，请按合同补足差额2,605元。");
+    let total: Vec<_> = a.demands.iter().filter_map(|d| d.value.amount).collect();
+    assert_eq!(total, vec![cny(2_605)]);
+    let a = az().analyze("公司仅按现金价值退还7.2万元，投诉人要求全额退还已交保费10万元。");
+    let total: Vec<_> = a.demands.iter().filter_map(|d| d.value.amount).collect();
+    assert_eq!(total, vec![cny(100_000)]);
+    // 申请 is not the frame 请.
+    assert!(demand(&az().analyze("我申请退保，公司退还了一部分。"), DemandKind::FullRefund).is_none());
 }
