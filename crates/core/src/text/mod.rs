@@ -818,9 +818,16 @@ impl<'a> Ctx<'a> {
         let speaker = |from: usize, to: usize| -> Option<bool> {
             let first = (from..to)
                 .find(|&i| !ch[i].is_whitespace() && !matches!(ch[i], '并' | '还' | '又' | '也' | '就' | '再'))?;
-            let at = |hits: &[&Hit]| hits.iter().filter(|h| h.start == first && h.end <= to).map(|h| h.end).max();
+            // The earliest speaker starting within the clause's first 4 characters (通话中来电人…);
+            // at the same start the longer term wins.
+            let at = |hits: &[&Hit]| {
+                hits.iter()
+                    .filter(|h| h.start >= first && h.start < first + 4 && h.end <= to)
+                    .map(|h| (h.start, std::cmp::Reverse(h.end)))
+                    .min()
+            };
             match (at(&self.speaker_self), at(&self.speaker_other)) {
-                (Some(a), Some(b)) => Some(a > b),
+                (Some(a), Some(b)) => Some(a < b),
                 (Some(_), None) => Some(true),
                 (None, Some(_)) => Some(false),
                 (None, None) => None,
@@ -830,7 +837,11 @@ impl<'a> Ctx<'a> {
         let bare =
             (clause..vs).all(|i| ch[i].is_whitespace() || matches!(ch[i], '并' | '还' | '又' | '也' | '就' | '再'));
         if !bare {
-            return speaker(clause, vs) != Some(true);
+            // 来电人…，明确表示“…” / 哭称“…”: no speaker at the clause start, so look back
+            // through the sentence as for a bare 并称.
+            if let Some(own) = speaker(clause, vs) {
+                return !own;
+            }
         }
         let sentence = window_start(ch, vs, 200, is_sentence_end);
         let mut end = vs;
@@ -863,11 +874,21 @@ impl<'a> Ctx<'a> {
                 i += 1;
             }
         }
+        // A note's "来电人称其子女…" / "投诉人表示…": skip the complainant, the report verb and 其.
+        if let Some(sp) = self.speaker_self.iter().filter(|h| h.start == i && h.end < pos).map(|h| h.end).max() {
+            if let Some(v) = self.quote_verb.inside(sp, pos).filter(|v| v.start == sp).map(|v| v.end).max() {
+                i = v;
+                if ch.get(i) == Some(&'其') {
+                    i += 1;
+                }
+            }
+        }
         let Some(who) = self.third_party.iter().find(|t| t.start == i && t.end <= pos) else { return false };
         !self.joined.iter().any(|j| j.start >= who.end && j.end <= pos)
     }
 
     /// Structural exclusions of a threat cue, judged in its clause:
+    /// - a cue inside a title in 《…》 (a law or document cited);
     /// - the channel the complaint came by: a `[threat_channel]` term within `channel_window`
     ///   units (人民银行某中心支行转办, Referral from the State Department of Insurance);
     /// - a threat against the complainant: a `[threat_object_self]` term right after the cue
@@ -879,6 +900,13 @@ impl<'a> Ctx<'a> {
     ///   BBB complaint), unless the clause also has a `[threat_future]` or conditional term.
     fn not_own_escalation(&self, h: &Hit) -> bool {
         let (ch, s) = (self.chars, self.settings);
+        // Inside a title in 《…》: a law or document cited (《最高人民法院关于…的规定》).
+        let open = (h.start.saturating_sub(60)..h.start).rev().find(|&i| matches!(ch[i], '《' | '》'));
+        if open.is_some_and(|o| ch[o] == '《')
+            && (h.end..ch.len().min(h.end + 60)).find(|&i| matches!(ch[i], '《' | '》')).is_some_and(|c| ch[c] == '》')
+        {
+            return true;
+        }
         let lo = window_start(ch, h.start, s.channel_window, is_clause_punct);
         let hi = window_end(ch, h.end, s.channel_window, is_clause_punct);
         if self.channel.inside(lo, hi).next().is_some() {
