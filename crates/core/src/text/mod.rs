@@ -1156,6 +1156,17 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// An amount that ends its clause, at the comma `i`, may still belong to a demand cue
+    /// starting at `cue` in the next clause when that clause has no frame of its own: "一共700块，
+    /// 全部退回来", "38,650.20元，一分不少给我赔了", "$480, refunded" — but not "共交5万元，要求全额退保".
+    fn amount_ends_clause(&self, amount_end: usize, i: usize, cue: usize) -> bool {
+        let ch = self.chars;
+        ch[i] == ','
+            && (amount_end..i).all(|k| ch[k].is_whitespace() || matches!(ch[k], '块' | '元' | '钱'))
+            && !(i + 1..cue).any(|k| is_clause_punct(ch, k))
+            && self.frame.inside(i, cue).next().is_none()
+    }
+
     /// Demand lists: a frame followed by a colon ("要求：1．退还…；2．…", "特提出如下要求：",
     /// "I request:") frames every item of the list that follows, up to the end of the list
     /// (。, a blank line, or `list_span` characters), across the item numbers and line breaks
@@ -1257,7 +1268,7 @@ impl<'a> Ctx<'a> {
                     } else {
                         (s.amount_before + 1, is_clause_punct)
                     };
-                    if d > limit || (lo..hi).any(|i| stop(self.chars, i)) {
+                    if d > limit || (lo..hi).any(|i| stop(self.chars, i) && !self.amount_ends_clause(a.end, i, hi)) {
                         continue;
                     }
                     if best.is_none_or(|(bd, _)| d < bd) {
