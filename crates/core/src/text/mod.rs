@@ -875,12 +875,12 @@ impl<'a> Ctx<'a> {
             }
         }
         // A note's "来电人称其子女…" / "投诉人表示…": skip the complainant, the report verb and 其.
-        if let Some(sp) = self.speaker_self.iter().filter(|h| h.start == i && h.end < pos).map(|h| h.end).max() {
-            if let Some(v) = self.quote_verb.inside(sp, pos).filter(|v| v.start == sp).map(|v| v.end).max() {
-                i = v;
-                if ch.get(i) == Some(&'其') {
-                    i += 1;
-                }
+        if let Some(sp) = self.speaker_self.iter().filter(|h| h.start == i && h.end < pos).map(|h| h.end).max()
+            && let Some(v) = self.quote_verb.inside(sp, pos).filter(|v| v.start == sp).map(|v| v.end).max()
+        {
+            i = v;
+            if ch.get(i) == Some(&'其') {
+                i += 1;
             }
         }
         let Some(who) = self.third_party.iter().find(|t| t.start == i && t.end <= pos) else { return false };
