@@ -807,7 +807,10 @@ impl<'a> Ctx<'a> {
             }
             return !self.speaker_self.iter().any(|s| s.end == w && s.start >= sentence);
         }
-        let Some(vs) = self.quote_verb.inside(0, k).filter(|v| v.end == k).map(|v| v.start).min() else { return false };
+        let Some(vs) = self.quote_verb.inside(k.saturating_sub(8), k).filter(|v| v.end == k).map(|v| v.start).min()
+        else {
+            return false;
+        };
         // Whose words: the subject before 说/称 (`[speaker_self]`: 我, 来电人, 客户 …), or for a
         // bare "并称" / "还说" the nearest clause of the sentence that starts with a speaker
         // (`[speaker_self]` or `[speaker_other]`: 对方, 业务员, 客服 …). "我说“…”", "来电人称“…”",
