@@ -74,7 +74,13 @@ pub(crate) fn find_amounts(chars: &[char], default: Currency) -> Vec<AmountHit> 
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        match scan_at(chars, i, default) {
+        let word_start = chars[i].is_ascii_alphabetic() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric());
+        let found = if word_start {
+            scan_words(chars, i).or_else(|| scan_at(chars, i, default))
+        } else {
+            scan_at(chars, i, default)
+        };
+        match found {
             Some(hit) => {
                 i = hit.end;
                 out.push(hit);
@@ -83,6 +89,96 @@ pub(crate) fn find_amounts(chars: &[char], default: Currency) -> Vec<AmountHit> 
         }
     }
     out
+}
+
+/// English number words (zero … ninety, hundred, thousand, million).
+const NUMBER_WORDS: &[(&str, u64)] = &[
+    ("zero", 0),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+];
+
+/// The lower-cased ASCII word at `i` and the index after it.
+fn word_at(chars: &[char], i: usize) -> (String, usize) {
+    let mut j = i;
+    while j < chars.len() && chars[j].is_ascii_alphabetic() {
+        j += 1;
+    }
+    (chars[i..j].iter().map(|c| c.to_ascii_lowercase()).collect(), j)
+}
+
+/// An amount spelled out in English words and followed by "dollars": "ten thousand dollars",
+/// "twenty-three thousand seven hundred dollars", "five hundred and fifty dollars".
+fn scan_words(chars: &[char], start: usize) -> Option<AmountHit> {
+    let (mut total, mut current, mut any) = (0u64, 0u64, false);
+    let mut i = start;
+    let mut end = start;
+    loop {
+        let (w, j) = word_at(chars, i);
+        if w.is_empty() {
+            break;
+        }
+        match (w.as_str(), NUMBER_WORDS.iter().find(|(n, _)| *n == w)) {
+            (_, Some((_, v))) => current += v,
+            ("hundred", None) if any => current = current.max(1) * 100,
+            ("thousand", None) if any => {
+                total += current.max(1) * 1_000;
+                current = 0;
+            }
+            ("million", None) if any => {
+                total += current.max(1) * 1_000_000;
+                current = 0;
+            }
+            ("and", None) if any => {}
+            _ => break,
+        }
+        if w != "and" {
+            any = true;
+            end = j;
+        }
+        i = j;
+        if i < chars.len() && matches!(chars[i], ' ' | '-') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let value = total + current;
+    if !any || value == 0 {
+        return None;
+    }
+    let k = skip_spaces(chars, end);
+    let (unit, after) = word_at(chars, k);
+    if unit != "dollars" && unit != "dollar" {
+        return None;
+    }
+    let minor = i64::try_from(value.checked_mul(100)?).ok()?;
+    Some(AmountHit { start, end: after, money: Money { minor, currency: Currency::Usd } })
 }
 
 /// Range separators: "1-2万元", "1万至2万元", "5000到8000元" state no exact amount.
@@ -347,6 +443,14 @@ mod tests {
             ("退还500美元", "500美元", "500.00 USD"),
             ("12,876.50元", "12,876.50元", "12876.50 CNY"),
             ("1,250 dollars", "1,250 dollars", "1250.00 USD"),
+            // Spelled out in English.
+            ("my ten thousand dollars returned", "ten thousand dollars", "10000.00 USD"),
+            (
+                "the twenty-three thousand seven hundred dollars paid",
+                "twenty-three thousand seven hundred dollars",
+                "23700.00 USD",
+            ),
+            ("five hundred and fifty dollars", "five hundred and fifty dollars", "550.00 USD"),
         ];
         for (text, sub, val) in cases {
             assert_eq!(find(text), vec![(sub.to_string(), val.to_string())], "{text}");
@@ -372,6 +476,9 @@ mod tests {
             "十几万",
             // A bare colloquial tail needs 万.
             "三千五",
+            // English number words need "dollars" right after them.
+            "one of the dollars",
+            "two payments of forty",
         ] {
             assert!(find(text).is_empty(), "{text}: {:?}", find(text));
         }

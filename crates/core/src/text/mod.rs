@@ -805,7 +805,20 @@ impl<'a> Ctx<'a> {
             while w > sentence && ch[w - 1].is_whitespace() {
                 w -= 1;
             }
-            return !self.speaker_self.iter().any(|s| s.end == w && s.start >= sentence);
+            if self.speaker_self.iter().any(|s| s.end == w && s.start >= sentence) {
+                return false;
+            }
+            // "Caller stated that … he will "take this to the newspaper"": a pronoun before
+            // the verb refers to the sentence's subject.
+            let (word, _) = (0..w)
+                .rev()
+                .take_while(|&i| ch[i].is_ascii_alphabetic())
+                .fold((String::new(), w), |(s, _), i| (format!("{}{s}", ch[i].to_ascii_lowercase()), i));
+            if matches!(word.as_str(), "he" | "she" | "they") {
+                let first = (sentence..w).find(|&i| !ch[i].is_whitespace());
+                return !first.is_some_and(|f| self.speaker_self.iter().any(|s| s.start == f));
+            }
+            return true;
         }
         let Some(vs) = self.quote_verb.inside(k.saturating_sub(8), k).filter(|v| v.end == k).map(|v| v.start).min()
         else {
@@ -886,8 +899,61 @@ impl<'a> Ctx<'a> {
                 i += 1;
             }
         }
-        let Some(who) = self.third_party.iter().find(|t| t.start == i && t.end <= pos) else { return false };
-        !self.joined.iter().any(|j| j.start >= who.end && j.end <= pos)
+        let Some(who) = self.third_party.iter().find(|t| t.start == i && t.end <= pos) else {
+            return self.reported_without_quotes(start, pos);
+        };
+        !self.joins_in(who.end, pos)
+    }
+
+    /// The complainant joins someone else's action: a `[threat_joined]` term between `from`
+    /// and the cue at `pos` (我和女儿…, she said she can help me …), or one starting with 我
+    /// later in the cue's sentence (…，我也准备跟着去).
+    fn joins_in(&self, from: usize, pos: usize) -> bool {
+        let end = window_end(self.chars, pos, 60, is_sentence_end);
+        self.joined.iter().any(|j| {
+            j.start >= from && (j.end <= pos || (j.end <= end && matches!(self.chars[j.start], '我' | '俺' | '咱')))
+        })
+    }
+
+    /// Someone else's words without quotes: the cue's clause (starting at `clause`) has no
+    /// subject of its own, and an earlier clause of the sentence starts with someone else and a
+    /// speech verb ("银行说必须本人来，不然就要走法院宣告的程序"); a clause between that starts
+    /// with the complainant (我, 来电人) makes the words theirs again.
+    fn reported_without_quotes(&self, clause: usize, pos: usize) -> bool {
+        let ch = self.chars;
+        let first_of = |from: usize, to: usize| (from..to).find(|&i| !ch[i].is_whitespace());
+        let starts = |hits: &[&Hit], at: usize| hits.iter().any(|h| h.start == at);
+        let other = |at: usize| {
+            starts(&self.third_party, at)
+                || starts(&self.speaker_other, at)
+                || (matches!(ch[at], '我' | '俺') && starts(&self.third_party, at + 1))
+        };
+        let own = |at: usize| !other(at) && (matches!(ch[at], '我' | '俺') || starts(&self.speaker_self, at));
+        // A speech verb opening the cue's clause (…，说我再不还钱就去法院起诉我) belongs to the
+        // speaker of the clause before.
+        let verb_seen = match first_of(clause, pos) {
+            Some(at) if own(at) || other(at) => return false,
+            Some(at) => self.quote_verb.inside(at, pos).any(|v| v.start == at),
+            None => return false,
+        };
+        let sentence = window_start(ch, clause, 200, is_sentence_end);
+        let mut end = clause;
+        for _ in 0..3 {
+            if end <= sentence {
+                break;
+            }
+            end -= 1;
+            let start = window_start(ch, end, 40, is_clause_punct);
+            let Some(at) = first_of(start, end) else { continue };
+            if own(at) {
+                return false;
+            }
+            if other(at) {
+                return (verb_seen || self.quote_verb.inside(at, end).next().is_some()) && !self.joins_in(at, pos);
+            }
+            end = start;
+        }
+        false
     }
 
     /// Structural exclusions of a threat cue, judged in its clause:
@@ -903,6 +969,11 @@ impl<'a> Ctx<'a> {
     ///   BBB complaint), unless the clause also has a `[threat_future]` or conditional term.
     fn not_own_escalation(&self, h: &Hit) -> bool {
         let (ch, s) = (self.chars, self.settings);
+        // The whole content of a quotation is a word mentioned, not used: 冒充律师发“律师函”.
+        if h.start > 0 && matches!(ch[h.start - 1], '“' | '「' | '"') && matches!(ch.get(h.end), Some('”' | '」' | '"'))
+        {
+            return true;
+        }
         // Inside a title in 《…》: a law or document cited (《最高人民法院关于…的规定》).
         let open = (h.start.saturating_sub(60)..h.start).rev().find(|&i| matches!(ch[i], '《' | '》'));
         if open.is_some_and(|o| ch[o] == '《')
@@ -919,7 +990,13 @@ impl<'a> Ctx<'a> {
         if matches!(ch.get(after), Some(&'了')) || ch.get(after).is_some_and(|c| c.is_whitespace()) {
             after += 1;
         }
-        if self.object_self.inside(after, after + 3).any(|o| o.start == after && ch.get(o.end) != Some(&'们')) {
+        // … also after an action verb right behind the cue: 去法院起诉我.
+        let after_verb = self.action.inside(h.end, h.end + 4).filter(|a| a.start == h.end).map(|a| a.end).max();
+        if [Some(after), after_verb]
+            .into_iter()
+            .flatten()
+            .any(|at| self.object_self.inside(at, at + 3).any(|o| o.start == at && ch.get(o.end) != Some(&'们')))
+        {
             return true;
         }
         let clause = window_start(ch, h.start, 40, is_clause_punct);
