@@ -14,7 +14,7 @@ pub(crate) struct AmountHit {
 
 const PREFIXES: &[&str] = &["us$", "usd", "rmb", "cny", "人民币", "$", "¥", "£", "€"];
 const SUFFIXES: &[&str] =
-    &["人民币", "美元", "英镑", "欧元", "dollars", "dollar", "usd", "rmb", "cny", "元", "块", "圆", "蚊"];
+    &["人民币", "美元", "英镑", "欧元", "dollars", "dollar", "bucks", "usd", "rmb", "cny", "元", "块", "圆", "蚊"];
 
 fn is_cn_digit(c: char) -> bool {
     matches!(
@@ -369,7 +369,7 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     if let Some(x) = s.strip_suffix('蚊') {
         s = format!("{x}元");
     }
-    for (word, cur) in [("DOLLARS", Currency::Usd), ("DOLLAR", Currency::Usd)] {
+    for (word, cur) in [("DOLLARS", Currency::Usd), ("DOLLAR", Currency::Usd), ("BUCKS", Currency::Usd)] {
         if let Some(x) = s.strip_suffix(word) {
             s = x.to_string();
             currency = cur;
@@ -443,6 +443,7 @@ mod tests {
             ("退还500美元", "500美元", "500.00 USD"),
             ("12,876.50元", "12,876.50元", "12876.50 CNY"),
             ("1,250 dollars", "1,250 dollars", "1250.00 USD"),
+            ("Reimburse the 96 bucks now", "96 bucks", "96.00 USD"),
             // Spelled out in English.
             ("my ten thousand dollars returned", "ten thousand dollars", "10000.00 USD"),
             (

@@ -192,6 +192,8 @@ struct RawFile {
     #[serde(default)]
     demand_fact: Terms,
     #[serde(default)]
+    amount_fact: Terms,
+    #[serde(default)]
     speaker_self: Terms,
     #[serde(default)]
     speaker_other: Terms,
@@ -241,6 +243,7 @@ pub(crate) enum Group {
     ThreatObjectSelf,
     QuoteVerb,
     DemandFact,
+    AmountFact,
     SpeakerSelf,
     SpeakerOther,
     Together,
@@ -279,6 +282,7 @@ impl Group {
             Group::ThreatObjectSelf => 37,
             Group::QuoteVerb => 38,
             Group::DemandFact => 39,
+            Group::AmountFact => 40,
             Group::SpeakerSelf => 18,
             Group::SpeakerOther => 19,
             Group::Together => 30,
@@ -390,6 +394,7 @@ impl Merged {
             (Group::ThreatObjectSelf, raw.threat_object_self),
             (Group::QuoteVerb, raw.quote_verb),
             (Group::DemandFact, raw.demand_fact),
+            (Group::AmountFact, raw.amount_fact),
             (Group::SpeakerSelf, raw.speaker_self),
             (Group::SpeakerOther, raw.speaker_other),
             (Group::Together, raw.group_together),

@@ -624,6 +624,7 @@ struct Ctx<'a> {
     object_self: ByEnd<'a>,
     quote_verb: ByEnd<'a>,
     fact: ByEnd<'a>,
+    amount_fact: ByEnd<'a>,
     /// Positions of straight double quotes (a straight quote opens when an even number precede it).
     straight_quotes: Vec<usize>,
     speaker_self: Vec<&'a Hit>,
@@ -664,6 +665,7 @@ impl<'a> Ctx<'a> {
             object_self: ByEnd::default(),
             quote_verb: ByEnd::default(),
             fact: ByEnd::default(),
+            amount_fact: ByEnd::default(),
             straight_quotes: chars.iter().enumerate().filter(|(_, c)| **c == '"').map(|(i, _)| i).collect(),
             speaker_self: vec![],
             speaker_other: vec![],
@@ -680,6 +682,7 @@ impl<'a> Ctx<'a> {
         let (mut degree, mut negation, mut exempt, mut barrier, mut conditional, mut action, mut frame) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         let mut retraction = vec![];
+        let mut amount_fact = vec![];
         let (mut channel, mut declined, mut past, mut future, mut object_self, mut quote_verb, mut fact) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         for h in hits {
@@ -706,6 +709,7 @@ impl<'a> Ctx<'a> {
                 Group::ThreatObjectSelf => object_self.push(h),
                 Group::QuoteVerb => quote_verb.push(h),
                 Group::DemandFact => fact.push(h),
+                Group::AmountFact => amount_fact.push(h),
                 Group::SpeakerSelf => c.speaker_self.push(h),
                 Group::SpeakerOther => c.speaker_other.push(h),
                 Group::Together => c.together.push(h),
@@ -737,6 +741,7 @@ impl<'a> Ctx<'a> {
         c.object_self = ByEnd::new(object_self);
         c.quote_verb = ByEnd::new(quote_verb);
         c.fact = ByEnd::new(fact);
+        c.amount_fact = ByEnd::new(amount_fact);
         c.frame = ByEnd::new(frame);
         for v in [&mut c.cat, &mut c.sub, &mut c.emotion, &mut c.threat, &mut c.demand, &mut c.vuln] {
             v.sort_by_key(|h| (h.start, h.end, h.group));
@@ -960,8 +965,8 @@ impl<'a> Ctx<'a> {
     /// - a cue inside a title in 《…》 (a law or document cited);
     /// - the channel the complaint came by: a `[threat_channel]` term within `channel_window`
     ///   units (人民银行某中心支行转办, Referral from the State Department of Insurance);
-    /// - a threat against the complainant: a `[threat_object_self]` term right after the cue
-    ///   (起诉我, 告了我, sue me; not 我们);
+    /// - a lawsuit against the complainant: a `[threat_object_self]` term right after the cue
+    ///   or its action verb (起诉我, 告了我, 去法院起诉我, sue me; not 我们);
     /// - a declined intention anywhere before the cue in the clause, with no barrier word
     ///   between (我不打算为这点钱去打官司, 我都唔想为咗三百蚊搞到上法庭);
     /// - a past escalation: a `[threat_past]` term before the cue in the clause or within
@@ -992,10 +997,12 @@ impl<'a> Ctx<'a> {
         }
         // … also after an action verb right behind the cue: 去法院起诉我.
         let after_verb = self.action.inside(h.end, h.end + 4).filter(|a| a.start == h.end).map(|a| a.end).max();
-        if [Some(after), after_verb]
-            .into_iter()
-            .flatten()
-            .any(|at| self.object_self.inside(at, at + 3).any(|o| o.start == at && ch.get(o.end) != Some(&'们')))
+        // (Lawsuits only: after a regulator or media cue, 我 starts the next phrase: 12378我也会打.)
+        if h.group == Group::Threat(Threat::Lawsuit)
+            && [Some(after), after_verb]
+                .into_iter()
+                .flatten()
+                .any(|at| self.object_self.inside(at, at + 3).any(|o| o.start == at && ch.get(o.end) != Some(&'们')))
         {
             return true;
         }
@@ -1334,6 +1341,11 @@ impl<'a> Ctx<'a> {
         let mut amounts: BTreeMap<DemandKind, Vec<(Money, Span)>> = BTreeMap::new();
         if !occs.is_empty() {
             for a in amount::find_amounts(self.chars, default) {
+                // An amount right after an `[amount_fact]` (已赔5.6万, 只赔了3,100元, only paid $500)
+                // states what happened, not what is demanded.
+                if self.amount_fact.inside(a.start.saturating_sub(12), a.start).any(|f| f.end + 2 >= a.start) {
+                    continue;
+                }
                 let mut best: Option<(usize, DemandKind)> = None;
                 for o in &occs {
                     let (d, lo, hi) = if a.start >= o.hit.end {
