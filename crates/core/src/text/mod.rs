@@ -582,6 +582,13 @@ fn window_end(chars: &[char], pos: usize, units: usize, stop: Stop) -> usize {
     i
 }
 
+/// The hits of `hits` (sorted by start) that start in [lo, hi).
+fn starting_in<'b, 'a>(hits: &'b [&'a Hit], lo: usize, hi: usize) -> &'b [&'a Hit] {
+    let a = hits.partition_point(|h| h.start < lo);
+    let b = hits.partition_point(|h| h.start < hi);
+    &hits[a..b.max(a)]
+}
+
 /// Hits sorted by end, for "is there a hit inside [lo, hi)" queries.
 #[derive(Default)]
 struct ByEnd<'a> {
@@ -810,7 +817,7 @@ impl<'a> Ctx<'a> {
             while w > sentence && ch[w - 1].is_whitespace() {
                 w -= 1;
             }
-            if self.speaker_self.iter().any(|s| s.end == w && s.start >= sentence) {
+            if starting_in(&self.speaker_self, sentence.max(w.saturating_sub(24)), w).iter().any(|s| s.end == w) {
                 return false;
             }
             // "Caller stated that … he will "take this to the newspaper"": a pronoun before
@@ -821,7 +828,7 @@ impl<'a> Ctx<'a> {
                 .fold((String::new(), w), |(s, _), i| (format!("{}{s}", ch[i].to_ascii_lowercase()), i));
             if matches!(word.as_str(), "he" | "she" | "they") {
                 let first = (sentence..w).find(|&i| !ch[i].is_whitespace());
-                return !first.is_some_and(|f| self.speaker_self.iter().any(|s| s.start == f));
+                return !first.is_some_and(|f| !starting_in(&self.speaker_self, f, f + 1).is_empty());
             }
             return true;
         }
@@ -842,8 +849,9 @@ impl<'a> Ctx<'a> {
             // The earliest speaker starting within the clause's first 4 characters (通话中来电人…);
             // at the same start the longer term wins.
             let at = |hits: &[&Hit]| {
-                hits.iter()
-                    .filter(|h| h.start >= first && h.start < first + 4 && h.end <= to)
+                starting_in(hits, first, first + 4)
+                    .iter()
+                    .filter(|h| h.end <= to)
                     .map(|h| (h.start, std::cmp::Reverse(h.end)))
                     .min()
             };
@@ -896,7 +904,7 @@ impl<'a> Ctx<'a> {
             }
         }
         // A note's "来电人称其子女…" / "投诉人表示…": skip the complainant, the report verb and 其.
-        if let Some(sp) = self.speaker_self.iter().filter(|h| h.start == i && h.end < pos).map(|h| h.end).max()
+        if let Some(sp) = starting_in(&self.speaker_self, i, i + 1).iter().filter(|h| h.end < pos).map(|h| h.end).max()
             && let Some(v) = self.quote_verb.inside(sp, pos).filter(|v| v.start == sp).map(|v| v.end).max()
         {
             i = v;
@@ -904,7 +912,7 @@ impl<'a> Ctx<'a> {
                 i += 1;
             }
         }
-        let Some(who) = self.third_party.iter().find(|t| t.start == i && t.end <= pos) else {
+        let Some(who) = starting_in(&self.third_party, i, i + 1).iter().find(|t| t.end <= pos) else {
             return self.reported_without_quotes(start, pos);
         };
         !self.joins_in(who.end, pos)
@@ -915,9 +923,9 @@ impl<'a> Ctx<'a> {
     /// later in the cue's sentence (…，我也准备跟着去).
     fn joins_in(&self, from: usize, pos: usize) -> bool {
         let end = window_end(self.chars, pos, 60, is_sentence_end);
-        self.joined.iter().any(|j| {
-            j.start >= from && (j.end <= pos || (j.end <= end && matches!(self.chars[j.start], '我' | '俺' | '咱')))
-        })
+        starting_in(&self.joined, from, end)
+            .iter()
+            .any(|j| j.end <= pos || (j.end <= end && matches!(self.chars[j.start], '我' | '俺' | '咱')))
     }
 
     /// Someone else's words without quotes: the cue's clause (starting at `clause`) has no
@@ -927,7 +935,7 @@ impl<'a> Ctx<'a> {
     fn reported_without_quotes(&self, clause: usize, pos: usize) -> bool {
         let ch = self.chars;
         let first_of = |from: usize, to: usize| (from..to).find(|&i| !ch[i].is_whitespace());
-        let starts = |hits: &[&Hit], at: usize| hits.iter().any(|h| h.start == at);
+        let starts = |hits: &[&Hit], at: usize| !starting_in(hits, at, at + 1).is_empty();
         let other = |at: usize| {
             starts(&self.third_party, at)
                 || starts(&self.speaker_other, at)
