@@ -828,7 +828,7 @@ impl<'a> Ctx<'a> {
                 .fold((String::new(), w), |(s, _), i| (format!("{}{s}", ch[i].to_ascii_lowercase()), i));
             if matches!(word.as_str(), "he" | "she" | "they") {
                 let first = (sentence..w).find(|&i| !ch[i].is_whitespace());
-                return !first.is_some_and(|f| !starting_in(&self.speaker_self, f, f + 1).is_empty());
+                return first.is_none_or(|f| starting_in(&self.speaker_self, f, f + 1).is_empty());
             }
             return true;
         }
