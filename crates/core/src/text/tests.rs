@@ -557,3 +557,26 @@ fn english_imperatives_participles_and_demand_facts() {
     // 申请 is not the frame 请.
     assert!(demand(&az().analyze("我申请退保，公司退还了一部分。"), DemandKind::FullRefund).is_none());
 }
+
+#[test]
+fn unquoted_reported_speech_joining_and_amount_facts() {
+    let has = |text: &str, t: Threat| threat(&az().analyze(text), t).is_some();
+    // Someone else's unquoted words run over the comma; the complainant's own clause does not.
+    assert!(!has("银行说必须本人来，不然就要走法院的程序。", Threat::Lawsuit));
+    assert!(!has("催收的天天打我单位电话，说我再不还钱就去法院起诉我。", Threat::Lawsuit));
+    assert!(has("客服说没办法，我就去法院起诉你们。", Threat::Lawsuit));
+    // The complainant joins a relayed action later in the sentence, or is helped to do it.
+    assert!(has("村里人说过了正月一起去县里上访，我也准备跟着去。", Threat::Petition));
+    assert!(has("我表妹在报社，她说可以帮我登报曝光。", Threat::Media));
+    // A cue that is the whole content of a quotation is mentioned, not used.
+    assert!(!has("催收冒充律师发“律师函”吓唬我。", Threat::Lawsuit));
+    // 12378 followed by 我 is still the complainant's threat (the object rule is for lawsuits).
+    assert!(has("另外12378我也会打。", Threat::Regulator));
+    // What the company already paid is context, not part of the demand.
+    let a = az().analyze("我要求在已赔5.6万的基础上再赔付人民币叁万贰仟元整。");
+    let amounts: Vec<_> = a.demands.iter().filter_map(|d| d.value.amount).collect();
+    assert_eq!(amounts, vec![cny(32_000)]);
+    // Spelled-out English amounts.
+    let a = az().analyze("I want my ten thousand dollars returned in full.");
+    assert_eq!(a.demands.iter().find_map(|d| d.value.amount), Some(usd(1_000_000)));
+}
