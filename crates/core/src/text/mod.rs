@@ -810,7 +810,10 @@ impl<'a> Ctx<'a> {
         }
         if ch[k - 1].is_ascii_alphanumeric() {
             let sentence = window_start(ch, open, 60, is_sentence_end);
-            let Some(verb) = self.quote_verb.inside(sentence, open).max_by_key(|v| v.start) else {
+            // The last speech verb (said, told); a modal (would, could: weight below 1) only when
+            // the sentence has none: the agent told me I could "take it to the ombudsman".
+            let speech = self.quote_verb.inside(sentence, open).filter(|v| v.weight >= 1.0).max_by_key(|v| v.start);
+            let Some(verb) = speech.or_else(|| self.quote_verb.inside(sentence, open).max_by_key(|v| v.start)) else {
                 return false;
             };
             let mut w = verb.start;
@@ -919,13 +922,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// The complainant joins someone else's action: a `[threat_joined]` term between `from`
-    /// and the cue at `pos` (我和女儿…, she said she can help me …), or one starting with 我
-    /// later in the cue's sentence (…，我也准备跟着去).
+    /// and the cue at `pos` (我和女儿…, she said she can help me …), or one of weight 2 later
+    /// in the cue's sentence (…，我也准备跟着去; not 我们, which as often refuses: 我们一家人都不想…).
     fn joins_in(&self, from: usize, pos: usize) -> bool {
         let end = window_end(self.chars, pos, 60, is_sentence_end);
-        starting_in(&self.joined, from, end)
-            .iter()
-            .any(|j| j.end <= pos || (j.end <= end && matches!(self.chars[j.start], '我' | '俺' | '咱')))
+        starting_in(&self.joined, from, end).iter().any(|j| j.end <= pos || (j.end <= end && j.weight >= 2.0))
     }
 
     /// Someone else's words without quotes: the cue's clause (starting at `clause`) has no
@@ -942,6 +943,11 @@ impl<'a> Ctx<'a> {
                 || (matches!(ch[at], '我' | '俺') && starts(&self.third_party, at + 1))
         };
         let own = |at: usize| !other(at) && (matches!(ch[at], '我' | '俺') || starts(&self.speaker_self, at));
+        // Only real clauses count: in an unpunctuated transcript the windows cut mid-phrase.
+        let real = |start: usize| start == 0 || is_clause_punct(ch, start - 1);
+        if !real(clause) {
+            return false;
+        }
         // A speech verb opening the cue's clause (…，说我再不还钱就去法院起诉我) belongs to the
         // speaker of the clause before.
         let verb_seen = match first_of(clause, pos) {
@@ -957,6 +963,9 @@ impl<'a> Ctx<'a> {
             }
             end -= 1;
             let start = window_start(ch, end, 40, is_clause_punct);
+            if !real(start) {
+                return false;
+            }
             let Some(at) = first_of(start, end) else { continue };
             if own(at) {
                 return false;
@@ -973,6 +982,7 @@ impl<'a> Ctx<'a> {
     /// - a cue inside a title in 《…》 (a law or document cited);
     /// - the channel the complaint came by: a `[threat_channel]` term within `channel_window`
     ///   units (人民银行某中心支行转办, Referral from the State Department of Insurance);
+    /// - 告 right after a regulator (去银保监告你们): the complaint to the regulator, not a lawsuit;
     /// - a lawsuit against the complainant: a `[threat_object_self]` term right after the cue
     ///   or its action verb (起诉我, 告了我, 去法院起诉我, sue me; not 我们);
     /// - a declined intention anywhere before the cue in the clause, with no barrier word
@@ -1002,6 +1012,15 @@ impl<'a> Ctx<'a> {
         let mut after = h.end;
         if matches!(ch.get(after), Some(&'了')) || ch.get(after).is_some_and(|c| c.is_whitespace()) {
             after += 1;
+        }
+        // 去银保监告你们: 告 right after a regulator is the complaint to it, not a lawsuit.
+        if h.group == Group::Threat(Threat::Lawsuit)
+            && self
+                .threat
+                .iter()
+                .any(|r| r.group == Group::Threat(Threat::Regulator) && r.end <= h.start && r.end + 1 >= h.start)
+        {
+            return true;
         }
         // … also after an action verb right behind the cue: 去法院起诉我.
         let after_verb = self.action.inside(h.end, h.end + 4).filter(|a| a.start == h.end).map(|a| a.end).max();
