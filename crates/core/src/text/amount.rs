@@ -123,14 +123,21 @@ const NUMBER_WORDS: &[(&str, u64)] = &[
     ("ninety", 90),
 ];
 
-/// The lower-cased ASCII word at `i` and the index after it.
+/// The lower-cased ASCII word at `i` (empty when it is longer than any number word or unit,
+/// so that no allocation is made for ordinary words) and the index after it.
 fn word_at(chars: &[char], i: usize) -> (String, usize) {
     let mut j = i;
     while j < chars.len() && chars[j].is_ascii_alphabetic() {
         j += 1;
     }
+    if j == i || j - i > 9 || !NUMBER_INITIALS.contains(chars[i].to_ascii_lowercase()) {
+        return (String::new(), j);
+    }
     (chars[i..j].iter().map(|c| c.to_ascii_lowercase()).collect(), j)
 }
+
+/// First letters of the number words, "hundred", "thousand", "million", "and" and "dollar(s)".
+const NUMBER_INITIALS: &str = "zotwfsenhmad";
 
 /// An amount spelled out in English words and followed by "dollars": "ten thousand dollars",
 /// "twenty-three thousand seven hundred dollars", "five hundred and fifty dollars".

@@ -825,10 +825,8 @@ impl<'a> Ctx<'a> {
             }
             // "Caller stated that … he will "take this to the newspaper"": a pronoun before
             // the verb refers to the sentence's subject.
-            let (word, _) = (0..w)
-                .rev()
-                .take_while(|&i| ch[i].is_ascii_alphabetic())
-                .fold((String::new(), w), |(s, _), i| (format!("{}{s}", ch[i].to_ascii_lowercase()), i));
+            let word_start = (0..w).rev().take_while(|&i| ch[i].is_ascii_alphabetic()).last().unwrap_or(w);
+            let word: String = ch[word_start..w].iter().map(|c| c.to_ascii_lowercase()).collect();
             if matches!(word.as_str(), "he" | "she" | "they") {
                 let first = (sentence..w).find(|&i| !ch[i].is_whitespace());
                 return first.is_none_or(|f| starting_in(&self.speaker_self, f, f + 1).is_empty());
@@ -1009,29 +1007,26 @@ impl<'a> Ctx<'a> {
         if self.channel.inside(lo, hi).next().is_some() {
             return true;
         }
-        let mut after = h.end;
-        if matches!(ch.get(after), Some(&'了')) || ch.get(after).is_some_and(|c| c.is_whitespace()) {
-            after += 1;
-        }
-        // 去银保监告你们: 告 right after a regulator is the complaint to it, not a lawsuit.
-        if h.group == Group::Threat(Threat::Lawsuit)
-            && self
-                .threat
+        // Lawsuits only (after a regulator or media cue, 我 starts the next phrase: 12378我也会打).
+        if h.group == Group::Threat(Threat::Lawsuit) {
+            // 去银保监告你们: 告 right after a regulator is the complaint to it, not a lawsuit.
+            let regulator_before = starting_in(&self.threat, h.start.saturating_sub(24), h.start)
                 .iter()
-                .any(|r| r.group == Group::Threat(Threat::Regulator) && r.end <= h.start && r.end + 1 >= h.start)
-        {
-            return true;
-        }
-        // … also after an action verb right behind the cue: 去法院起诉我.
-        let after_verb = self.action.inside(h.end, h.end + 4).filter(|a| a.start == h.end).map(|a| a.end).max();
-        // (Lawsuits only: after a regulator or media cue, 我 starts the next phrase: 12378我也会打.)
-        if h.group == Group::Threat(Threat::Lawsuit)
-            && [Some(after), after_verb]
+                .any(|r| r.group == Group::Threat(Threat::Regulator) && r.end <= h.start && r.end + 1 >= h.start);
+            // The complainant as the object right after the cue (起诉我, 告了我, sue me) or after
+            // an action verb right behind it (去法院起诉我).
+            let mut after = h.end;
+            if matches!(ch.get(after), Some(&'了')) || ch.get(after).is_some_and(|c| c.is_whitespace()) {
+                after += 1;
+            }
+            let after_verb = self.action.inside(h.end, h.end + 4).filter(|a| a.start == h.end).map(|a| a.end).max();
+            let against_self = [Some(after), after_verb]
                 .into_iter()
                 .flatten()
-                .any(|at| self.object_self.inside(at, at + 3).any(|o| o.start == at && ch.get(o.end) != Some(&'们')))
-        {
-            return true;
+                .any(|at| self.object_self.inside(at, at + 3).any(|o| o.start == at && ch.get(o.end) != Some(&'们')));
+            if regulator_before || against_self {
+                return true;
+            }
         }
         let clause = window_start(ch, h.start, 40, is_clause_punct);
         let clause_end = window_end(ch, h.end, 40, is_clause_punct);
@@ -1326,11 +1321,11 @@ impl<'a> Ctx<'a> {
             // An English imperative (the sentence starts with the demand: "Pay the $4,650
             // claim.", "2. Refund my 500 dollars") is framed by itself. (A Chinese sentence that
             // starts with a demand word is as often a noun phrase: 赔付金额为….)
-            let sentence = window_start(self.chars, h.start, 200, is_sentence_end);
-            let imperative = frame.is_none()
-                && self.chars[h.start].is_ascii_alphabetic()
-                && (sentence..h.start)
-                    .all(|i| self.chars[i].is_whitespace() || matches!(self.chars[i], '-' | '*' | '•' | ')' | '）'));
+            let imperative = frame.is_none() && self.chars[h.start].is_ascii_alphabetic() && {
+                let sentence = window_start(self.chars, h.start, 200, is_sentence_end);
+                (sentence..h.start)
+                    .all(|i| self.chars[i].is_whitespace() || matches!(self.chars[i], '-' | '*' | '•' | ')' | '）'))
+            };
             if frame.is_none() && !imperative && h.weight < s.unframed_demand_min {
                 continue;
             }
@@ -1476,7 +1471,7 @@ impl<'a> Ctx<'a> {
         // or any letter-form cue on a text longer than `long_letter_chars`.
         let letter = cues(MarkerCue::LetterForm);
         let closing = cues(MarkerCue::LetterClosing);
-        let lines = self.chars.iter().filter(|c| **c == '\n').count();
+        let lines = if closing.is_empty() { 0 } else { self.chars.iter().filter(|c| **c == '\n').count() };
         let by_form = !closing.is_empty() && lines >= s.letter_min_lines;
         let by_length = self.chars.len() > s.long_letter_chars && !(letter.is_empty() && closing.is_empty());
         if by_form || by_length {

@@ -93,8 +93,7 @@ impl FeatureOpts {
     pub const DEFAULT: FeatureOpts =
         FeatureOpts { unigrams: false, en_words: true, binary: true, uniform_prior: true, complement: true };
     /// [`FeatureOpts::DEFAULT`] with plain multinomial scoring (as shipped until the ninth tuning).
-    pub const MULTINOMIAL: FeatureOpts =
-        FeatureOpts { unigrams: false, en_words: true, binary: true, uniform_prior: true, complement: false };
+    pub const MULTINOMIAL: FeatureOpts = FeatureOpts { complement: false, ..FeatureOpts::DEFAULT };
 }
 
 impl Default for FeatureOpts {
