@@ -46,7 +46,7 @@ fn fresh(analyzer: &mut Analyzer, files: &str) -> Result<(), Box<dyn std::error:
             let fb = nb::Fallback { below, blend: None, english: true, ..nb::Fallback::builtin() };
             settings.push((format!("NB if other or score < {below}"), Some(fb)));
         }
-        for lambda in [2.0, 4.0, 6.0, 10.0, 15.0, 30.0] {
+        for lambda in [1.0, 2.0, 3.0, 4.0, 6.0, 10.0, 15.0, 30.0] {
             let fb =
                 nb::Fallback { blend: Some(lambda), english: true, model: model.clone(), ..nb::Fallback::builtin() };
             settings.push((format!("blend λ = {lambda}"), Some(fb)));
@@ -161,7 +161,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 f3(cv.category_macro_f1())
             );
         }
-        for lambda in [2.0, 4.0, 6.0, 10.0, 15.0, 30.0] {
+        for lambda in [1.0, 2.0, 3.0, 4.0, 6.0, 10.0, 15.0, 30.0] {
             let cv = nb::cross_validate_blend(
                 &mut analyzer,
                 &train,

@@ -162,6 +162,15 @@ fn scan_words(chars: &[char], start: usize) -> Option<AmountHit> {
                 current = 0;
             }
             ("and", None) if any => {}
+            // "a hundred and thirty-two dollars", "the thousand dollars".
+            ("a" | "the", None)
+                if !any && {
+                    let next = skip_spaces(chars, j);
+                    matches!(word_at(chars, next).0.as_str(), "hundred" | "thousand" | "million")
+                } =>
+            {
+                current = 1
+            }
             _ => break,
         }
         if w != "and" {
@@ -213,10 +222,13 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     if !(is_numeral(c0) || matches!(c0, '$' | '¥' | '£' | '€' | 'u' | 'U' | 'r' | 'R' | 'c' | 'C' | '人')) {
         return None;
     }
-    // Never start inside a number or a word.
+    // Never start inside a number or a word. A point or comma is inside a number only after a
+    // numeral (1,234 / 3.5); after anything else it is punctuation (full-width “，” folds to
+    // ',': 差的利息，2,346.18元).
     if start > 0 {
         let p = chars[start - 1];
-        if p.is_ascii_alphanumeric() || is_numeral(p) || p == '.' || p == ',' {
+        let in_number = (p == '.' || p == ',') && start >= 2 && is_numeral(chars[start - 2]);
+        if p.is_ascii_alphanumeric() || is_numeral(p) || in_number {
             return None;
         }
     }
@@ -361,14 +373,12 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     if !valid {
         return None;
     }
-    // parse_money reads 千 but not k before 元: rewrite 5k元 as 5千元.
+    // parse_money reads no k: parse 5k元 / $14.7k without it and multiply by 1,000 below.
     let mut s: String = chars[start..body_end].iter().collect();
     if let Some(u) = implied_unit {
         s.push(u);
     }
-    if j > body_end {
-        s.push('千');
-    }
+    let thousands = j > body_end;
     s.extend(&chars[j..end]);
     let mut s = s.to_ascii_uppercase();
     let mut currency = default;
@@ -383,7 +393,10 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
             break;
         }
     }
-    let money = parse_money(&s, currency).ok()?;
+    let mut money = parse_money(&s, currency).ok()?;
+    if thousands {
+        money = Money::new(money.minor.checked_mul(1000)?, money.currency);
+    }
     if money.minor == 0 {
         return None;
     }
@@ -425,6 +438,12 @@ mod tests {
             // Arabic digits with 万 followed by Chinese text.
             ("该赔的34.2万一分不能少", "34.2万", "342000.00 CNY"),
             ("该赔的10.05万一分不能少", "10.05万", "100500.00 CNY"),
+            // After a clause comma (full-width folded to ',' by normalisation) or a stop.
+            ("差的利息,2,346.18元,补给我", "2,346.18元", "2346.18 CNY"),
+            ("Fees.$45 back", "$45", "45.00 USD"),
+            ("benefits of $14.7k, plus", "$14.7k", "14700.00 USD"),
+            ("the remaining $37.5K.", "$37.5K", "37500.00 USD"),
+            ("That's a hundred and thirty-two dollars", "a hundred and thirty-two dollars", "132.00 USD"),
             ("该赔的¥248,082.03一分不能少", "¥248,082.03", "248082.03 CNY"),
             ("把被扣的费用¥1,300.00全部退回", "¥1,300.00", "1300.00 CNY"),
             // 元整, 人民币 and capital numerals.

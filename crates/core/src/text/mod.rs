@@ -443,6 +443,13 @@ type Stop = fn(&[char], usize) -> bool;
 const MAX_SPANS: usize = 20;
 /// A term counts at most this many times towards a category total.
 const MAX_REPEATS: usize = 3;
+/// Longest modifier before a third party at a clause start (同行的朋友, 隔壁床的大哥).
+const MODIFIER_MAX: usize = 6;
+
+/// A CJK unified ideograph (basic block).
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
 
 fn round3(x: f32) -> f32 {
     (x.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
@@ -913,7 +920,16 @@ impl<'a> Ctx<'a> {
                 i += 1;
             }
         }
-        let Some(who) = starting_in(&self.third_party, i, i + 1).iter().find(|t| t.end <= pos) else {
+        // The third party may follow a short modifier: 同行的朋友, 隔壁床的大哥, 网上有人, 群里有人.
+        let modified = |t: &&&Hit| {
+            t.start == i
+                || (t.start <= i + MODIFIER_MAX
+                    && (i..t.start).all(|k| is_cjk(ch[k]) && !matches!(ch[k], '我' | '俺'))
+                    && (matches!(ch[t.start - 1], '的' | '里' | '上') || ch[t.start] == '的'))
+        };
+        let Some(who) =
+            starting_in(&self.third_party, i, i + MODIFIER_MAX + 1).iter().find(|t| t.end <= pos && modified(t))
+        else {
             return self.reported_without_quotes(start, pos);
         };
         !self.joins_in(who.end, pos)
@@ -1023,7 +1039,12 @@ impl<'a> Ctx<'a> {
             let against_self = [Some(after), after_verb]
                 .into_iter()
                 .flatten()
-                .any(|at| self.object_self.inside(at, at + 3).any(|o| o.start == at && ch.get(o.end) != Some(&'们')));
+                // Not 我们, nor a note's 我司 / 我行 (the institution).
+                .any(|at| {
+                    self.object_self
+                        .inside(at, at + 3)
+                        .any(|o| o.start == at && !matches!(ch.get(o.end), Some('们' | '司' | '行' | '公')))
+                });
             if regulator_before || against_self {
                 return true;
             }
@@ -1267,13 +1288,15 @@ impl<'a> Ctx<'a> {
 
     /// An amount that ends its clause, at the comma `i`, may still belong to a demand cue
     /// starting at `cue` in the next clause when that clause has no frame of its own: "一共700块，
-    /// 全部退回来", "38,650.20元，一分不少给我赔了", "$480, refunded" — but not "共交5万元，要求全额退保".
+    /// 全部退回来", "38,650.20元，一分不少给我赔了", "$480, refunded" — but not "共交5万元，要求全额退保"
+    /// (a full frame of its own; a light frame below weight 1 such as 给我 or 什么时候 does not
+    /// count: "少了我1,200，给我补上").
     fn amount_ends_clause(&self, amount_end: usize, i: usize, cue: usize) -> bool {
         let ch = self.chars;
         ch[i] == ','
             && (amount_end..i).all(|k| ch[k].is_whitespace() || matches!(ch[k], '块' | '元' | '钱'))
             && !(i + 1..cue).any(|k| is_clause_punct(ch, k))
-            && self.frame.inside(i, cue).next().is_none()
+            && !self.frame.inside(i, cue).any(|f| f.weight >= 1.0)
     }
 
     /// Demand lists: a frame followed by a colon ("要求：1．退还…；2．…", "特提出如下要求：",
@@ -1323,8 +1346,13 @@ impl<'a> Ctx<'a> {
             // starts with a demand word is as often a noun phrase: 赔付金额为….)
             let imperative = frame.is_none() && self.chars[h.start].is_ascii_alphabetic() && {
                 let sentence = window_start(self.chars, h.start, 200, is_sentence_end);
-                (sentence..h.start)
-                    .all(|i| self.chars[i].is_whitespace() || matches!(self.chars[i], '-' | '*' | '•' | ')' | '）'))
+                // Bullets and spaces, then at most one softener: "Just pay the $340 already."
+                let lead: String = self.chars[sentence..h.start]
+                    .iter()
+                    .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '*' | '•' | ')' | '）')))
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                matches!(lead.as_str(), "" | "just" | "please" | "so" | "now" | "then")
             };
             if frame.is_none() && !imperative && h.weight < s.unframed_demand_min {
                 continue;

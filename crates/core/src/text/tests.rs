@@ -580,3 +580,35 @@ fn unquoted_reported_speech_joining_and_amount_facts() {
     let a = az().analyze("I want my ten thousand dollars returned in full.");
     assert_eq!(a.demands.iter().find_map(|d| d.value.amount), Some(usd(1_000_000)));
 }
+
+#[test]
+fn modified_third_parties_institution_objects_and_topic_amounts() {
+    let has = |text: &str, t: Threat| threat(&az().analyze(text), t).is_some();
+    // A third party after a short modifier (同行的朋友, 网上有人) at the clause start.
+    assert!(!has("同行的朋友说回去就找记者曝光你们，我倒没想搞那么大。", Threat::Media));
+    assert!(!has("网上有人建议我们几个车主联合起来一起投诉，我觉得没这个必要。", Threat::GroupAction));
+    assert!(!has("I've read that some customers are joining a class action against banks.", Threat::GroupAction));
+    // Not the complainant's own modifier: 我们村里有人 stays unresolved by this rule.
+    assert!(has("同行的朋友说算了，我回去就找记者曝光你们。", Threat::Media));
+    // 起诉我司 / 起诉我行 in a note is against the institution, not against the complainant.
+    assert!(has("来电人表示已咨询律师，将起诉我司。", Threat::Lawsuit));
+    assert!(!has("他说下周就起诉我。", Threat::Lawsuit));
+    // Escrow (资金监管) and police case filing (公安立案) are not escalations.
+    assert!(!has("办理二手房资金监管被收取服务费1,500元。", Threat::Regulator));
+    assert!(!has("按条款公安立案满60天没找回就可以理赔。", Threat::Lawsuit));
+    // A topic amount before a light frame (什么时候, 赶紧, 给我) belongs to its demand.
+    let amounts = |text: &str| -> Vec<_> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
+    assert_eq!(
+        amounts("差的利息我自己算过了，2,346.18元，啥子时候补给我？"),
+        vec![Money { minor: 234_618, currency: Currency::Cny }]
+    );
+    assert_eq!(amounts("8,432.60元赶紧给我打到账上。"), vec![Money { minor: 843_260, currency: Currency::Cny }]);
+    assert_eq!(amounts("扣的那60块钱退给俺。"), vec![cny(60)]);
+    // A full frame of its own still keeps the earlier clause's amount out.
+    assert!(amounts("共交5万元，要求全额退保。").is_empty());
+    // English: a softened imperative, k amounts, "a hundred and …", what a sum is for.
+    assert_eq!(amounts("It's a cleaning and one filling. Just pay the $340 already."), vec![usd(34_000)]);
+    assert_eq!(amounts("I need them to pay the back benefits of $14.7k."), vec![usd(1_470_000)]);
+    assert_eq!(amounts("I want all of it put back, the hundred and thirty-two dollars."), vec![usd(13_200)]);
+    assert_eq!(amounts("I want $1,000 for what this has cost me."), vec![usd(100_000)]);
+}
