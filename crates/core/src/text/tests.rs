@@ -612,3 +612,32 @@ fn modified_third_parties_institution_objects_and_topic_amounts() {
     assert_eq!(amounts("I want all of it put back, the hundred and thirty-two dollars."), vec![usd(13_200)]);
     assert_eq!(amounts("I want $1,000 for what this has cost me."), vec![usd(100_000)]);
 }
+
+#[test]
+fn note_pronouns_header_colons_and_word_distances() {
+    let has = |text: &str, t: Threat| threat(&az().analyze(text), t).is_some();
+    // A pronoun opening its sentence refers to the previous sentence's subject: the caller.
+    assert!(has(
+        "Caller was crying throughout the call. She stated: \"If they take my house I will end it.\"",
+        Threat::SelfHarmViolence
+    ));
+    // A third party after a note's "Caller mentioned".
+    assert!(!has("Caller mentioned her son told her to get a lawyer.", Threat::Lawsuit));
+    // A header's colon does not separate the channel from the regulator it names.
+    assert!(!has("Referred by: State Department of Insurance, Consumer Services Division.", Threat::Regulator));
+    // A declined intention before a quoted phrase.
+    assert!(!has("She doesn't want to \"make a fuss\" with the ombudsman or anyone else.", Threat::Regulator));
+    // Violence in plain words.
+    assert!(has("谁打的我揍谁。", Threat::SelfHarmViolence));
+    assert!(has("I swear I'll knock his teeth in.", Threat::SelfHarmViolence));
+    // Amount distance counts English words, not letters: a list item after "I ask that you:".
+    let amounts = |text: &str| -> Vec<_> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
+    assert_eq!(
+        amounts("I ask that you: 1. Refund the surrender charge of USD 4,870.40 in full; 2. Explain it."),
+        vec![usd(487_040)]
+    );
+    assert_eq!(
+        amounts("信用卡被盗刷4,396.80元，立刻把4,396.80元退回我卡上！"),
+        vec![Money { minor: 439_680, currency: Currency::Cny }]
+    );
+}
