@@ -61,6 +61,14 @@ fn fresh(analyzer: &mut Analyzer, files: &str) -> Result<(), Box<dyn std::error:
             let fb = nb::Fallback { blend: Some(lambda), model: multinomial.clone(), ..nb::Fallback::builtin() };
             settings.push((format!("plain multinomial NB, blend λ = {lambda}"), Some(fb)));
         }
+        let unbalanced = std::sync::Arc::new(nb::NaiveBayes::train_with(
+            corpus.iter().filter(|r| r.split == Split::Train).map(|r| (r.text.as_str(), r.category)),
+            nb::FeatureOpts::UNBALANCED,
+        ));
+        for lambda in [1.0, 2.0, 3.0, 4.0, 6.0] {
+            let fb = nb::Fallback { blend: Some(lambda), model: unbalanced.clone(), ..nb::Fallback::builtin() };
+            settings.push((format!("unbalanced classes, blend λ = {lambda}"), Some(fb)));
+        }
         for (name, fb) in settings {
             analyzer.set_category_fallback(fb);
             let r = eval::evaluate(analyzer, &set);
@@ -87,6 +95,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(n) = std::env::args().skip_while(|a| a != "--cv-subset").nth(1) {
         let n: u32 = n.parse()?;
         let template = nb::Fallback::builtin();
+        let opts = if std::env::args().any(|a| a == "--unbalanced") {
+            nb::FeatureOpts::UNBALANCED
+        } else {
+            nb::FeatureOpts::DEFAULT
+        };
         for (lang, records) in &corpora {
             let train: Vec<&Record> = records.iter().filter(|r| r.split == Split::Train).collect();
             let fold = nb::folds(&train, 5);
@@ -94,7 +107,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for f in 0..5 {
                 let model = std::sync::Arc::new(nb::NaiveBayes::train_with(
                     train.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| (r.text.as_str(), r.category)),
-                    nb::FeatureOpts::DEFAULT,
+                    opts,
                 ));
                 analyzer.set_category_fallback(Some(nb::Fallback { model, ..template.clone() }));
                 let test: Vec<&Record> = train
@@ -234,10 +247,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         for lambda in [2.0, 4.0, 6.0, 10.0] {
             let template = nb::Fallback { blend: Some(lambda), ..nb::Fallback::builtin() };
-            let cv = nb::cross_validate_fallback(&mut analyzer, &train, 5, nb::FeatureOpts::MULTINOMIAL, &template);
+            let cv = nb::cross_validate_fallback(&mut analyzer, &train, 5, nb::FeatureOpts::UNBALANCED, &template);
             println!(
                 "{lang:<4} {:<44} {:>9} {:>9}",
-                format!("train 5-fold CV, plain multinomial, λ = {lambda}"),
+                format!("train 5-fold CV, unbalanced classes, λ = {lambda}"),
                 f3(cv.category_accuracy()),
                 f3(cv.category_macro_f1())
             );
@@ -260,8 +273,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             correct +=
                 train.iter().zip(&folds).filter(|(r, f)| **f == k && model.predict(&r.text).0 == r.category).count();
         }
-        let plain = nb::cross_validate_alone(&train, 5, nb::FeatureOpts::MULTINOMIAL);
-        println!("{lang:<4} {:<44} {:>9.3}", "train 5-fold CV, plain multinomial NB alone", plain);
+        let plain = nb::cross_validate_alone(&train, 5, nb::FeatureOpts::UNBALANCED);
+        println!("{lang:<4} {:<44} {:>9.3}", "train 5-fold CV, unbalanced NB alone", plain);
         println!(
             "{lang:<4} {:<44} {:>9} {:>9}",
             "train 5-fold CV, NB alone",
@@ -289,15 +302,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ("+ uniform prior", nb::FeatureOpts { uniform_prior: true, ..nb::FeatureOpts::FIRST }),
             ("+ binary + uniform", nb::FeatureOpts { binary: true, uniform_prior: true, ..nb::FeatureOpts::FIRST }),
             ("+ en words", nb::FeatureOpts { en_words: true, ..nb::FeatureOpts::FIRST }),
+            ("complement, unbalanced", nb::FeatureOpts::UNBALANCED),
+            ("shipped (complement, balanced)", nb::FeatureOpts::DEFAULT),
             (
                 "+ en words + binary + uniform",
-                nb::FeatureOpts {
-                    en_words: true,
-                    binary: true,
-                    uniform_prior: true,
-                    unigrams: false,
-                    complement: false,
-                },
+                nb::FeatureOpts { en_words: true, binary: true, uniform_prior: true, ..nb::FeatureOpts::FIRST },
             ),
             (
                 "all (+ zh unigrams)",
@@ -306,7 +315,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     binary: true,
                     uniform_prior: true,
                     unigrams: true,
-                    complement: false,
+                    ..nb::FeatureOpts::FIRST
                 },
             ),
         ];
