@@ -825,7 +825,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Whether the quotation opening at `open` is someone else's words. Chinese: it opens right
-    /// after a `[quote_verb]` (说, 称, 一句 …, optionally with ：); a quotation right after
+    /// after a `[quote_verb]` (说, 称, 一句 …, optionally with ：) or later in the verb's clause
+    /// (称其“…”, 说再不还就“…”); a quotation right after
     /// another one (催收称“再不还就上门”“要去法院起诉你”) has the same speaker. English: the
     /// last `[quote_verb]` of the sentence before it (said, told, would …) is not preceded by
     /// a `[speaker_self]` word (I, we).
@@ -879,8 +880,11 @@ impl<'a> Ctx<'a> {
             }
             return true;
         }
-        let Some(vs) = self.quote_verb.inside(k.saturating_sub(8), k).filter(|v| v.end == k).map(|v| v.start).min()
-        else {
+        // The verb right before the quotation (说“…”), or the last one earlier in its clause
+        // (称其“…”, 说再不还就“起诉你…”).
+        let verb_lo = window_start(ch, k, 12, is_clause_punct);
+        let adjacent = self.quote_verb.inside(k.saturating_sub(8), k).filter(|v| v.end == k).map(|v| v.start).min();
+        let Some(vs) = adjacent.or_else(|| self.quote_verb.inside(verb_lo, k).map(|v| v.start).max()) else {
             return false;
         };
         // Whose words: the subject before 说/称 (`[speaker_self]`: 我, 来电人, 客户 …), or for a
@@ -967,13 +971,21 @@ impl<'a> Ctx<'a> {
                 i += 1;
             }
             i = skip_space(i);
+            // "Caller mentioned that his son …"
+            if ch.get(i..i + 5).is_some_and(|w| w.iter().collect::<String>().eq_ignore_ascii_case("that ")) {
+                i = skip_space(i + 5);
+            }
         }
-        // The third party may follow a short modifier: 同行的朋友, 隔壁床的大哥, 网上有人, 群里有人.
+        // The third party may follow a short modifier: 同行的朋友, 隔壁床的大哥, 网上有人, 群里有人,
+        // 有亲戚, or a time word: 当时他还说.
         let modified = |t: &&&Hit| {
             t.start == i
                 || (t.start <= i + MODIFIER_MAX
                     && (i..t.start).all(|k| is_cjk(ch[k]) && !matches!(ch[k], '我' | '俺'))
-                    && (matches!(ch[t.start - 1], '的' | '里' | '上') || ch[t.start] == '的'))
+                    // 的 / 里 / 上 / 有 end a modifier; 时, 天, 来, 后, 周, 月, 前 a time word
+                    // (当时他还说, 昨天客服说, 后来业务员说).
+                    && (matches!(ch[t.start - 1], '的' | '里' | '上' | '有' | '时' | '天' | '来' | '后' | '周' | '月' | '前')
+                        || ch[t.start] == '的'))
         };
         let Some(who) =
             starting_in(&self.third_party, i, i + MODIFIER_MAX + 1).iter().find(|t| t.end <= pos && modified(t))
@@ -1281,8 +1293,12 @@ impl<'a> Ctx<'a> {
                 let mut note = format!("critical cue {term:?}");
                 if let Some(n) = negation {
                     // Critical: only an explicit negation (不会, 不想, 没打算, won't …) cancels;
-                    // a bare 不/没/别 may belong to a condition (不赔我跳楼).
-                    if n.end - n.start >= 2 {
+                    // a bare 不/没/别 may belong to a condition (不赔我跳楼), and so may any
+                    // negation after a conditional word of the sentence ("if this doesn't get
+                    // fixed I don't want to be alive").
+                    let sentence = window_start(self.chars, n.start, 30, is_sentence_end);
+                    let in_condition = self.conditional.inside(sentence, n.start).next().is_some();
+                    if n.end - n.start >= 2 && !in_condition {
                         continue;
                     }
                     note.push_str(&format!(

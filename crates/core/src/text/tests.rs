@@ -641,3 +641,21 @@ fn note_pronouns_header_colons_and_word_distances() {
         vec![Money { minor: 439_680, currency: Currency::Cny }]
     );
 }
+
+#[test]
+fn quotes_later_in_the_clause_time_words_and_conditional_negations() {
+    let has = |text: &str, t: Threat| threat(&az().analyze(text), t).is_some();
+    // The speech verb earlier in the quotation's clause: 说再不还就“起诉你…”, 称其“…”.
+    assert!(!has("催收每天打电话，说再不还就“起诉你，让法院把你列入失信名单”。", Threat::Lawsuit));
+    assert!(!has("催收人员冒充公安致电，称其“涉嫌诈骗，已经立案”。", Threat::Lawsuit));
+    assert!(has("我跟客服说再不赔就“去法院起诉你们”。", Threat::Lawsuit));
+    // A time word before the third party: 当时他还说….
+    assert!(!has("当时他还说有问题可以随时打12378，真是讽刺。", Threat::Regulator));
+    assert!(has("当时我就说了，再不处理我就打12378。", Threat::Regulator));
+    // A negation inside the condition does not cancel a self-harm statement.
+    assert!(has("honestly if this doesn't get fixed I don't want to be alive anymore", Threat::SelfHarmViolence));
+    assert!(!has("I won't hurt myself, I just want my money.", Threat::SelfHarmViolence));
+    // 警告你们 is a warning, not 告你们; 联名卡 is a co-branded card.
+    assert!(!has("我警告你们，别再打电话了。", Threat::Lawsuit));
+    assert!(!has("办了这张航空联名卡，里程一直没到账。", Threat::GroupAction));
+}
