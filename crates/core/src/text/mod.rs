@@ -573,13 +573,16 @@ fn window_start(chars: &[char], pos: usize, units: usize, stop: Stop) -> usize {
 /// English word says about as much as two Chinese characters (chosen on train: 1, 2, 3 and 4
 /// compared; counted in characters, "refund the surrender charge of USD 4,870.40" was too far).
 const WORD_UNITS: usize = 2;
+/// Character gap beyond which an amount is not even measured in units against a demand cue.
+const MAX_WORD_CHARS: usize = 12;
 
 /// Distance units in `chars[lo..hi]`: an ASCII word or number counts `WORD_UNITS`, any other
-/// character one each, whitespace none.
-fn units_between(chars: &[char], lo: usize, hi: usize) -> usize {
+/// character one each, whitespace none. Counting stops past `limit` (returns `limit + 1`), so a
+/// far pair costs no more than a near one.
+fn units_between(chars: &[char], lo: usize, hi: usize, limit: usize) -> usize {
     let mut n = 0;
     let mut i = lo;
-    while i < hi {
+    while i < hi && n <= limit {
         let c = chars[i];
         if is_word_char(c) {
             while i < hi && is_word_char(chars[i]) {
@@ -591,7 +594,7 @@ fn units_between(chars: &[char], lo: usize, hi: usize) -> usize {
             i += 1;
         }
     }
-    n
+    n.min(limit + 1)
 }
 
 /// End of a window of `units` units starting at `pos`.
@@ -1467,18 +1470,25 @@ impl<'a> Ctx<'a> {
                 }
                 let mut best: Option<(usize, DemandKind)> = None;
                 for o in &occs {
-                    // Distance in units (an English word counts `WORD_UNITS`).
-                    let (d, lo, hi) = if a.start >= o.hit.end {
-                        (units_between(self.chars, o.hit.end, a.start), o.hit.end, a.start)
-                    } else if a.end <= o.hit.start {
-                        (units_between(self.chars, a.end, o.hit.start) + 1, a.end, o.hit.start)
-                    } else {
-                        continue;
-                    };
                     let (limit, stop): (usize, Stop) = if a.start >= o.hit.end {
                         (s.amount_after, is_sentence_end)
                     } else {
                         (s.amount_before + 1, is_clause_punct)
+                    };
+                    // Far apart in characters: no need to count units (a word of a unit pair is
+                    // at most `MAX_WORD_CHARS` long here).
+                    let gap =
+                        if a.start >= o.hit.end { a.start - o.hit.end } else { o.hit.start.saturating_sub(a.end) };
+                    if gap > limit * MAX_WORD_CHARS {
+                        continue;
+                    }
+                    // Distance in units (an English word counts `WORD_UNITS`).
+                    let (d, lo, hi) = if a.start >= o.hit.end {
+                        (units_between(self.chars, o.hit.end, a.start, limit), o.hit.end, a.start)
+                    } else if a.end <= o.hit.start {
+                        (units_between(self.chars, a.end, o.hit.start, limit) + 1, a.end, o.hit.start)
+                    } else {
+                        continue;
                     };
                     if d > limit || (lo..hi).any(|i| stop(self.chars, i) && !self.amount_ends_clause(a.end, i, hi)) {
                         continue;
