@@ -245,7 +245,7 @@ fn parse_decimal_minor(s: &str, scale: i64) -> Result<i64, &'static str> {
     i64::try_from(v).map_err(|_| "amount too large")
 }
 
-fn cn_digit(c: char) -> Option<i64> {
+pub(crate) fn cn_digit(c: char) -> Option<i64> {
     Some(match c {
         '零' | '〇' => 0,
         '一' | '壹' | '幺' => 1,

@@ -307,10 +307,23 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     }
     let body_end = i;
     let body: &[char] = &chars[body_start..body_end];
-    // Optional multiplier after Arabic digits: k / K (千, 万, 亿 are already in the body).
+    // Optional multiplier after Arabic digits: k / K, or w / W (万 in Chinese chat: 4.2w) when
+    // no letter follows (千, 万, 亿 are already in the body).
     let mut j = body_end;
-    if has_arabic && implied_unit.is_none() && j < chars.len() && matches!(chars[j], 'k' | 'K') {
-        j += 1;
+    let mut multiplier = 1;
+    if has_arabic
+        && implied_unit.is_none()
+        && j < chars.len()
+        && !chars.get(j + 1).is_some_and(|c| c.is_ascii_alphabetic())
+    {
+        match chars[j] {
+            'k' | 'K' => multiplier = 1_000,
+            'w' | 'W' => multiplier = 10_000,
+            _ => {}
+        }
+        if multiplier > 1 {
+            j += 1;
+        }
     }
     // 3万余元, 三千多块: approximate, no exact amount.
     if j < chars.len() && is_approx(chars[j]) && implied_unit.is_none() {
@@ -346,6 +359,19 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     if end < chars.len() && chars[end] == '整' && suffix_len > 0 {
         end += 1;
     }
+    // 三百五十八块八: one digit right after a bare 块 / 元 that ends the phrase (punctuation or
+    // the end follows) is 角 (八毛); 元一分不能少 is an idiom, 5块5个 a count.
+    let mut jiao_tail = None;
+    if suffix_len > 0
+        && matches!(chars[end - 1], '块' | '元')
+        && let Some(&d) = chars.get(end)
+        && (is_cn_digit(d) || d.is_ascii_digit())
+        && chars.get(end + 1).is_none_or(|&n| !n.is_alphanumeric())
+        && !(matches!(chars.get(end + 1), Some('.' | ',')) && chars.get(end + 2).is_some_and(|n| n.is_ascii_digit()))
+    {
+        jiao_tail = Some(d);
+        end += 1;
+    }
     // Either end of a range: "1-2万元", "5000元至8000元".
     if start >= 2 && is_range_sep(chars[start - 1]) {
         let p = chars[start - 2];
@@ -361,7 +387,7 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         }
     }
     let last_body = body[body.len() - 1];
-    let ends_in_wan = matches!(last_body, '万' | '亿') || implied_unit == Some('千');
+    let ends_in_wan = matches!(last_body, '万' | '亿') || implied_unit == Some('千') || multiplier == 10_000;
     let valid = if has_arabic && !has_cn_digit {
         prefix || suffix_len > 0 || ends_in_wan
     } else if has_cn_digit || cn_start_ten {
@@ -373,13 +399,12 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     if !valid {
         return None;
     }
-    // parse_money reads no k: parse 5k元 / $14.7k without it and multiply by 1,000 below.
+    // parse_money reads no k or w: parse 5k元 / $14.7k / 4.2w without it and multiply below.
     let mut s: String = chars[start..body_end].iter().collect();
     if let Some(u) = implied_unit {
         s.push(u);
     }
-    let thousands = j > body_end;
-    s.extend(&chars[j..end]);
+    s.extend(&chars[j..end - usize::from(jiao_tail.is_some())]);
     let mut s = s.to_ascii_uppercase();
     let mut currency = default;
     // Cantonese 蚊 is 元.
@@ -394,8 +419,12 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         }
     }
     let mut money = parse_money(&s, currency).ok()?;
-    if thousands {
-        money = Money::new(money.minor.checked_mul(1000)?, money.currency);
+    if multiplier > 1 {
+        money = Money::new(money.minor.checked_mul(multiplier)?, money.currency);
+    }
+    if let Some(d) = jiao_tail {
+        let jiao = d.to_digit(10).map(i64::from).or_else(|| crate::money::cn_digit(d))?;
+        money = Money::new(money.minor.checked_add(jiao * 10)?, money.currency);
     }
     if money.minor == 0 {
         return None;
@@ -442,6 +471,10 @@ mod tests {
             ("差的利息,2,346.18元,补给我", "2,346.18元", "2346.18 CNY"),
             ("Fees.$45 back", "$45", "45.00 USD"),
             ("benefits of $14.7k, plus", "$14.7k", "14700.00 USD"),
+            ("已交的三年保费4.2w。", "4.2w", "42000.00 CNY"),
+            ("三百五十八块八，一分都不能少", "三百五十八块八", "358.80 CNY"),
+            ("三百五十八块八,一分都不能少", "三百五十八块八", "358.80 CNY"),
+            ("一共5块5", "5块5", "5.50 CNY"),
             ("the remaining $37.5K.", "$37.5K", "37500.00 USD"),
             ("That's a hundred and thirty-two dollars", "a hundred and thirty-two dollars", "132.00 USD"),
             ("该赔的¥248,082.03一分不能少", "¥248,082.03", "248082.03 CNY"),
@@ -506,6 +539,9 @@ mod tests {
             // English number words need "dollars" right after them.
             "one of the dollars",
             "two payments of forty",
+            // w needs to end the word; 块 + digit + counter word is a count, not 角.
+            "3 weeks",
+            "2way",
         ] {
             assert!(find(text).is_empty(), "{text}: {:?}", find(text));
         }

@@ -1061,7 +1061,7 @@ impl<'a> Ctx<'a> {
     ///   units (人民银行某中心支行转办, Referral from the State Department of Insurance);
     /// - 告 right after a regulator (去银保监告你们): the complaint to the regulator, not a lawsuit;
     /// - a lawsuit against the complainant: a `[threat_object_self]` term right after the cue
-    ///   or its action verb (起诉我, 告了我, 去法院起诉我, sue me; not 我们);
+    ///   or its action verb (起诉我, 起诉我们, 告了我, 去法院起诉我, 连我一起告, sue me; not a note's 我司 / 我行);
     /// - a declined intention anywhere before the cue in the clause, with no barrier word
     ///   between (我不打算为这点钱去打官司, 我都唔想为咗三百蚊搞到上法庭);
     /// - a past escalation: a `[threat_past]` term before the cue in the clause or within
@@ -1090,10 +1090,13 @@ impl<'a> Ctx<'a> {
         }
         // Lawsuits only (after a regulator or media cue, 我 starts the next phrase: 12378我也会打).
         if h.group == Group::Threat(Threat::Lawsuit) {
-            // 去银保监告你们: 告 right after a regulator is the complaint to it, not a lawsuit.
-            let regulator_before = starting_in(&self.threat, h.start.saturating_sub(24), h.start)
-                .iter()
-                .any(|r| r.group == Group::Threat(Threat::Regulator) && r.end <= h.start && r.end + 1 >= h.start);
+            // 去银保监告你们, 去信访办告你们: 告 right after a regulator or a petition office is
+            // the complaint to it, not a lawsuit.
+            let regulator_before = starting_in(&self.threat, h.start.saturating_sub(24), h.start).iter().any(|r| {
+                matches!(r.group, Group::Threat(Threat::Regulator | Threat::Petition))
+                    && r.end <= h.start
+                    && r.end + 1 >= h.start
+            });
             // The complainant as the object right after the cue (起诉我, 告了我, sue me) or after
             // an action verb right behind it (去法院起诉我).
             let mut after = h.end;
@@ -1104,11 +1107,11 @@ impl<'a> Ctx<'a> {
             let against_self = [Some(after), after_verb]
                 .into_iter()
                 .flatten()
-                // Not 我们, nor a note's 我司 / 我行 (the institution).
+                // Not a note's 我司 / 我行 / 我公司 (the institution).
                 .any(|at| {
                     self.object_self
                         .inside(at, at + 3)
-                        .any(|o| o.start == at && !matches!(ch.get(o.end), Some('们' | '司' | '行' | '公')))
+                        .any(|o| o.start == at && !matches!(ch.get(o.end), Some('司' | '行' | '公')))
                 });
             if regulator_before || against_self {
                 return true;

@@ -655,6 +655,11 @@ fn quotes_later_in_the_clause_time_words_and_conditional_negations() {
     // A negation inside the condition does not cancel a self-harm statement.
     assert!(has("honestly if this doesn't get fixed I don't want to be alive anymore", Threat::SelfHarmViolence));
     assert!(!has("I won't hurt myself, I just want my money.", Threat::SelfHarmViolence));
+    // 告 right after a petition office is the petition; a suit against 我们 is against the
+    // complainants; a quoted assessor's dare is the assessor's.
+    assert!(!has("你们再这么打，我就去镇上信访办告你们。", Threat::Lawsuit));
+    assert!(!has("卖方说再不付款就要起诉我们。", Threat::Lawsuit));
+    assert!(!has("定损员说\"你觉得不合理就去告我们啊\"。", Threat::Lawsuit));
     // 警告你们 is a warning, not 告你们; 联名卡 is a co-branded card.
     assert!(!has("我警告你们，别再打电话了。", Threat::Lawsuit));
     assert!(!has("办了这张航空联名卡，里程一直没到账。", Threat::GroupAction));
