@@ -885,9 +885,9 @@ impl<'a> Ctx<'a> {
         }
         // The verb right before the quotation (说“…”), or the last one earlier in its clause
         // (称其“…”, 说再不还就“起诉你…”).
-        let verb_lo = window_start(ch, k, 12, is_clause_punct);
         let adjacent = self.quote_verb.inside(k.saturating_sub(8), k).filter(|v| v.end == k).map(|v| v.start).min();
-        let Some(vs) = adjacent.or_else(|| self.quote_verb.inside(verb_lo, k).map(|v| v.start).max()) else {
+        let earlier = || self.quote_verb.inside(window_start(ch, k, 12, is_clause_punct), k).map(|v| v.start).max();
+        let Some(vs) = adjacent.or_else(earlier) else {
             return false;
         };
         // Whose words: the subject before 说/称 (`[speaker_self]`: 我, 来电人, 客户 …), or for a
@@ -975,7 +975,7 @@ impl<'a> Ctx<'a> {
             }
             i = skip_space(i);
             // "Caller mentioned that his son …"
-            if ch.get(i..i + 5).is_some_and(|w| w.iter().collect::<String>().eq_ignore_ascii_case("that ")) {
+            if ch.get(i..i + 5).is_some_and(|w| w.iter().map(|c| c.to_ascii_lowercase()).eq("that ".chars())) {
                 i = skip_space(i + 5);
             }
         }
@@ -1422,12 +1422,14 @@ impl<'a> Ctx<'a> {
             let imperative = frame.is_none() && self.chars[h.start].is_ascii_alphabetic() && {
                 let sentence = window_start(self.chars, h.start, 200, is_sentence_end);
                 // Bullets and spaces, then at most one softener: "Just pay the $340 already."
-                let lead: String = self.chars[sentence..h.start]
-                    .iter()
-                    .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '*' | '•' | ')' | '）')))
-                    .map(|c| c.to_ascii_lowercase())
-                    .collect();
-                matches!(lead.as_str(), "" | "just" | "please" | "so" | "now" | "then")
+                let lead = || {
+                    self.chars[sentence..h.start]
+                        .iter()
+                        .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '*' | '•' | ')' | '）')))
+                        .map(|c| c.to_ascii_lowercase())
+                };
+                lead().nth(6).is_none()
+                    && ["", "just", "please", "so", "now", "then"].iter().any(|w| lead().eq(w.chars()))
             };
             if frame.is_none() && !imperative && h.weight < s.unframed_demand_min {
                 continue;
