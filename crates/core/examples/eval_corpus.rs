@@ -36,6 +36,21 @@ fn print_category_miss(analyzer: &Analyzer, r: &Record, max_chars: usize) {
     }
 }
 
+/// The threat, demand and category evidence of one text, one line per piece of evidence.
+fn print_findings(analyzer: &Analyzer, text: &str) {
+    let a = analyzer.analyze(text);
+    let evidence = a.threats.iter().flat_map(|t| &t.evidence).chain(a.demands.iter().flat_map(|d| &d.evidence));
+    for e in evidence {
+        let spans: Vec<String> = e.spans.iter().map(|s| s.slice(text)).collect();
+        println!("   {} {:?} {}", e.rule, spans, e.note);
+    }
+    if let Some(c) = &a.category {
+        for e in &c.evidence {
+            println!("   {} {}", e.rule, e.note);
+        }
+    }
+}
+
 fn fresh(analyzer: &mut Analyzer, files: &str) -> Result<(), Box<dyn std::error::Error>> {
     let shipped = analyzer.category_fallback().cloned();
     let mut records = Vec::new();
@@ -148,32 +163,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     // `--show ID[,ID…]`: the threat, demand and category findings of TRAIN records (held-out refused).
+    // With `--fresh FILE[,FILE…]` the records of those files can be shown too.
     if let Some(ids) = std::env::args().skip_while(|a| a != "--show").nth(1) {
+        let mut extra = Vec::new();
+        if let Some(files) = std::env::args().skip_while(|a| a != "--fresh").nth(1) {
+            for f in files.split(',') {
+                let src = std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?;
+                extra.extend(eval::parse_jsonl(&src).map_err(|e| format!("{f}: {e}"))?);
+            }
+        }
         for id in ids.split(',') {
-            let rec = corpora.iter().flat_map(|c| c.1.iter()).find(|r| r.id == id).ok_or(format!("no record {id}"))?;
+            let rec = corpora
+                .iter()
+                .flat_map(|c| c.1.iter())
+                .chain(extra.iter())
+                .find(|r| r.id == id)
+                .ok_or(format!("no record {id}"))?;
             if rec.split != Split::Train {
                 return Err(format!("{id} is held-out: not shown").into());
             }
-            let a = analyzer.analyze(&rec.text);
             println!("== {id}: {}", rec.text);
-            for t in &a.threats {
-                for e in &t.evidence {
-                    let spans: Vec<String> = e.spans.iter().map(|s| s.slice(&rec.text)).collect();
-                    println!("   {} {:?} {}", e.rule, spans, e.note);
-                }
-            }
-            for d in &a.demands {
-                for e in &d.evidence {
-                    let spans: Vec<String> = e.spans.iter().map(|s| s.slice(&rec.text)).collect();
-                    println!("   {} {:?} {}", e.rule, spans, e.note);
-                }
-            }
-            if let Some(c) = &a.category {
-                for e in &c.evidence {
-                    println!("   {} {}", e.rule, e.note);
-                }
-            }
+            print_findings(&analyzer, &rec.text);
         }
+        return Ok(());
+    }
+    // `--text TEXT`: the same findings for any text (a sentence being tuned).
+    if let Some(text) = std::env::args().skip_while(|a| a != "--text").nth(1) {
+        print_findings(&analyzer, &text);
         return Ok(());
     }
     let shipped = analyzer.category_fallback().cloned();

@@ -339,6 +339,12 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
             if word && chars.get(after + n).is_some_and(|c| c.is_ascii_alphanumeric()) {
                 continue;
             }
+            // 一块儿 / 一块投诉 mean "together": a bare 一 before 块 is money only as 一块钱.
+            if *s == "块"
+                && (chars.get(after + n) == Some(&'儿') || (body == ['一'] && chars.get(after + n) != Some(&'钱')))
+            {
+                continue;
+            }
             suffix_len = n;
             break;
         }
@@ -388,8 +394,10 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     }
     let last_body = body[body.len() - 1];
     let ends_in_wan = matches!(last_body, '万' | '亿') || implied_unit == Some('千') || multiplier == 10_000;
+    // A bare 1.8k in Chinese text (把扣的1.8k退给我) is money too.
+    let cjk_k = multiplier == 1_000 && chars.get(j).is_some_and(|&c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let valid = if has_arabic && !has_cn_digit {
-        prefix || suffix_len > 0 || ends_in_wan
+        prefix || suffix_len > 0 || ends_in_wan || cjk_k
     } else if has_cn_digit || cn_start_ten {
         // Chinese numerals: 十万 / 三万五千元 / 叁万元; never bare 千万 or 一.
         (prefix || suffix_len > 0 || ends_in_wan) && (has_cn_digit || body.len() >= 2)
@@ -497,6 +505,8 @@ mod tests {
             ("13.35万元", "13.35万元", "133500.00 CNY"),
             // 块, 美元, commas.
             ("3000块钱", "3000块", "3000.00 CNY"),
+            ("一块钱都不给", "一块", "1.00 CNY"),
+            ("把扣的1.8k退给我", "1.8k", "1800.00 CNY"),
             // Cantonese 蚊 (= 元).
             ("500蚊违约金", "500蚊", "500.00 CNY"),
             ("退还500美元", "500美元", "500.00 USD"),
@@ -539,6 +549,9 @@ mod tests {
             // English number words need "dollars" right after them.
             "one of the dollars",
             "two payments of forty",
+            // 一块(儿) is "together".
+            "俺们就联名一块儿投诉你们",
+            "大家一块去银行",
             // w needs to end the word; 块 + digit + counter word is a count, not 角.
             "3 weeks",
             "2way",

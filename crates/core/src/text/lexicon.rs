@@ -73,6 +73,19 @@ pub struct Settings {
     /// A `[demand_fact]` adverb within this many units before a demand cue, in its clause,
     /// makes the cue a fact (只赔了, 仅按现金价值退还, only paid), not a demand.
     pub fact_window: usize,
+    /// A `[threat_retraction]` term of weight 2 within this many units from the start of the
+    /// next sentence retracts a threat cue too ("… wants to sue them. I don't want a court fight").
+    pub next_sentence_retraction_window: usize,
+    /// An `[amount_object]` term (把, 将) within this many units before a demand cue, in its
+    /// clause, with an amount between them, frames the cue (把那二十万赔给我).
+    pub amount_object_window: usize,
+    /// Units before an amount searched for an English demand frame with no demand word
+    /// between (`[bare_amount_kind]`).
+    pub bare_amount_window: usize,
+    /// `[bare_amount_kind]`: the demand kind of an amount that follows an English frame with no
+    /// demand word ("I am asking for the additional 4,600 dollars"), by the complaint's category.
+    #[serde(default)]
+    pub bare_amount_kind: BTreeMap<Category, DemandKind>,
 }
 
 impl Default for Settings {
@@ -99,11 +112,15 @@ impl Default for Settings {
             group_people_window: 30,
             group_escalation_window: 15,
             group_weight: 0.8,
-            list_colon_within: 6,
+            list_colon_within: 16,
             list_span: 400,
             channel_window: 15,
             past_after_window: 8,
             fact_window: 6,
+            next_sentence_retraction_window: 8,
+            amount_object_window: 12,
+            bare_amount_window: 6,
+            bare_amount_kind: BTreeMap::new(),
         }
     }
 }
@@ -137,6 +154,9 @@ struct RawSettings {
     channel_window: Option<usize>,
     past_after_window: Option<usize>,
     fact_window: Option<usize>,
+    next_sentence_retraction_window: Option<usize>,
+    amount_object_window: Option<usize>,
+    bare_amount_window: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -145,6 +165,8 @@ struct RawFile {
     version: Option<String>,
     #[serde(default)]
     settings: RawSettings,
+    #[serde(default)]
+    bare_amount_kind: BTreeMap<Category, DemandKind>,
     #[serde(default)]
     category: BTreeMap<Category, Terms>,
     #[serde(default)]
@@ -208,6 +230,12 @@ struct RawFile {
     #[serde(default)]
     demand_frame: Terms,
     #[serde(default)]
+    amount_object: Terms,
+    #[serde(default)]
+    bare_amount_frame: Terms,
+    #[serde(default)]
+    amount_total: Terms,
+    #[serde(default)]
     marker: BTreeMap<MarkerCue, Terms>,
     #[serde(default)]
     vulnerability: BTreeMap<Vulnerability, Terms>,
@@ -251,6 +279,9 @@ pub(crate) enum Group {
     Escalation,
     Demand(DemandKind),
     DemandFrame,
+    AmountObject,
+    BareAmountFrame,
+    AmountTotal,
     Marker(MarkerCue),
     Vuln(Vulnerability),
 }
@@ -290,6 +321,9 @@ impl Group {
             Group::Escalation => 32,
             Group::Demand(_) => 11,
             Group::DemandFrame => 12,
+            Group::AmountObject => 41,
+            Group::BareAmountFrame => 42,
+            Group::AmountTotal => 43,
             Group::Marker(m) => 20 + m as u16,
             Group::Vuln(_) => 13,
         }
@@ -301,6 +335,7 @@ impl Group {
 pub(crate) struct Merged {
     pub version: String,
     settings: RawSettings,
+    bare_amount_kind: BTreeMap<Category, DemandKind>,
     groups: BTreeMap<Group, Terms>,
     pub subcategory_names: Vec<(Category, String)>,
     pub t2s_extra: Vec<(char, char)>,
@@ -365,8 +400,12 @@ impl Merged {
             list_span,
             channel_window,
             past_after_window,
-            fact_window
+            fact_window,
+            next_sentence_retraction_window,
+            amount_object_window,
+            bare_amount_window
         );
+        self.bare_amount_kind.extend(raw.bare_amount_kind);
         let mut add = |g: Group, t: Terms, what: &str| merge_terms(self.groups.entry(g).or_default(), t, what);
         for (c, t) in raw.category {
             add(Group::Category(c), t, "category")?;
@@ -401,6 +440,9 @@ impl Merged {
             (Group::People, raw.group_people),
             (Group::Escalation, raw.group_escalation),
             (Group::DemandFrame, raw.demand_frame),
+            (Group::AmountObject, raw.amount_object),
+            (Group::BareAmountFrame, raw.bare_amount_frame),
+            (Group::AmountTotal, raw.amount_total),
         ] {
             add(g, t, "modifier")?;
         }
@@ -477,6 +519,12 @@ impl Merged {
             channel_window: r.channel_window.unwrap_or(d.channel_window),
             past_after_window: r.past_after_window.unwrap_or(d.past_after_window),
             fact_window: r.fact_window.unwrap_or(d.fact_window),
+            next_sentence_retraction_window: r
+                .next_sentence_retraction_window
+                .unwrap_or(d.next_sentence_retraction_window),
+            amount_object_window: r.amount_object_window.unwrap_or(d.amount_object_window),
+            bare_amount_window: r.bare_amount_window.unwrap_or(d.bare_amount_window),
+            bare_amount_kind: self.bare_amount_kind.clone(),
         }
     }
 }
@@ -537,7 +585,11 @@ mod tests {
             m.add(name, text).unwrap();
         }
         assert!(!m.version.is_empty());
-        assert_eq!(m.settings(), Settings::default(), "defaults in code mirror signals.toml");
+        let mut settings = m.settings();
+        // The category → kind table lives only in signals.toml; every number has a default.
+        assert_eq!(settings.bare_amount_kind.len(), Category::ALL.len());
+        settings.bare_amount_kind.clear();
+        assert_eq!(settings, Settings::default(), "defaults in code mirror signals.toml");
         assert!(m.groups.len() > 40);
     }
 

@@ -294,7 +294,7 @@ impl Analyzer {
         let emotions = ctx.emotions();
         let threats = ctx.threats();
         let default_currency = if lang == Lang::En { Currency::Usd } else { Currency::Cny };
-        let (demands, demanded_total) = ctx.demands(default_currency);
+        let (demands, demanded_total) = ctx.demands(default_currency, category.as_ref().map(|c| c.value));
         let markers = ctx.markers(&demands);
         let vulnerability = ctx.vulnerability();
         TextAnalysis {
@@ -640,6 +640,9 @@ impl<'a> ByEnd<'a> {
         hits.sort_by_key(|h| (h.end, h.start));
         ByEnd { hits }
     }
+    fn is_empty(&self) -> bool {
+        self.hits.is_empty()
+    }
     /// Hits lying entirely inside [lo, hi), the latest first.
     fn inside(&self, lo: usize, hi: usize) -> impl Iterator<Item = &'a Hit> + '_ {
         let upto = self.hits.partition_point(|h| h.end <= hi);
@@ -683,6 +686,12 @@ struct Ctx<'a> {
     action: ByEnd<'a>,
     demand: Vec<&'a Hit>,
     frame: ByEnd<'a>,
+    /// 把 / 将 before an amount: "把那二十万赔给我" (`[amount_object]`).
+    amount_object: ByEnd<'a>,
+    /// "I am asking for", "I want" before a bare amount (`[bare_amount_frame]`).
+    bare_frame: ByEnd<'a>,
+    /// "a total of", 共计 right before an amount (`[amount_total]`).
+    amount_total: ByEnd<'a>,
     marker: BTreeMap<MarkerCue, Vec<&'a Hit>>,
     vuln: Vec<&'a Hit>,
 }
@@ -723,12 +732,18 @@ impl<'a> Ctx<'a> {
             action: ByEnd::default(),
             demand: vec![],
             frame: ByEnd::default(),
+            amount_object: ByEnd::default(),
+            bare_frame: ByEnd::default(),
+            amount_total: ByEnd::default(),
             marker: BTreeMap::new(),
             vuln: vec![],
         };
         let (mut degree, mut negation, mut exempt, mut barrier, mut conditional, mut action, mut frame) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         let mut retraction = vec![];
+        let mut amount_object = vec![];
+        let mut bare_frame = vec![];
+        let mut amount_total = vec![];
         let mut amount_fact = vec![];
         let (mut channel, mut declined, mut past, mut future, mut object_self, mut quote_verb, mut fact) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
@@ -765,6 +780,9 @@ impl<'a> Ctx<'a> {
                 Group::ThreatRetraction => retraction.push(h),
                 Group::Demand(_) => c.demand.push(h),
                 Group::DemandFrame => frame.push(h),
+                Group::AmountObject => amount_object.push(h),
+                Group::BareAmountFrame => bare_frame.push(h),
+                Group::AmountTotal => amount_total.push(h),
                 Group::Marker(m) => c.marker.entry(m).or_default().push(h),
                 Group::Vuln(_) => c.vuln.push(h),
             }
@@ -790,6 +808,9 @@ impl<'a> Ctx<'a> {
         c.fact = ByEnd::new(fact);
         c.amount_fact = ByEnd::new(amount_fact);
         c.frame = ByEnd::new(frame);
+        c.amount_object = ByEnd::new(amount_object);
+        c.bare_frame = ByEnd::new(bare_frame);
+        c.amount_total = ByEnd::new(amount_total);
         for v in [&mut c.cat, &mut c.sub, &mut c.emotion, &mut c.threat, &mut c.demand, &mut c.vuln] {
             v.sort_by_key(|h| (h.start, h.end, h.group));
         }
@@ -880,6 +901,16 @@ impl<'a> Ctx<'a> {
                     f => f,
                 };
                 return subject.is_none_or(|f| starting_in(&self.speaker_self, f, f + 1).is_empty());
+            }
+            // "Customer was crying … and at one point said "…"": the sentence's subject speaks
+            // when no one else is named before the verb.
+            let first = (sentence..w).find(|&i| !ch[i].is_whitespace());
+            if let Some(f) = first
+                && !starting_in(&self.speaker_self, f, f + 1).is_empty()
+                && starting_in(&self.speaker_other, f, w).is_empty()
+                && starting_in(&self.third_party, f, w).is_empty()
+            {
+                return false;
             }
             return true;
         }
@@ -1071,6 +1102,13 @@ impl<'a> Ctx<'a> {
         let (ch, s) = (self.chars, self.settings);
         // The whole content of a quotation is a word mentioned, not used: 冒充律师发“律师函”.
         if h.start > 0 && matches!(ch[h.start - 1], '“' | '「' | '"') && matches!(ch.get(h.end), Some('”' | '」' | '"'))
+        {
+            return true;
+        }
+        // So is a name quoted as someone's guise: 以“××市人民法院诉前调解中心”名义发短信.
+        if let Some(close) = (h.end..ch.len().min(h.end + 30)).find(|&i| matches!(ch[i], '”' | '」'))
+            && (h.end..close).all(|i| !is_clause_punct(ch, i))
+            && matches!(ch.get(close + 1..close + 3), Some(['名', '义']) | Some(['字', '样']))
         {
             return true;
         }
@@ -1282,6 +1320,15 @@ impl<'a> Ctx<'a> {
             if t != Threat::SelfHarmViolence && self.third_party_clause(h.start) {
                 continue;
             }
+            // A person named by a third-party term in which the cue is a modifier: "A lawyer
+            // friend mentioned arbitration" (not "A reporter", where the cue is the person).
+            if t != Threat::SelfHarmViolence
+                && starting_in(&self.third_party, h.start.saturating_sub(24), h.start + 1)
+                    .iter()
+                    .any(|p| p.start <= h.start && h.end < p.end)
+            {
+                continue;
+            }
             // The channel, a threat against the complainant, a declined or a past escalation.
             if t != Threat::SelfHarmViolence && self.not_own_escalation(h) {
                 continue;
@@ -1291,6 +1338,17 @@ impl<'a> Ctx<'a> {
             // (Not right after a self-harm cue: 跳下去算了 resigns to it, it does not take it back.)
             if self.retraction.inside(h.end, sent_end).any(|r| t != Threat::SelfHarmViolence || r.start >= h.end + 2) {
                 continue;
+            }
+            // A first-person refusal of weight 2 also retracts from the start of the next
+            // sentence: "My son, who is a lawyer, wants to sue them. I don't want a court fight."
+            if t != Threat::SelfHarmViolence && sent_end < self.chars.len() && is_sentence_end(self.chars, sent_end) {
+                let next = (sent_end..self.chars.len())
+                    .find(|&i| !(self.chars[i].is_whitespace() || is_sentence_end(self.chars, i)))
+                    .unwrap_or(self.chars.len());
+                let hi = window_end(self.chars, next, s.next_sentence_retraction_window, is_sentence_end);
+                if self.retraction.inside(next, hi).any(|r| r.weight >= 2.0) {
+                    continue;
+                }
             }
             let term = text_of(self.chars, h.start, h.end);
             let negation = self.negation_before(h.start, s.threat_negation_window);
@@ -1374,6 +1432,68 @@ impl<'a> Ctx<'a> {
             && !self.frame.inside(i, cue).any(|f| f.weight >= 1.0)
     }
 
+    /// Whether a demand cue has a pronoun for its object: within two words before it ("I want
+    /// it refunded", "I want all of it back", "I'd like those refunded") or right after it
+    /// ("pay it", "refund them"; not "the interest that …", nor "want them to pay").
+    fn pronoun_object(&self, cue: &Hit) -> bool {
+        let ch = self.chars;
+        let is_one_of =
+            |w: &[char], words: &[&str]| words.iter().any(|p| w.iter().map(|c| c.to_ascii_lowercase()).eq(p.chars()));
+        let word_at = |start: usize| {
+            let end = (start..ch.len()).find(|&i| !is_word_char(ch[i])).unwrap_or(ch.len());
+            &ch[start..end]
+        };
+        // Right after the cue.
+        let after = (cue.end..ch.len()).find(|&i| !ch[i].is_whitespace()).unwrap_or(ch.len());
+        if after > cue.end && after < ch.len() && is_word_char(ch[after]) && is_one_of(word_at(after), &["it", "them"])
+        {
+            return true;
+        }
+        // Up to two words before it, in its clause.
+        let mut i = cue.start;
+        for _ in 0..2 {
+            while i > 0 && ch[i - 1].is_whitespace() {
+                i -= 1;
+            }
+            if i == 0 || !is_word_char(ch[i - 1]) {
+                return false;
+            }
+            let end = i;
+            while i > 0 && is_word_char(ch[i - 1]) {
+                i -= 1;
+            }
+            if is_one_of(&ch[i..end], &["it", "that", "this", "those"]) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether a personal subject (I, we, she, he; 我, 俺, 她, 他) stands in [lo, hi): "if I
+    /// didn't pay", "如果我不还".
+    fn person_subject(&self, lo: usize, hi: usize) -> bool {
+        let ch = self.chars;
+        let mut i = lo;
+        while i < hi {
+            if matches!(ch[i], '我' | '俺' | '她' | '他') {
+                return true;
+            }
+            if is_word_char(ch[i]) {
+                let start = i;
+                while i < hi && is_word_char(ch[i]) {
+                    i += 1;
+                }
+                let word = &ch[start..i];
+                if ["i", "we", "she", "he"].iter().any(|w| word.iter().map(|c| c.to_ascii_lowercase()).eq(w.chars())) {
+                    return true;
+                }
+            } else {
+                i += 1;
+            }
+        }
+        false
+    }
+
     /// Demand lists: a frame followed by a colon ("要求：1．退还…；2．…", "特提出如下要求：",
     /// "I request:") frames every item of the list that follows, up to the end of the list
     /// (。, a blank line, or `list_span` characters), across the item numbers and line breaks
@@ -1397,7 +1517,7 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    fn demands(&self, default: Currency) -> (Vec<Finding<DemandFinding>>, Vec<Money>) {
+    fn demands(&self, default: Currency, category: Option<Category>) -> (Vec<Finding<DemandFinding>>, Vec<Money>) {
         let s = self.settings;
         struct Occ<'h> {
             hit: &'h Hit,
@@ -1407,15 +1527,52 @@ impl<'a> Ctx<'a> {
         }
         let mut occs: Vec<Occ> = Vec::new();
         let lists = self.demand_lists();
+        let found = if self.demand.is_empty() && self.bare_frame.is_empty() {
+            Vec::new()
+        } else {
+            amount::find_amounts(self.chars, default)
+        };
         for h in &self.demand {
             let Group::Demand(kind) = h.group else { continue };
-            if self.negation_before(h.start, s.negation_window).is_some() {
+            // An ultimatum that names the sum frames its demand, and its negation does not
+            // cancel it: "unless the $18,240.55 is paid", "If XXXX does not pay the remaining
+            // $16,750", 除非全额退还60,000元. A conditional of weight 2 (unless, 除非) carries its
+            // own negation; a plain one (if, 如果) needs a negation between it and the cue; a
+            // counterfactual (weight below 1: 如果不是) never frames. Not when the complainant
+            // or another person is the one to act ("if I didn't pay $2,200", "if she did not
+            // pay"), and only with an amount in the clause.
+            let clause = window_start(self.chars, h.start, s.frame_window, is_clause_punct);
+            let ultimatum = self.conditional.inside(clause, h.start).find(|c| {
+                (c.weight >= 2.0 || (c.weight >= 1.0 && self.negation.inside(c.end, h.start).next().is_some()))
+                    && !self.person_subject(c.end, h.start)
+                    && {
+                        let clause_end = window_end(self.chars, h.end, s.frame_window, is_clause_punct);
+                        found.iter().any(|a| a.start >= c.end && a.end <= clause_end)
+                    }
+            });
+            if ultimatum.is_none() && self.negation_before(h.start, s.negation_window).is_some() {
                 continue;
             }
             let lo = window_start(self.chars, h.start, s.frame_window, is_sentence_end);
-            let frame = self.frame.inside(lo, h.start).next().or_else(|| {
-                lists.iter().find(|(_, body_start, body_end)| (*body_start..*body_end).contains(&h.start)).map(|l| l.0)
-            });
+            let frame = self
+                .frame
+                .inside(lo, h.start)
+                .next()
+                .or_else(|| {
+                    lists
+                        .iter()
+                        .find(|(_, body_start, body_end)| (*body_start..*body_end).contains(&h.start))
+                        .map(|l| l.0)
+                })
+                .or(ultimatum)
+                .or_else(|| {
+                    // 把 / 将 + an amount as the object of the demand verb: "你们就把那二十万赔
+                    // 给我", "把扣掉的680元退给我" (no clause break between).
+                    let clause = window_start(self.chars, h.start, s.amount_object_window, is_clause_punct);
+                    self.amount_object
+                        .inside(clause, h.start)
+                        .find(|o| found.iter().any(|a| a.start >= o.end && a.end <= h.start))
+                });
             // An English imperative (the sentence starts with the demand: "Pay the $4,650
             // claim.", "2. Refund my 500 dollars") is framed by itself. (A Chinese sentence that
             // starts with a demand word is as often a noun phrase: 赔付金额为….)
@@ -1466,17 +1623,26 @@ impl<'a> Ctx<'a> {
         }
         // Amounts belong to the nearest demand cue in the same sentence.
         let mut amounts: BTreeMap<DemandKind, Vec<(Money, Span)>> = BTreeMap::new();
-        if !occs.is_empty() {
-            for a in amount::find_amounts(self.chars, default) {
+        let bare_kind = category.and_then(|c| s.bare_amount_kind.get(&c).copied());
+        // Amounts no cue took (and not facts): candidates for a bare demand or a pronoun.
+        let mut unassigned: Vec<amount::AmountHit> = Vec::new();
+        if !occs.is_empty() || bare_kind.is_some() {
+            for &a in &found {
                 // An amount right after an `[amount_fact]` (已赔5.6万, 只赔了3,100元, only paid $500)
                 // states what happened, not what is demanded.
                 if self.amount_fact.inside(a.start.saturating_sub(12), a.start).any(|f| f.end + 2 >= a.start) {
                     continue;
                 }
+                // A total after the cue may stand further away in its sentence: "Refund the
+                // wire fee and the undisclosed exchange margin, a total of $212.40", 共计5万元.
+                let total = self
+                    .amount_total
+                    .inside(a.start.saturating_sub(16), a.start)
+                    .any(|t| units_between(self.chars, t.end, a.start, 2) <= 1);
                 let mut best: Option<(usize, DemandKind)> = None;
                 for o in &occs {
                     let (limit, stop): (usize, Stop) = if a.start >= o.hit.end {
-                        (s.amount_after, is_sentence_end)
+                        (if total { s.amount_after * 3 } else { s.amount_after }, is_sentence_end)
                     } else {
                         (s.amount_before + 1, is_clause_punct)
                     };
@@ -1504,7 +1670,49 @@ impl<'a> Ctx<'a> {
                 }
                 if let Some((_, kind)) = best {
                     amounts.entry(kind).or_default().push((a.money, Span::new(a.start, a.end)));
+                } else {
+                    unassigned.push(a);
                 }
+            }
+        }
+        // When no cue took an amount: a request frame right before an amount, with no demand
+        // word: "I am asking for the additional 4,600 dollars", "I want $2,150.00 for the lost
+        // wages" (`[bare_amount_frame]`). The kind comes from the complaint's category
+        // (`[bare_amount_kind]`).
+        if let Some(kind) = bare_kind.filter(|_| amounts.is_empty()) {
+            unassigned.retain(|a| {
+                let lo = window_start(self.chars, a.start, s.bare_amount_window, is_clause_punct);
+                let Some(f) = self.bare_frame.inside(lo, a.start).next() else {
+                    return true;
+                };
+                amounts.entry(kind).or_default().push((a.money, Span::new(a.start, a.end)));
+                occs.push(Occ {
+                    hit: f,
+                    kind,
+                    score: (f.weight + s.frame_boost).min(1.0) * 0.5,
+                    evidence: Evidence {
+                        rule: format!("demand.{}", kind.code()),
+                        spans: vec![f.span(), Span::new(a.start, a.end)],
+                        note: format!(
+                            "amount after frame {:?}, no demand word: kind from the category",
+                            text_of(self.chars, f.start, f.end)
+                        ),
+                    },
+                });
+                false
+            });
+        }
+        // A pronoun for an amount of the sentence before or earlier in the sentence: "The
+        // policy is for $8,000.00. Please pay it.", "I want that refunded", "all of it back".
+        for o in &occs {
+            if amounts.contains_key(&o.kind) || !self.pronoun_object(o.hit) {
+                continue;
+            }
+            let sentence = window_start(self.chars, o.hit.start, 200, is_sentence_end);
+            let prev = window_start(self.chars, sentence.saturating_sub(1), 200, is_sentence_end);
+            if let Some(i) = unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start) {
+                let a = unassigned.remove(i);
+                amounts.entry(o.kind).or_default().push((a.money, Span::new(a.start, a.end)));
             }
         }
         let mut per: BTreeMap<DemandKind, (f32, Vec<Evidence>)> = BTreeMap::new();
@@ -1524,10 +1732,21 @@ impl<'a> Ctx<'a> {
                     spans: vec![span],
                     note: format!("amount {}", m.display()),
                 });
-                if seen.contains(&m) {
-                    continue;
+                if !seen.contains(&m) {
+                    seen.push(m);
                 }
-                seen.push(m);
+            }
+            // An amount that is the sum of the others states their total: "the $45 wire fee and
+            // the $25 correspondent fee refunded, $70 in total".
+            let total_of_rest = seen.iter().position(|t| {
+                seen.len() >= 3
+                    && seen.iter().all(|m| m.currency == t.currency)
+                    && seen.iter().filter(|m| *m != t).map(|m| m.minor).sum::<i64>() == t.minor
+            });
+            if let Some(i) = total_of_rest {
+                seen = vec![seen[i]];
+            }
+            for m in seen {
                 *totals.entry(m.currency).or_default() =
                     totals.get(&m.currency).copied().unwrap_or(0).saturating_add(m.minor);
                 amount = match amount {

@@ -664,3 +664,89 @@ fn quotes_later_in_the_clause_time_words_and_conditional_negations() {
     assert!(!has("我警告你们，别再打电话了。", Threat::Lawsuit));
     assert!(!has("办了这张航空联名卡，里程一直没到账。", Threat::GroupAction));
 }
+
+#[test]
+fn ultimatums_bare_amounts_pronouns_and_totals() {
+    let amounts = |text: &str| -> Vec<(DemandKind, Money)> {
+        az().analyze(text).demands.iter().filter_map(|d| d.value.amount.map(|m| (d.value.kind, m))).collect()
+    };
+    // An ultimatum that names the sum frames its demand; the complainant's own payment does not.
+    assert_eq!(
+        amounts(
+            "My claim was denied. I have retained an attorney, and unless the $18,240.55 is paid within 30 days she will file suit."
+        ),
+        vec![(DemandKind::ClaimPayment, usd(1_824_055))]
+    );
+    assert!(amounts("The collector said they would sue me if I didn't pay $2,200 by Friday.").is_empty());
+    // 把 + amount + demand verb.
+    assert_eq!(
+        amounts("你们就把那二十万赔给我，我也好给老头子把坟修一修。"),
+        vec![(DemandKind::Compensation, cny(200_000))]
+    );
+    assert_eq!(amounts("把扣的1.8k退给我。"), vec![(DemandKind::FullRefund, cny(1_800))]);
+    // A request frame before a bare amount: the kind comes from the category.
+    assert_eq!(
+        amounts(
+            "The adjuster's valuation of my totaled car is far too low. I am asking for the additional 4,600 dollars."
+        ),
+        vec![(DemandKind::ClaimPayment, usd(460_000))]
+    );
+    // A pronoun for the amount of the sentence before.
+    assert_eq!(
+        amounts("That's eleven months of checking account fees, $142.45. I want it refunded."),
+        vec![(DemandKind::FullRefund, usd(14_245))]
+    );
+    // A total further away after the cue; an amount that sums the others is their total.
+    assert_eq!(
+        amounts(
+            "I ask that you: 1. Refund the wire fee and the undisclosed exchange margin on the transfer, a total of $212.40; 2. Explain it."
+        ),
+        vec![(DemandKind::FullRefund, usd(21_240))]
+    );
+    assert_eq!(
+        amounts("I would like the $45 wire fee and the $25 correspondent fee refunded, $70 in total."),
+        vec![(DemandKind::FullRefund, usd(7_000))]
+    );
+    // A per-day rate is context, 一块儿 is "together".
+    assert_eq!(amounts("一天两百块，少算的四天八百块你们给我补上。"), vec![(DemandKind::ClaimPayment, cny(800))]);
+    assert!(amounts("我们一块儿去要求退保。").iter().all(|(_, m)| m.minor != 100));
+}
+
+#[test]
+fn next_sentence_refusals_modifier_persons_and_note_subjects() {
+    let has = |text: &str, t: Threat| threat(&az().analyze(text), t).is_some();
+    // A first-person refusal opening the next sentence takes the threat back.
+    assert!(!has(
+        "My son, who is a lawyer in Denver, wants to sue them. I don't want a court fight at my age.",
+        Threat::Lawsuit
+    ));
+    assert!(!has(
+        "My financial planner suggested I take this to the state insurance commissioner; I would prefer not to.",
+        Threat::Regulator
+    ));
+    // The cue as a modifier of a person: "a lawyer friend".
+    assert!(!has(
+        "A lawyer friend mentioned arbitration, but we would much prefer the company simply fix this.",
+        Threat::Lawsuit
+    ));
+    // A note's subject speaks the quotation when no one else is named before the verb.
+    assert!(has(
+        "Customer was crying throughout the call and at one point said \"if this keeps going I don't know what I'm going to do to myself.\"",
+        Threat::SelfHarmViolence
+    ));
+    assert!(!has(
+        "I called and the rep said I could \"take it up with the CFPB\" if I didn't like it.",
+        Threat::Regulator
+    ));
+    // A quoted name used as a guise, a channel header.
+    assert!(!has("近期收到以“××市人民法院诉前调解中心”名义发送的短信。", Threat::Lawsuit));
+    assert!(!has("【来源：官方微博私信】你好，理赔一直卡在审核中。", Threat::Media));
+    // More self-harm wordings; a relative's past death is not one.
+    assert!(has("I'm not going to lie, I have thought about killing myself over this.", Threat::SelfHarmViolence));
+    assert!(has(
+        "There have been moments this spring when I did not want to be alive anymore.",
+        Threat::SelfHarmViolence
+    ));
+    assert!(has("他走了以后我好几次都想跟着他一起去算了。", Threat::SelfHarmViolence));
+    assert!(!has("My husband went to sleep and did not wake up.", Threat::SelfHarmViolence));
+}
