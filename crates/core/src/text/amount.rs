@@ -325,6 +325,17 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
             j += 1;
         }
     }
+    // "42 grand": thousands of dollars.
+    let mut grand = false;
+    if has_arabic && !has_cn_digit && multiplier == 1 && implied_unit.is_none() {
+        let g = skip_spaces(chars, j);
+        let n = starts_with_at(chars, g, "grand");
+        if n > 0 && g > j && !chars.get(g + n).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            multiplier = 1_000;
+            grand = true;
+            j = g + n;
+        }
+    }
     // 3万余元, 三千多块: approximate, no exact amount.
     if j < chars.len() && is_approx(chars[j]) && implied_unit.is_none() {
         return None;
@@ -397,7 +408,7 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     // A bare 1.8k in Chinese text (把扣的1.8k退给我) is money too.
     let cjk_k = multiplier == 1_000 && chars.get(j).is_some_and(|&c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let valid = if has_arabic && !has_cn_digit {
-        prefix || suffix_len > 0 || ends_in_wan || cjk_k
+        prefix || suffix_len > 0 || ends_in_wan || cjk_k || grand
     } else if has_cn_digit || cn_start_ten {
         // Chinese numerals: 十万 / 三万五千元 / 叁万元; never bare 千万 or 一.
         (prefix || suffix_len > 0 || ends_in_wan) && (has_cn_digit || body.len() >= 2)
@@ -426,9 +437,32 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
             break;
         }
     }
+    if grand {
+        currency = Currency::Usd;
+    }
     let mut money = parse_money(&s, currency).ok()?;
     if multiplier > 1 {
         money = Money::new(money.minor.checked_mul(multiplier)?, money.currency);
+    }
+    // "157 dollars 60 cents", "157 dollars and 60 cents".
+    if currency == Currency::Usd && money.minor % 100 == 0 && suffix_len > 0 && chars[end - 1].is_ascii_alphabetic() {
+        let mut k = skip_spaces(chars, end);
+        let and = starts_with_at(chars, k, "and ");
+        if and > 0 {
+            k = skip_spaces(chars, k + and);
+        }
+        let digits = (k..chars.len().min(k + 3)).take_while(|&i| chars[i].is_ascii_digit()).count();
+        let c = skip_spaces(chars, k + digits);
+        let cents_word = starts_with_at(chars, c, "cents").max(starts_with_at(chars, c, "cent"));
+        if (1..=2).contains(&digits)
+            && c > k + digits
+            && cents_word > 0
+            && !chars.get(c + cents_word).is_some_and(|ch| ch.is_ascii_alphanumeric())
+        {
+            let cents: i64 = chars[k..k + digits].iter().collect::<String>().parse().ok()?;
+            money = Money::new(money.minor + cents, money.currency);
+            end = c + cents_word;
+        }
     }
     if let Some(d) = jiao_tail {
         let jiao = d.to_digit(10).map(i64::from).or_else(|| crate::money::cn_digit(d))?;
@@ -506,6 +540,9 @@ mod tests {
             // 块, 美元, commas.
             ("3000块钱", "3000块", "3000.00 CNY"),
             ("一块钱都不给", "一块", "1.00 CNY"),
+            ("I want the whole 42 grand back", "42 grand", "42000.00 USD"),
+            ("the 157 dollars 60 cents back", "157 dollars 60 cents", "157.60 USD"),
+            ("157 dollars and 5 cents", "157 dollars and 5 cents", "157.05 USD"),
             ("把扣的1.8k退给我", "1.8k", "1800.00 CNY"),
             // Cantonese 蚊 (= 元).
             ("500蚊违约金", "500蚊", "500.00 CNY"),

@@ -82,6 +82,10 @@ pub struct Settings {
     /// Units before an amount searched for an English demand frame with no demand word
     /// between (`[bare_amount_kind]`).
     pub bare_amount_window: usize,
+    /// A demand cue below this weight (paid) is framed only by a frame within
+    /// `close_frame_window` units before it, in its clause.
+    pub close_frame_below: f32,
+    pub close_frame_window: usize,
     /// `[bare_amount_kind]`: the demand kind of an amount that follows an English frame with no
     /// demand word ("I am asking for the additional 4,600 dollars"), by the complaint's category.
     #[serde(default)]
@@ -120,6 +124,8 @@ impl Default for Settings {
             next_sentence_retraction_window: 8,
             amount_object_window: 12,
             bare_amount_window: 6,
+            close_frame_below: 0.25,
+            close_frame_window: 16,
             bare_amount_kind: BTreeMap::new(),
         }
     }
@@ -157,6 +163,8 @@ struct RawSettings {
     next_sentence_retraction_window: Option<usize>,
     amount_object_window: Option<usize>,
     bare_amount_window: Option<usize>,
+    close_frame_below: Option<f32>,
+    close_frame_window: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -236,6 +244,8 @@ struct RawFile {
     #[serde(default)]
     amount_total: Terms,
     #[serde(default)]
+    amount_anaphor: Terms,
+    #[serde(default)]
     marker: BTreeMap<MarkerCue, Terms>,
     #[serde(default)]
     vulnerability: BTreeMap<Vulnerability, Terms>,
@@ -282,6 +292,7 @@ pub(crate) enum Group {
     AmountObject,
     BareAmountFrame,
     AmountTotal,
+    AmountAnaphor,
     Marker(MarkerCue),
     Vuln(Vulnerability),
 }
@@ -324,6 +335,7 @@ impl Group {
             Group::AmountObject => 41,
             Group::BareAmountFrame => 42,
             Group::AmountTotal => 43,
+            Group::AmountAnaphor => 44,
             Group::Marker(m) => 20 + m as u16,
             Group::Vuln(_) => 13,
         }
@@ -403,7 +415,9 @@ impl Merged {
             fact_window,
             next_sentence_retraction_window,
             amount_object_window,
-            bare_amount_window
+            bare_amount_window,
+            close_frame_below,
+            close_frame_window
         );
         self.bare_amount_kind.extend(raw.bare_amount_kind);
         let mut add = |g: Group, t: Terms, what: &str| merge_terms(self.groups.entry(g).or_default(), t, what);
@@ -443,6 +457,7 @@ impl Merged {
             (Group::AmountObject, raw.amount_object),
             (Group::BareAmountFrame, raw.bare_amount_frame),
             (Group::AmountTotal, raw.amount_total),
+            (Group::AmountAnaphor, raw.amount_anaphor),
         ] {
             add(g, t, "modifier")?;
         }
@@ -524,6 +539,8 @@ impl Merged {
                 .unwrap_or(d.next_sentence_retraction_window),
             amount_object_window: r.amount_object_window.unwrap_or(d.amount_object_window),
             bare_amount_window: r.bare_amount_window.unwrap_or(d.bare_amount_window),
+            close_frame_below: r.close_frame_below.unwrap_or(d.close_frame_below),
+            close_frame_window: r.close_frame_window.unwrap_or(d.close_frame_window),
             bare_amount_kind: self.bare_amount_kind.clone(),
         }
     }

@@ -692,6 +692,8 @@ struct Ctx<'a> {
     bare_frame: ByEnd<'a>,
     /// "a total of", 共计 right before an amount (`[amount_total]`).
     amount_total: ByEnd<'a>,
+    /// 上述, 这笔 near a demand cue (`[amount_anaphor]`).
+    amount_anaphor: ByEnd<'a>,
     marker: BTreeMap<MarkerCue, Vec<&'a Hit>>,
     vuln: Vec<&'a Hit>,
 }
@@ -735,6 +737,7 @@ impl<'a> Ctx<'a> {
             amount_object: ByEnd::default(),
             bare_frame: ByEnd::default(),
             amount_total: ByEnd::default(),
+            amount_anaphor: ByEnd::default(),
             marker: BTreeMap::new(),
             vuln: vec![],
         };
@@ -744,6 +747,7 @@ impl<'a> Ctx<'a> {
         let mut amount_object = vec![];
         let mut bare_frame = vec![];
         let mut amount_total = vec![];
+        let mut amount_anaphor = vec![];
         let mut amount_fact = vec![];
         let (mut channel, mut declined, mut past, mut future, mut object_self, mut quote_verb, mut fact) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
@@ -783,6 +787,7 @@ impl<'a> Ctx<'a> {
                 Group::AmountObject => amount_object.push(h),
                 Group::BareAmountFrame => bare_frame.push(h),
                 Group::AmountTotal => amount_total.push(h),
+                Group::AmountAnaphor => amount_anaphor.push(h),
                 Group::Marker(m) => c.marker.entry(m).or_default().push(h),
                 Group::Vuln(_) => c.vuln.push(h),
             }
@@ -811,6 +816,7 @@ impl<'a> Ctx<'a> {
         c.amount_object = ByEnd::new(amount_object);
         c.bare_frame = ByEnd::new(bare_frame);
         c.amount_total = ByEnd::new(amount_total);
+        c.amount_anaphor = ByEnd::new(amount_anaphor);
         for v in [&mut c.cat, &mut c.sub, &mut c.emotion, &mut c.threat, &mut c.demand, &mut c.vuln] {
             v.sort_by_key(|h| (h.start, h.end, h.group));
         }
@@ -889,14 +895,25 @@ impl<'a> Ctx<'a> {
             // the verb refers to the sentence's subject.
             let word_start = (0..w).rev().take_while(|&i| ch[i].is_ascii_alphabetic()).last().unwrap_or(w);
             let word: String = ch[word_start..w].iter().map(|c| c.to_ascii_lowercase()).collect();
+            // The first word of a sentence (which may start with the closing quotation mark of
+            // the one before).
+            let opening =
+                |from: usize, to: usize| (from..to).find(|&i| !ch[i].is_whitespace() && !is_quote_mark(ch[i]));
+            let first = opening(sentence, w);
+            // Someone else named between the sentence's start and the verb: "I called the agent
+            // and he said "…"".
+            let other_named = |f: usize| {
+                !starting_in(&self.speaker_other, f, w).is_empty() || !starting_in(&self.third_party, f, w).is_empty()
+            };
             if matches!(word.as_str(), "he" | "she" | "they") {
-                let first = (sentence..w).find(|&i| !ch[i].is_whitespace());
+                if first.is_some_and(|f| f < word_start && other_named(f)) {
+                    return true;
+                }
                 // A pronoun that opens its sentence refers to the previous sentence's subject
                 // ("Caller was crying… She stated: "…"").
                 let subject = match first {
                     Some(f) if f == word_start && sentence > 0 => {
-                        let prev = window_start(ch, sentence - 1, 200, is_sentence_end);
-                        (prev..sentence).find(|&i| !ch[i].is_whitespace())
+                        opening(window_start(ch, sentence - 1, 200, is_sentence_end), sentence)
                     }
                     f => f,
                 };
@@ -904,11 +921,9 @@ impl<'a> Ctx<'a> {
             }
             // "Customer was crying … and at one point said "…"": the sentence's subject speaks
             // when no one else is named before the verb.
-            let first = (sentence..w).find(|&i| !ch[i].is_whitespace());
             if let Some(f) = first
                 && !starting_in(&self.speaker_self, f, f + 1).is_empty()
-                && starting_in(&self.speaker_other, f, w).is_empty()
-                && starting_in(&self.third_party, f, w).is_empty()
+                && !other_named(f)
             {
                 return false;
             }
@@ -968,6 +983,12 @@ impl<'a> Ctx<'a> {
                 break;
             }
             end = start - 1;
+            // Skip an earlier quotation: its words ("我们会follow up") are not a speaker.
+            if matches!(ch[end], '”' | '」' | '』')
+                && let Some(open) = (sentence..end).rev().find(|&i| matches!(ch[i], '“' | '「' | '『'))
+            {
+                end = open;
+            }
         }
         true
     }
@@ -1128,6 +1149,29 @@ impl<'a> Ctx<'a> {
         }
         // Lawsuits only (after a regulator or media cue, 我 starts the next phrase: 12378我也会打).
         if h.group == Group::Threat(Threat::Lawsuit) {
+            // A capitalised cue after a capitalised word, with no action verb near, is part of
+            // a name: "Linden Court", "on Maple Court" (not "take them to Small Claims Court").
+            let word_before = {
+                let mut i = h.start;
+                while i > 0 && ch[i - 1] == ' ' {
+                    i -= 1;
+                }
+                let end = i;
+                while i > 0 && ch[i - 1].is_ascii_alphabetic() {
+                    i -= 1;
+                }
+                (i < end && end < h.start).then_some(i)
+            };
+            if ch[h.start].is_ascii_uppercase()
+                && word_before.is_some_and(|b| ch[b].is_ascii_uppercase() && b > 0 && !is_sentence_end(ch, b - 1))
+                && {
+                    let lo = window_start(ch, h.start, s.action_window, is_sentence_end);
+                    let hi = window_end(ch, h.end, s.action_window, is_sentence_end);
+                    self.action.inside(lo, hi).next().is_none()
+                }
+            {
+                return true;
+            }
             // 去银保监告你们, 去信访办告你们: 告 right after a regulator or a petition office is
             // the complaint to it, not a lawsuit.
             let regulator_before = starting_in(&self.threat, h.start.saturating_sub(24), h.start).iter().any(|r| {
@@ -1372,8 +1416,13 @@ impl<'a> Ctx<'a> {
                 }
                 (1.0, note)
             } else {
-                if negation.is_some() {
-                    continue;
+                // A negation inside a condition before the cue does not cancel it: "if I dont hear
+                // back I'm filing with the better business bureau".
+                if let Some(n) = negation {
+                    let clause = window_start(self.chars, n.start, 30, is_clause_punct);
+                    if self.conditional.inside(clause, n.start).next().is_none() {
+                        continue;
+                    }
                 }
                 let lo = window_start(self.chars, h.start, s.action_window, is_sentence_end);
                 let hi = window_end(self.chars, h.end, s.action_window, is_sentence_end);
@@ -1437,6 +1486,13 @@ impl<'a> Ctx<'a> {
     /// ("pay it", "refund them"; not "the interest that …", nor "want them to pay").
     fn pronoun_object(&self, cue: &Hit) -> bool {
         let ch = self.chars;
+        // Chinese: an `[amount_anaphor]` (上述, 这笔) within 6 units of the cue, in its clause:
+        // 要求保险公司立即支付上述定损赔款, 这笔钱必须退给我.
+        let lo = window_start(ch, cue.start, 6, is_clause_punct);
+        let hi = window_end(ch, cue.end, 6, is_clause_punct);
+        if self.amount_anaphor.inside(lo, hi).next().is_some() {
+            return true;
+        }
         let is_one_of =
             |w: &[char], words: &[&str]| words.iter().any(|p| w.iter().map(|c| c.to_ascii_lowercase()).eq(p.chars()));
         let word_at = |start: usize| {
@@ -1553,7 +1609,14 @@ impl<'a> Ctx<'a> {
             if ultimatum.is_none() && self.negation_before(h.start, s.negation_window).is_some() {
                 continue;
             }
-            let lo = window_start(self.chars, h.start, s.frame_window, is_sentence_end);
+            // A faint cue (weight below `close_frame_below`: "paid") needs its frame close by, in
+            // its clause: "I want the full death benefit of $250,000 paid", not "I want my money
+            // back, all that I paid".
+            let lo = if h.weight < s.close_frame_below {
+                window_start(self.chars, h.start, s.close_frame_window, is_clause_punct)
+            } else {
+                window_start(self.chars, h.start, s.frame_window, is_sentence_end)
+            };
             let frame = self
                 .frame
                 .inside(lo, h.start)
@@ -1578,15 +1641,23 @@ impl<'a> Ctx<'a> {
             // starts with a demand word is as often a noun phrase: 赔付金额为….)
             let imperative = frame.is_none() && self.chars[h.start].is_ascii_alphabetic() && {
                 let sentence = window_start(self.chars, h.start, 200, is_sentence_end);
-                // Bullets and spaces, then at most one softener: "Just pay the $340 already."
+                // Bullets and spaces, then at most two softeners: "Just pay the $340 already.",
+                // "so just pay the 3200 dollar estimate".
                 let lead = || {
                     self.chars[sentence..h.start]
                         .iter()
                         .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '*' | '•' | ')' | '）')))
                         .map(|c| c.to_ascii_lowercase())
                 };
-                lead().nth(6).is_none()
-                    && ["", "just", "please", "so", "now", "then"].iter().any(|w| lead().eq(w.chars()))
+                const SOFTENERS: [&str; 6] = ["", "just", "please", "so", "now", "then"];
+                lead().nth(12).is_none() && {
+                    let lead: String = lead().collect();
+                    SOFTENERS.iter().any(|a| {
+                        SOFTENERS
+                            .iter()
+                            .any(|b| lead.len() == a.len() + b.len() && lead.starts_with(a) && lead.ends_with(b))
+                    })
+                }
             };
             if frame.is_none() && !imperative && h.weight < s.unframed_demand_min {
                 continue;

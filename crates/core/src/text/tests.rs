@@ -749,4 +749,28 @@ fn next_sentence_refusals_modifier_persons_and_note_subjects() {
     ));
     assert!(has("他走了以后我好几次都想跟着他一起去算了。", Threat::SelfHarmViolence));
     assert!(!has("My husband went to sleep and did not wake up.", Threat::SelfHarmViolence));
+    // A negation inside a condition does not cancel the threat after it.
+    assert!(has(
+        "so I want it back and if I dont hear back I'm filing with the better business bureau",
+        Threat::Regulator
+    ));
+    assert!(!has("I don't want to file with the better business bureau.", Threat::Regulator));
+    // A court in a name, a suit the complainant is threatened with.
+    assert!(!has("Mrs. Abernathy had been resident at Linden Court for 104 days when she applied.", Threat::Lawsuit));
+    assert!(has("If this is not fixed I will take them to Small Claims Court.", Threat::Lawsuit));
+    assert!(!has("催收群发短信，称其“涉嫌恶意诈骗，即将被起诉”。", Threat::Lawsuit));
+}
+
+#[test]
+fn chinese_anaphors_and_spoken_dollar_amounts() {
+    let amounts =
+        |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
+    assert_eq!(
+        amounts("保险公司定损金额为18,650元，但至今未支付赔款。来电人要求保险公司立即支付上述定损赔款。"),
+        vec![cny(18_650)]
+    );
+    assert_eq!(amounts("so I want the 157 dollars 60 cents back"), vec![usd(15_760)]);
+    assert_eq!(amounts("I want the whole 42 grand back in my IRA where it was"), vec![usd(4_200_000)]);
+    // A monthly rate after "months of" is context.
+    assert_eq!(amounts("i want every cent back, 2400 bucks, thats 8 months of $300."), vec![usd(240_000)]);
 }
