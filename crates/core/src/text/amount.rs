@@ -258,7 +258,9 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
             // A single digit after 万/千 that ends the number is a colloquial tail; a digit
             // before 分/角 (34.2万一分不能少) or any other digit after a unit that is not
             // followed by a unit of its own (3万5千 is fine) ends the number.
-            let ends = next.is_none_or(|n| !(is_numeral(n) || n == '.' || n == ',' || n == '点'));
+            // (八万三一分都不能少: the idiom 一分… after the tail ends the number too.)
+            let idiom_after = next == Some('一') && chars.get(i + 2) == Some(&'分');
+            let ends = idiom_after || next.is_none_or(|n| !(is_numeral(n) || n == '.' || n == ',' || n == '点'));
             let before_minor = next.is_some_and(|n| matches!(n, '角' | '毛' | '分'));
             let next_is_unit = next.is_some_and(is_cn_unit);
             if ends && !before_minor && matches!(u, '万' | '千' | '仟') {
@@ -540,6 +542,7 @@ mod tests {
             // 块, 美元, commas.
             ("3000块钱", "3000块", "3000.00 CNY"),
             ("一块钱都不给", "一块", "1.00 CNY"),
+            ("医药费八万三一分都不能少", "八万三", "83000.00 CNY"),
             ("I want the whole 42 grand back", "42 grand", "42000.00 USD"),
             ("the 157 dollars 60 cents back", "157 dollars 60 cents", "157.60 USD"),
             ("157 dollars and 5 cents", "157 dollars and 5 cents", "157.05 USD"),

@@ -1126,12 +1126,20 @@ impl<'a> Ctx<'a> {
         {
             return true;
         }
-        // So is a name quoted as someone's guise: 以“××市人民法院诉前调解中心”名义发短信.
+        // So is a name quoted as someone's guise: 以“××市人民法院诉前调解中心”名义发短信, 自称
+        // “XX区人民法院执行局”的人员, 署名“XX区人民法院立案庭”.
         if let Some(close) = (h.end..ch.len().min(h.end + 30)).find(|&i| matches!(ch[i], '”' | '」'))
             && (h.end..close).all(|i| !is_clause_punct(ch, i))
-            && matches!(ch.get(close + 1..close + 3), Some(['名', '义']) | Some(['字', '样']))
         {
-            return true;
+            let open = (h.start.saturating_sub(30)..h.start).rev().find(|&i| matches!(ch[i], '“' | '「'));
+            let guise_before = open.is_some_and(|o| {
+                (o..h.start).all(|i| !is_clause_punct(ch, i) || i == o)
+                    && o >= 2
+                    && matches!(ch[o - 2..o], ['自', '称'] | ['署', '名'] | ['冒', '充'] | ['冒', '用'])
+            });
+            if guise_before || matches!(ch.get(close + 1..close + 3), Some(['名', '义']) | Some(['字', '样'])) {
+                return true;
+            }
         }
         // Inside a title in 《…》: a law or document cited (《最高人民法院关于…的规定》).
         let open = (h.start.saturating_sub(60)..h.start).rev().find(|&i| matches!(ch[i], '《' | '》'));
@@ -1753,7 +1761,14 @@ impl<'a> Ctx<'a> {
         if let Some(kind) = bare_kind.filter(|_| amounts.is_empty()) {
             unassigned.retain(|a| {
                 let lo = window_start(self.chars, a.start, s.bare_amount_window, is_clause_punct);
-                let Some(f) = self.bare_frame.inside(lo, a.start).next() else {
+                // A weight-2 marker follows the amount instead: 3.5万一分不能少.
+                let after = window_end(self.chars, a.end, 2, is_clause_punct);
+                let before = self.bare_frame.inside(lo, a.start).find(|f| f.weight < 2.0);
+                let Some(f) = before.or_else(|| {
+                    self.bare_frame
+                        .inside(a.end, after.max(a.end + 8).min(self.chars.len()))
+                        .find(|f| f.weight >= 2.0 && units_between(self.chars, a.end, f.start, 2) <= 1)
+                }) else {
                     return true;
                 };
                 amounts.entry(kind).or_default().push((a.money, Span::new(a.start, a.end)));
@@ -1765,7 +1780,8 @@ impl<'a> Ctx<'a> {
                         rule: format!("demand.{}", kind.code()),
                         spans: vec![f.span(), Span::new(a.start, a.end)],
                         note: format!(
-                            "amount after frame {:?}, no demand word: kind from the category",
+                            "amount {} {:?}, no demand word: kind from the category",
+                            if f.start >= a.end { "before" } else { "after frame" },
                             text_of(self.chars, f.start, f.end)
                         ),
                     },

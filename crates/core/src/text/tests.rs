@@ -759,6 +759,17 @@ fn next_sentence_refusals_modifier_persons_and_note_subjects() {
     assert!(!has("Mrs. Abernathy had been resident at Linden Court for 104 days when she applied.", Threat::Lawsuit));
     assert!(has("If this is not fixed I will take them to Small Claims Court.", Threat::Lawsuit));
     assert!(!has("催收群发短信，称其“涉嫌恶意诈骗，即将被起诉”。", Threat::Lawsuit));
+    // Guises, suicide as a word of a policy or of someone else's death.
+    assert!(!has("近一周有自称“XX区人民法院执行局”的人员多次来电。", Threat::Lawsuit));
+    assert!(!has(
+        "The policy excludes any intentionally self-inflicted injury, suicide or attempted suicide.",
+        Threat::SelfHarmViolence
+    ));
+    assert!(!has("My father died by suicide on March 3 of this year.", Threat::SelfHarmViolence));
+    assert!(has(
+        "i've been thinking about unaliving myself since sunday and im not being dramatic",
+        Threat::SelfHarmViolence
+    ));
 }
 
 #[test]
@@ -771,6 +782,17 @@ fn chinese_anaphors_and_spoken_dollar_amounts() {
     );
     assert_eq!(amounts("so I want the 157 dollars 60 cents back"), vec![usd(15_760)]);
     assert_eq!(amounts("I want the whole 42 grand back in my IRA where it was"), vec![usd(4_200_000)]);
+    // A marker right after a bare amount (kind from the category), 一分 after a colloquial tail.
+    assert_eq!(
+        amounts(
+            "理陪申请交了三个月没人管，合同上写的意外伤残给付3.5万，伤残鉴定报告都出了。我找好律师了，3.5万一分不能少！"
+        ),
+        vec![cny(35_000)]
+    );
+    assert_eq!(amounts("医药费八万三一分都不能少"), vec![cny(83_000)]);
+    assert_eq!(amounts("要求返還全部投入資金人民幣貳拾萬元整。"), vec![cny(200_000)]);
+    // A note's "Caller wants" frames the demand.
+    assert_eq!(amounts("Claim denied. States he wants the USD 4,800 paid."), vec![usd(480_000)]);
     // A monthly rate after "months of" is context.
     assert_eq!(amounts("i want every cent back, 2400 bucks, thats 8 months of $300."), vec![usd(240_000)]);
 }
