@@ -69,7 +69,7 @@ fn skip_spaces(chars: &[char], mut i: usize) -> usize {
 }
 
 /// Scan normalised characters (case preserved) for amounts. `default` is the currency of
-/// amounts that name none.
+/// amounts that name none. The hits come in text order and never overlap.
 pub(crate) fn find_amounts(chars: &[char], default: Currency) -> Vec<AmountHit> {
     let mut out = Vec::new();
     let mut i = 0;

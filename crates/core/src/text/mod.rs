@@ -1489,7 +1489,8 @@ impl<'a> Ctx<'a> {
             && !self.frame.inside(i, cue).any(|f| f.weight >= 1.0)
     }
 
-    /// Whether a demand cue has a pronoun for its object: within two words before it ("I want
+    /// Whether a demand cue points back to an amount stated before: an `[amount_anaphor]` near
+    /// it (上述, 这笔), or an English pronoun for its object within two words before it ("I want
     /// it refunded", "I want all of it back", "I'd like those refunded") or right after it
     /// ("pay it", "refund them"; not "the interest that …", nor "want them to pay").
     fn pronoun_object(&self, cue: &Hit) -> bool {
@@ -1591,11 +1592,16 @@ impl<'a> Ctx<'a> {
         }
         let mut occs: Vec<Occ> = Vec::new();
         let lists = self.demand_lists();
+        // Every amount of the text, in text order (found only when something may use them).
         let found = if self.demand.is_empty() && self.bare_frame.is_empty() {
             Vec::new()
         } else {
             amount::find_amounts(self.chars, default)
         };
+        // Whether an amount lies inside [lo, hi). Amounts do not overlap, so the first one that
+        // starts at or after `lo` decides.
+        let amount_within =
+            |lo: usize, hi: usize| found.get(found.partition_point(|a| a.start < lo)).is_some_and(|a| a.end <= hi);
         for h in &self.demand {
             let Group::Demand(kind) = h.group else { continue };
             // An ultimatum that names the sum frames its demand, and its negation does not
@@ -1609,10 +1615,7 @@ impl<'a> Ctx<'a> {
             let ultimatum = self.conditional.inside(clause, h.start).find(|c| {
                 (c.weight >= 2.0 || (c.weight >= 1.0 && self.negation.inside(c.end, h.start).next().is_some()))
                     && !self.person_subject(c.end, h.start)
-                    && {
-                        let clause_end = window_end(self.chars, h.end, s.frame_window, is_clause_punct);
-                        found.iter().any(|a| a.start >= c.end && a.end <= clause_end)
-                    }
+                    && amount_within(c.end, window_end(self.chars, h.end, s.frame_window, is_clause_punct))
             });
             if ultimatum.is_none() && self.negation_before(h.start, s.negation_window).is_some() {
                 continue;
@@ -1640,9 +1643,7 @@ impl<'a> Ctx<'a> {
                     // 把 / 将 + an amount as the object of the demand verb: "你们就把那二十万赔
                     // 给我", "把扣掉的680元退给我" (no clause break between).
                     let clause = window_start(self.chars, h.start, s.amount_object_window, is_clause_punct);
-                    self.amount_object
-                        .inside(clause, h.start)
-                        .find(|o| found.iter().any(|a| a.start >= o.end && a.end <= h.start))
+                    self.amount_object.inside(clause, h.start).find(|o| amount_within(o.end, h.start))
                 });
             // An English imperative (the sentence starts with the demand: "Pay the $4,650
             // claim.", "2. Refund my 500 dollars") is framed by itself. (A Chinese sentence that
@@ -1761,12 +1762,12 @@ impl<'a> Ctx<'a> {
         if let Some(kind) = bare_kind.filter(|_| amounts.is_empty()) {
             unassigned.retain(|a| {
                 let lo = window_start(self.chars, a.start, s.bare_amount_window, is_clause_punct);
-                // A weight-2 marker follows the amount instead: 3.5万一分不能少.
-                let after = window_end(self.chars, a.end, 2, is_clause_punct);
                 let before = self.bare_frame.inside(lo, a.start).find(|f| f.weight < 2.0);
+                // A weight-2 marker follows the amount instead, at most one unit after it:
+                // 3.5万一分不能少.
                 let Some(f) = before.or_else(|| {
                     self.bare_frame
-                        .inside(a.end, after.max(a.end + 8).min(self.chars.len()))
+                        .inside(a.end, (a.end + 16).min(self.chars.len()))
                         .find(|f| f.weight >= 2.0 && units_between(self.chars, a.end, f.start, 2) <= 1)
                 }) else {
                     return true;
@@ -1825,11 +1826,15 @@ impl<'a> Ctx<'a> {
             }
             // An amount that is the sum of the others states their total: "the $45 wire fee and
             // the $25 correspondent fee refunded, $70 in total".
-            let total_of_rest = seen.iter().position(|t| {
-                seen.len() >= 3
-                    && seen.iter().all(|m| m.currency == t.currency)
-                    && seen.iter().filter(|m| *m != t).map(|m| m.minor).sum::<i64>() == t.minor
-            });
+            let total_of_rest = (seen.len() >= 3)
+                .then(|| {
+                    seen.iter().position(|t| {
+                        seen.iter().all(|m| m.currency == t.currency)
+                            && seen.iter().filter(|m| *m != t).try_fold(0i64, |acc, m| acc.checked_add(m.minor))
+                                == Some(t.minor)
+                    })
+                })
+                .flatten();
             if let Some(i) = total_of_rest {
                 seen = vec![seen[i]];
             }
