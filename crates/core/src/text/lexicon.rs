@@ -86,6 +86,9 @@ pub struct Settings {
     /// `close_frame_window` units before it, in its clause.
     pub close_frame_below: f32,
     pub close_frame_window: usize,
+    /// A `[self_harm_act]` term at most this many units after a `[self_harm_ideation]` term, in
+    /// its sentence, is a self-harm statement ("thinking about driving off the road").
+    pub self_harm_window: usize,
     /// `[bare_amount_kind]`: the demand kind of an amount that follows an English frame with no
     /// demand word ("I am asking for the additional 4,600 dollars"), by the complaint's category.
     #[serde(default)]
@@ -126,6 +129,7 @@ impl Default for Settings {
             bare_amount_window: 6,
             close_frame_below: 0.25,
             close_frame_window: 16,
+            self_harm_window: 8,
             bare_amount_kind: BTreeMap::new(),
         }
     }
@@ -165,6 +169,7 @@ struct RawSettings {
     bare_amount_window: Option<usize>,
     close_frame_below: Option<f32>,
     close_frame_window: Option<usize>,
+    self_harm_window: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -246,6 +251,10 @@ struct RawFile {
     #[serde(default)]
     amount_anaphor: Terms,
     #[serde(default)]
+    self_harm_ideation: Terms,
+    #[serde(default)]
+    self_harm_act: Terms,
+    #[serde(default)]
     marker: BTreeMap<MarkerCue, Terms>,
     #[serde(default)]
     vulnerability: BTreeMap<Vulnerability, Terms>,
@@ -293,6 +302,8 @@ pub(crate) enum Group {
     BareAmountFrame,
     AmountTotal,
     AmountAnaphor,
+    SelfHarmIdeation,
+    SelfHarmAct,
     Marker(MarkerCue),
     Vuln(Vulnerability),
 }
@@ -336,6 +347,8 @@ impl Group {
             Group::BareAmountFrame => 42,
             Group::AmountTotal => 43,
             Group::AmountAnaphor => 44,
+            Group::SelfHarmIdeation => 45,
+            Group::SelfHarmAct => 46,
             Group::Marker(m) => 20 + m as u16,
             Group::Vuln(_) => 13,
         }
@@ -417,7 +430,8 @@ impl Merged {
             amount_object_window,
             bare_amount_window,
             close_frame_below,
-            close_frame_window
+            close_frame_window,
+            self_harm_window
         );
         self.bare_amount_kind.extend(raw.bare_amount_kind);
         let mut add = |g: Group, t: Terms, what: &str| merge_terms(self.groups.entry(g).or_default(), t, what);
@@ -458,6 +472,8 @@ impl Merged {
             (Group::BareAmountFrame, raw.bare_amount_frame),
             (Group::AmountTotal, raw.amount_total),
             (Group::AmountAnaphor, raw.amount_anaphor),
+            (Group::SelfHarmIdeation, raw.self_harm_ideation),
+            (Group::SelfHarmAct, raw.self_harm_act),
         ] {
             add(g, t, "modifier")?;
         }
@@ -541,6 +557,7 @@ impl Merged {
             bare_amount_window: r.bare_amount_window.unwrap_or(d.bare_amount_window),
             close_frame_below: r.close_frame_below.unwrap_or(d.close_frame_below),
             close_frame_window: r.close_frame_window.unwrap_or(d.close_frame_window),
+            self_harm_window: r.self_harm_window.unwrap_or(d.self_harm_window),
             bare_amount_kind: self.bare_amount_kind.clone(),
         }
     }

@@ -682,6 +682,8 @@ struct Ctx<'a> {
     together: Vec<&'a Hit>,
     people: Vec<&'a Hit>,
     escalation: Vec<&'a Hit>,
+    ideation: Vec<&'a Hit>,
+    harm_act: Vec<&'a Hit>,
     retraction: ByEnd<'a>,
     action: ByEnd<'a>,
     demand: Vec<&'a Hit>,
@@ -730,6 +732,8 @@ impl<'a> Ctx<'a> {
             together: vec![],
             people: vec![],
             escalation: vec![],
+            ideation: vec![],
+            harm_act: vec![],
             retraction: ByEnd::default(),
             action: ByEnd::default(),
             demand: vec![],
@@ -788,6 +792,8 @@ impl<'a> Ctx<'a> {
                 Group::BareAmountFrame => bare_frame.push(h),
                 Group::AmountTotal => amount_total.push(h),
                 Group::AmountAnaphor => amount_anaphor.push(h),
+                Group::SelfHarmIdeation => c.ideation.push(h),
+                Group::SelfHarmAct => c.harm_act.push(h),
                 Group::Marker(m) => c.marker.entry(m).or_default().push(h),
                 Group::Vuln(_) => c.vuln.push(h),
             }
@@ -817,7 +823,7 @@ impl<'a> Ctx<'a> {
         c.bare_frame = ByEnd::new(bare_frame);
         c.amount_total = ByEnd::new(amount_total);
         c.amount_anaphor = ByEnd::new(amount_anaphor);
-        for v in [&mut c.cat, &mut c.sub, &mut c.emotion, &mut c.threat, &mut c.demand, &mut c.vuln] {
+        for v in [&mut c.cat, &mut c.sub, &mut c.emotion, &mut c.threat, &mut c.demand, &mut c.vuln, &mut c.harm_act] {
             v.sort_by_key(|h| (h.start, h.end, h.group));
         }
         c
@@ -1353,10 +1359,36 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// Self-harm by structure: a thought, wish or plan (`[self_harm_ideation]`: thinking about,
+    /// thoughts of, praying, hope I) followed within `self_harm_window` units, in its sentence,
+    /// by a way of dying or not being there (`[self_harm_act]`: driving off the road, going over
+    /// the railing, not wake up, the pills), neither strong enough alone: "most nights I think
+    /// about driving into that same overpass". The cue spans both and then passes the same
+    /// negation and mask checks as a lexicon cue.
+    fn self_harm_cues(&self) -> Vec<Hit> {
+        let s = self.settings;
+        let ch = self.chars;
+        let mut out = Vec::new();
+        for i in &self.ideation {
+            let hi = window_end(ch, i.end, s.self_harm_window, is_sentence_end);
+            if let Some(a) = self.harm_act.iter().find(|a| a.start >= i.end && a.end <= hi) {
+                out.push(Hit {
+                    start: i.start,
+                    end: a.end,
+                    group: Group::Threat(Threat::SelfHarmViolence),
+                    weight: 1.0,
+                    pat: a.pat,
+                });
+            }
+        }
+        out
+    }
+
     fn threats(&self) -> Vec<Finding<Threat>> {
         let s = self.settings;
         let mut per: BTreeMap<Threat, Scored<Evidence>> = BTreeMap::new();
-        let structural = self.group_cues();
+        let mut structural = self.group_cues();
+        structural.extend(self.self_harm_cues());
         for h in self.threat.iter().copied().chain(structural.iter()) {
             let Group::Threat(t) = h.group else { continue };
             // 监管转办 / 12378转办 name the channel the complaint came by, not a threat.
@@ -1655,7 +1687,9 @@ impl<'a> Ctx<'a> {
                 let lead = || {
                     self.chars[sentence..h.start]
                         .iter()
-                        .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '*' | '•' | ')' | '）')))
+                        .filter(|c| {
+                            !(c.is_whitespace() || is_quote_mark(**c) || matches!(c, '-' | '*' | '•' | ')' | '）'))
+                        })
                         .map(|c| c.to_ascii_lowercase())
                 };
                 const SOFTENERS: [&str; 6] = ["", "just", "please", "so", "now", "then"];
@@ -1763,12 +1797,14 @@ impl<'a> Ctx<'a> {
             unassigned.retain(|a| {
                 let lo = window_start(self.chars, a.start, s.bare_amount_window, is_clause_punct);
                 let before = self.bare_frame.inside(lo, a.start).find(|f| f.weight < 2.0);
-                // A weight-2 marker follows the amount instead, at most one unit after it:
-                // 3.5万一分不能少.
+                // A weight-2 marker follows the amount instead, at most three units after it (a
+                // noun between): 3.5万一分不能少, 30万保额一分不能少, 把¥12,000打到我账户上.
                 let Some(f) = before.or_else(|| {
-                    self.bare_frame
-                        .inside(a.end, (a.end + 16).min(self.chars.len()))
-                        .find(|f| f.weight >= 2.0 && units_between(self.chars, a.end, f.start, 2) <= 1)
+                    self.bare_frame.inside(a.end, (a.end + 24).min(self.chars.len())).find(|f| {
+                        f.weight >= 2.0
+                            && units_between(self.chars, a.end, f.start, 4) <= 3
+                            && !(a.end..f.start).any(|i| is_clause_punct(self.chars, i))
+                    })
                 }) else {
                     return true;
                 };

@@ -770,6 +770,14 @@ fn next_sentence_refusals_modifier_persons_and_note_subjects() {
         "i've been thinking about unaliving myself since sunday and im not being dramatic",
         Threat::SelfHarmViolence
     ));
+    // Self-harm by structure: a thought or wish, then a way of dying, in one sentence.
+    assert!(has(
+        "Most nights after the kids are asleep I think about driving into that same overpass.",
+        Threat::SelfHarmViolence
+    ));
+    assert!(has("I sat in the car thinking how easy it would be to go over the railing.", Threat::SelfHarmViolence));
+    assert!(!has("I've been thinking about ending my policy and driving to another bank.", Threat::SelfHarmViolence));
+    assert!(!has("I'm not thinking about driving off the road, I just want my money.", Threat::SelfHarmViolence));
 }
 
 #[test]
@@ -791,6 +799,12 @@ fn chinese_anaphors_and_spoken_dollar_amounts() {
     );
     assert_eq!(amounts("医药费八万三一分都不能少"), vec![cny(83_000)]);
     assert_eq!(amounts("要求返還全部投入資金人民幣貳拾萬元整。"), vec![cny(200_000)]);
+    // A marker a noun after the amount; an imperative after a closing quotation mark.
+    assert_eq!(amounts("就差4天你们好意思？30万保额一分不能少！！"), vec![cny(300_000)]);
+    assert_eq!(
+        amounts("Every call = \"it's with the total loss unit.\" Pay me the $14,350 your own appraiser came up with."),
+        vec![usd(1_435_000)]
+    );
     // A note's "Caller wants" frames the demand.
     assert_eq!(amounts("Claim denied. States he wants the USD 4,800 paid."), vec![usd(480_000)]);
     // A monthly rate after "months of" is context.
