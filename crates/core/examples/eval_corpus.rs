@@ -22,8 +22,6 @@ fn f3(x: Option<f64>) -> String {
     x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "–".into())
 }
 
-/// Unseen records (written after the cues and the model were fixed): the full report as shipped,
-/// then category accuracy / macro-F1 under every naive Bayes setting, with the built-in model.
 /// One line for a record whose category the analyser gets wrong: id, truth -> got, the category
 /// evidence notes, and the first `max_chars` characters of the text. Nothing when it is right.
 fn print_category_miss(analyzer: &Analyzer, r: &Record, max_chars: usize) {
@@ -51,13 +49,21 @@ fn print_findings(analyzer: &Analyzer, text: &str) {
     }
 }
 
-fn fresh(analyzer: &mut Analyzer, files: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let shipped = analyzer.category_fallback().cloned();
+/// The records of comma-separated JSONL files (`--fresh FILE[,FILE…]`).
+fn load_files(files: &str) -> Result<Vec<Record>, Box<dyn std::error::Error>> {
     let mut records = Vec::new();
     for f in files.split(',') {
         let src = std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?;
         records.extend(eval::parse_jsonl(&src).map_err(|e| format!("{f}: {e}"))?);
     }
+    Ok(records)
+}
+
+/// Unseen records (written after the cues and the model were fixed): the full report as shipped,
+/// then category accuracy / macro-F1 under every naive Bayes setting, with the built-in model.
+fn fresh(analyzer: &mut Analyzer, files: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let shipped = analyzer.category_fallback().cloned();
+    let records = load_files(files)?;
     for lang in ["zh", "en"] {
         let set: Vec<&Record> = records.iter().filter(|r| r.id.starts_with(lang)).collect();
         if set.is_empty() {
@@ -165,13 +171,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // `--show ID[,ID…]`: the threat, demand and category findings of TRAIN records (held-out refused).
     // With `--fresh FILE[,FILE…]` the records of those files can be shown too.
     if let Some(ids) = std::env::args().skip_while(|a| a != "--show").nth(1) {
-        let mut extra = Vec::new();
-        if let Some(files) = std::env::args().skip_while(|a| a != "--fresh").nth(1) {
-            for f in files.split(',') {
-                let src = std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?;
-                extra.extend(eval::parse_jsonl(&src).map_err(|e| format!("{f}: {e}"))?);
-            }
-        }
+        let extra = match std::env::args().skip_while(|a| a != "--fresh").nth(1) {
+            Some(files) => load_files(&files)?,
+            None => Vec::new(),
+        };
         for id in ids.split(',') {
             let rec = corpora
                 .iter()

@@ -515,6 +515,11 @@ fn detect_lang(chars: &[char]) -> Lang {
     if latin > 0 && cjk * 4 < latin { Lang::En } else { Lang::Zh }
 }
 
+/// Whether the ASCII word `w` is one of `words` (lower-case), ignoring case.
+fn word_is_one_of(w: &[char], words: &[&str]) -> bool {
+    words.iter().any(|p| w.iter().map(|c| c.to_ascii_lowercase()).eq(p.chars()))
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '\''
 }
@@ -837,6 +842,12 @@ impl<'a> Ctx<'a> {
             lo = lo.max(b.end);
         }
         self.negation.inside(lo, pos).next()
+    }
+
+    /// Whether a conditional word (if, 如果, 再不) stands before the negation `n` within 30 units,
+    /// not past `stop`: the negation belongs to the condition ("if I dont hear back …").
+    fn negation_in_condition(&self, n: &Hit, stop: Stop) -> bool {
+        self.conditional.inside(window_start(self.chars, n.start, 30, stop), n.start).next().is_some()
     }
 
     /// Whether `pos` lies inside a quotation (“…”, 「…」, "…") of someone else's words.
@@ -1444,9 +1455,7 @@ impl<'a> Ctx<'a> {
                     // a bare 不/没/别 may belong to a condition (不赔我跳楼), and so may any
                     // negation after a conditional word of the sentence ("if this doesn't get
                     // fixed I don't want to be alive").
-                    let sentence = window_start(self.chars, n.start, 30, is_sentence_end);
-                    let in_condition = self.conditional.inside(sentence, n.start).next().is_some();
-                    if n.end - n.start >= 2 && !in_condition {
+                    if n.end - n.start >= 2 && !self.negation_in_condition(n, is_sentence_end) {
                         continue;
                     }
                     note.push_str(&format!(
@@ -1458,11 +1467,8 @@ impl<'a> Ctx<'a> {
             } else {
                 // A negation inside a condition before the cue does not cancel it: "if I dont hear
                 // back I'm filing with the better business bureau".
-                if let Some(n) = negation {
-                    let clause = window_start(self.chars, n.start, 30, is_clause_punct);
-                    if self.conditional.inside(clause, n.start).next().is_none() {
-                        continue;
-                    }
+                if negation.is_some_and(|n| !self.negation_in_condition(n, is_clause_punct)) {
+                    continue;
                 }
                 let lo = window_start(self.chars, h.start, s.action_window, is_sentence_end);
                 let hi = window_end(self.chars, h.end, s.action_window, is_sentence_end);
@@ -1534,15 +1540,16 @@ impl<'a> Ctx<'a> {
         if self.amount_anaphor.inside(lo, hi).next().is_some() {
             return true;
         }
-        let is_one_of =
-            |w: &[char], words: &[&str]| words.iter().any(|p| w.iter().map(|c| c.to_ascii_lowercase()).eq(p.chars()));
         let word_at = |start: usize| {
             let end = (start..ch.len()).find(|&i| !is_word_char(ch[i])).unwrap_or(ch.len());
             &ch[start..end]
         };
         // Right after the cue.
         let after = (cue.end..ch.len()).find(|&i| !ch[i].is_whitespace()).unwrap_or(ch.len());
-        if after > cue.end && after < ch.len() && is_word_char(ch[after]) && is_one_of(word_at(after), &["it", "them"])
+        if after > cue.end
+            && after < ch.len()
+            && is_word_char(ch[after])
+            && word_is_one_of(word_at(after), &["it", "them"])
         {
             return true;
         }
@@ -1559,7 +1566,7 @@ impl<'a> Ctx<'a> {
             while i > 0 && is_word_char(ch[i - 1]) {
                 i -= 1;
             }
-            if is_one_of(&ch[i..end], &["it", "that", "this", "those"]) {
+            if word_is_one_of(&ch[i..end], &["it", "that", "this", "those"]) {
                 return true;
             }
         }
@@ -1580,8 +1587,7 @@ impl<'a> Ctx<'a> {
                 while i < hi && is_word_char(ch[i]) {
                     i += 1;
                 }
-                let word = &ch[start..i];
-                if ["i", "we", "she", "he"].iter().any(|w| word.iter().map(|c| c.to_ascii_lowercase()).eq(w.chars())) {
+                if word_is_one_of(&ch[start..i], &["i", "we", "she", "he"]) {
                     return true;
                 }
             } else {
