@@ -6,7 +6,8 @@
 //! (`--errors` also lists every miss on the TRAIN split, for tuning; `--train-only` prints
 //! nothing about the held-out split; `--fresh FILE[,FILE…]` evaluates the analyser as shipped,
 //! the rules alone and other naive Bayes settings on newly written records that neither the cues
-//! nor the model have seen yet, before they join the train split).
+//! nor the model have seen yet, before they join the train split; `--no-emotion-model`
+//! evaluates the emotion lexicon alone; `--emotion-cv` chooses the emotion detectors' cuts).
 
 use std::path::PathBuf;
 use tousu_core::text::eval::{self, Record, Split};
@@ -123,6 +124,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let train_only = std::env::args().any(|a| a == "--train-only");
     let corpora = [("zh", load("zh.jsonl")?), ("en", load("en.jsonl")?)];
     let mut analyzer = Analyzer::builtin()?;
+    if std::env::args().any(|a| a == "--no-emotion-model") {
+        analyzer.set_category_fallback(Some(nb::Fallback { emotions: None, ..nb::Fallback::builtin() }));
+    }
+    // `--emotion-cv`: choose the emotion detectors' cuts by 5-fold CV on the train split.
+    if std::env::args().any(|a| a == "--emotion-cv") {
+        for (lang, records) in &corpora {
+            let train: Vec<&Record> = records.iter().filter(|r| r.split == Split::Train).collect();
+            println!("{lang}: emotion cut (CV F1 lexicon or model; lexicon alone)");
+            for row in nb::emotion_cut_cv(&mut analyzer, &train, 5) {
+                let (tp, fp, fn_) = row.counts;
+                println!(
+                    "  {:<5} {:<15} cut {:>7.3}  F1 {:.3} (tp {tp} fp {fp} fn {fn_})  lexicon {:.3}",
+                    if row.english { "en" } else { "zh" },
+                    row.emotion.code(),
+                    row.cut,
+                    row.f1,
+                    row.lexicon_f1
+                );
+            }
+        }
+        return Ok(());
+    }
     // `--cv-subset N`: 5-fold CV (shipped settings) on the train split, reported only for the
     // train records numbered up to N (the first-written part, whose style the held-out shares).
     if let Some(n) = std::env::args().skip_while(|a| a != "--cv-subset").nth(1) {

@@ -288,10 +288,10 @@ impl Analyzer {
         let ctx = Ctx::new(&norm.chars, &hits, &self.settings);
         let (mut category, mut subcategory, totals) =
             self.categorize(&ctx, norm.chars.iter().any(|c| !c.is_whitespace()));
+        let (mut emotions, negated) = ctx.emotions();
         if let Some(fb) = &self.category_fallback {
-            (category, subcategory) = fb.apply_with_totals(text, category, subcategory, &totals);
+            (category, subcategory) = fb.apply_all(text, category, subcategory, &totals, &mut emotions, &negated);
         }
-        let emotions = ctx.emotions();
         let threats = ctx.threats();
         let default_currency = if lang == Lang::En { Currency::Usd } else { Currency::Cny };
         let (demands, demanded_total) = ctx.demands(default_currency, category.as_ref().map(|c| c.value));
@@ -309,6 +309,14 @@ impl Analyzer {
             lang,
             version: self.version.clone(),
         }
+    }
+
+    /// The emotions whose every lexicon cue in `text` is negated ("I am not angry"): the
+    /// emotion model may not add them (nb.rs).
+    pub fn negated_emotions(&self, text: &str) -> Vec<Emotion> {
+        let norm = Normalized::new(text, &self.t2s);
+        let hits = self.hits(&norm);
+        Ctx::new(&norm.chars, &hits, &self.settings).emotions().1
     }
 
     /// All lexicon hits, word boundaries checked, contained hits of the same family removed.
@@ -1239,12 +1247,15 @@ impl<'a> Ctx<'a> {
             && self.conditional.inside(clause, clause_end).next().is_none()
     }
 
-    fn emotions(&self) -> Vec<Finding<Emotion>> {
+    /// Emotions from the lexicon, and the emotions whose every cue was negated.
+    fn emotions(&self) -> (Vec<Finding<Emotion>>, Vec<Emotion>) {
         let s = self.settings;
         let mut per: BTreeMap<Emotion, Scored<Evidence>> = BTreeMap::new();
+        let mut negated: Vec<Emotion> = Vec::new();
         for h in &self.emotion {
             let Group::Emotion(e) = h.group else { continue };
             if self.negation_before(h.start, s.negation_window).is_some() {
+                negated.push(e);
                 continue;
             }
             let lo = window_start(self.chars, h.start, s.degree_window, is_clause_punct);
@@ -1339,7 +1350,10 @@ impl<'a> Ctx<'a> {
                 out.push(Finding { value: e, score: round3(score), evidence });
             }
         }
-        out
+        negated.retain(|e| out.iter().all(|f| f.value != *e));
+        negated.sort_unstable();
+        negated.dedup();
+        (out, negated)
     }
 
     /// Group action by structure: several people (`[group_people]`: 我们, 农户们, 工友, other

@@ -8,7 +8,7 @@
 
 use super::eval::{self, EvalReport, Record, Split};
 use super::normalize::{self, T2s};
-use super::{Analyzer, Category, Evidence, Finding};
+use super::{Analyzer, Category, Emotion, Evidence, Finding};
 use crate::fnv::FnvBuild;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -43,6 +43,30 @@ struct Model {
     /// Whether this is the English model (word features when `opts.en_words`).
     english: bool,
     opts: FeatureOpts,
+    /// One present-vs-absent detector per emotion, over the same vocabulary
+    /// ([`Model::train_emotions`]); empty when trained without emotion labels.
+    emotions: Vec<EmotionModel>,
+}
+
+/// The emotion detectors' view of one text ([`NaiveBayes::emotion_scores`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmotionScores {
+    /// Scored by the English model.
+    pub english: bool,
+    /// Number of the text's features the model knows.
+    pub features: usize,
+    /// Per emotion: the score ([`Prepared::emotion_top`] gives the features that raised it).
+    pub scores: Vec<(Emotion, f32)>,
+}
+
+/// A binary naive Bayes detector of one emotion: for each feature of the vocabulary, the log
+/// ratio of its (add-one smoothed) share among the features of texts labelled with the emotion
+/// to its share among the others. A text's score is the sum over its known features divided by
+/// the square root of their number (long texts would otherwise score extreme either way).
+#[derive(Debug, Clone)]
+struct EmotionModel {
+    emotion: Emotion,
+    weights: Vec<f32>,
 }
 
 /// English when Latin letters outnumber CJK characters four to one (as the analyser decides).
@@ -186,9 +210,18 @@ fn feature_ids(
     text: &str,
     english: bool,
     opts: FeatureOpts,
+    names: Option<&mut HashMap<u64, String>>,
+) -> Vec<(u64, u32)> {
+    feature_ids_of(&norm_chars(text), english, opts, names)
+}
+
+/// [`feature_ids`] of already normalised characters.
+fn feature_ids_of(
+    chars: &[char],
+    english: bool,
+    opts: FeatureOpts,
     mut names: Option<&mut HashMap<u64, String>>,
 ) -> Vec<(u64, u32)> {
-    let chars = norm_chars(text);
     let mut ids: Vec<u64> = Vec::with_capacity(chars.len() * 2);
     if english && opts.en_words {
         let mut words: Vec<&[char]> = Vec::new();
@@ -235,7 +268,7 @@ fn feature_ids(
             }
         }
         if opts.unigrams {
-            for &c in &chars {
+            for &c in chars {
                 if c.is_alphanumeric() && !c.is_ascii() {
                     let id = (u64::from(c) << 32) | UNIGRAM;
                     ids.push(id);
@@ -263,7 +296,10 @@ fn feature_ids(
 
 /// Number of character bigrams (the size gate of [`Fallback`]), without building features.
 fn bigram_count(text: &str) -> u32 {
-    let chars = norm_chars(text);
+    bigram_count_of(&norm_chars(text))
+}
+
+fn bigram_count_of(chars: &[char]) -> u32 {
     let junk = |c: char| c == ' ' || (!c.is_alphanumeric());
     chars.windows(2).filter(|w| !(junk(w[0]) && junk(w[1]))).count() as u32
 }
@@ -335,10 +371,70 @@ impl Model {
 
     /// Known features of a text: (index, count).
     fn known(&self, text: &str) -> Vec<(usize, f64)> {
-        feature_ids(text, self.english, self.opts, None)
+        self.known_of(&norm_chars(text))
+    }
+
+    /// [`Model::known`] of already normalised characters.
+    fn known_of(&self, chars: &[char]) -> Vec<(usize, f64)> {
+        feature_ids_of(chars, self.english, self.opts, None)
             .into_iter()
             .filter_map(|(f, n)| self.vocab.get(&f).map(|&i| (i, f64::from(n))))
             .collect()
+    }
+
+    /// Train the emotion detectors on texts with their labelled emotions (features outside the
+    /// vocabulary are ignored; train on the category model's texts so that there are none).
+    fn train_emotions(&mut self, examples: &[(&str, Vec<Emotion>)]) {
+        let v = self.vocab.len();
+        let feats: Vec<Vec<(usize, f64)>> = examples.iter().map(|(t, _)| self.known(t)).collect();
+        self.emotions.clear();
+        for &e in Emotion::ALL {
+            let (mut pos, mut neg) = (vec![0u32; v], vec![0u32; v]);
+            let (mut pos_total, mut neg_total, mut pos_docs) = (0f64, 0f64, 0usize);
+            for ((_, labels), f) in examples.iter().zip(&feats) {
+                let present = labels.contains(&e);
+                pos_docs += usize::from(present);
+                let counts = if present { &mut pos } else { &mut neg };
+                for (i, n) in f {
+                    counts[*i] += *n as u32;
+                }
+                let sum: f64 = f.iter().map(|(_, n)| n).sum();
+                if present {
+                    pos_total += sum;
+                } else {
+                    neg_total += sum;
+                }
+            }
+            if pos_docs == 0 || pos_docs == examples.len() {
+                continue;
+            }
+            let (lp, ln) = ((pos_total + v as f64).ln(), (neg_total + v as f64).ln());
+            let weights = pos
+                .iter()
+                .zip(&neg)
+                .map(|(p, n)| ((f64::from(*p) + 1.0).ln() - lp - (f64::from(*n) + 1.0).ln() + ln) as f32)
+                .collect();
+            self.emotions.push(EmotionModel { emotion: e, weights });
+        }
+    }
+
+    /// Each emotion detector's score of the known features `feats`.
+    fn emotion_scores_of(&self, feats: &[(usize, f64)]) -> Vec<(Emotion, f32)> {
+        let norm = (feats.len().max(1) as f32).sqrt();
+        self.emotions
+            .iter()
+            .map(|m| (m.emotion, feats.iter().map(|(i, _)| m.weights[*i]).sum::<f32>() / norm))
+            .collect()
+    }
+
+    /// The features of `feats` that raised the score of emotion `e` most (positive weights only).
+    fn emotion_top(&self, feats: &[(usize, f64)], e: Emotion) -> Vec<(String, f32)> {
+        let Some(m) = self.emotions.iter().find(|m| m.emotion == e) else { return vec![] };
+        let mut top: Vec<(usize, f32)> =
+            feats.iter().map(|(i, _)| (*i, m.weights[*i])).filter(|(_, w)| *w > 0.0).collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| self.names[a.0].cmp(&self.names[b.0])));
+        top.truncate(TOP_FEATURES);
+        top.into_iter().map(|(i, w)| (self.names[i].clone(), w)).collect()
     }
 
     /// Log posterior of every class (normalised), in `classes` order.
@@ -367,17 +463,16 @@ impl Model {
         evidence
     }
 
-    fn predict(&self, text: &str) -> (Category, f32, Vec<(String, f32)>) {
+    fn predict_of(&self, feats: &[(usize, f64)]) -> (Category, f32, Vec<(String, f32)>) {
         if self.classes.is_empty() {
             return (Category::Other, 0.0, vec![]);
         }
-        let feats = self.known(text);
-        let post = self.log_posterior_of(&feats);
+        let post = self.log_posterior_of(feats);
         let mut order: Vec<usize> = (0..post.len()).collect();
         order.sort_by(|a, b| post[*b].total_cmp(&post[*a]).then(a.cmp(b)));
         let best = order[0];
         let evidence = match order.get(1) {
-            Some(&second) => self.top_features(&feats, best, second),
+            Some(&second) => self.top_features(feats, best, second),
             None => vec![],
         };
         (self.classes[best], post[best].exp() as f32, evidence)
@@ -397,9 +492,40 @@ impl NaiveBayes {
         NaiveBayes { zh: Model::train(zh, false, opts), en: Model::train(en, true, opts) }
     }
 
-    /// Train on the `train` records of a corpus.
+    /// Train on the `train` records of a corpus: the category model and the emotion detectors.
     pub fn train_records(records: &[&Record]) -> NaiveBayes {
-        NaiveBayes::train(records.iter().filter(|r| r.split == Split::Train).map(|r| (r.text.as_str(), r.category)))
+        NaiveBayes::train_records_with(records, FeatureOpts::DEFAULT)
+    }
+
+    /// [`NaiveBayes::train_records`] with the given feature options.
+    pub fn train_records_with(records: &[&Record], opts: FeatureOpts) -> NaiveBayes {
+        let train: Vec<&&Record> = records.iter().filter(|r| r.split == Split::Train).collect();
+        let mut nb = NaiveBayes::train_with(train.iter().map(|r| (r.text.as_str(), r.category)), opts);
+        type Labelled<'b> = Vec<(&'b str, Vec<Emotion>)>;
+        let (en, zh): (Labelled, Labelled) = train
+            .iter()
+            .map(|r| (r.text.as_str(), r.emotions.keys().copied().collect()))
+            .partition(|(t, _)| is_english(t));
+        nb.zh.train_emotions(&zh);
+        nb.en.train_emotions(&en);
+        nb
+    }
+
+    /// Each emotion detector's score for `text` (model of its script) with its top features;
+    /// empty when the model was trained without emotion labels.
+    pub fn emotion_scores(&self, text: &str) -> EmotionScores {
+        self.prepare(text).emotion_scores()
+    }
+
+    /// Normalise `text` once and look up its features in the model of its script (or the other
+    /// model when that one has no training data), for several questions to the models.
+    pub fn prepare(&self, text: &str) -> Prepared<'_> {
+        let english_text = is_english(text);
+        let (first, second) = if english_text { (&self.en, &self.zh) } else { (&self.zh, &self.en) };
+        let model = if first.classes.is_empty() { second } else { first };
+        let chars = norm_chars(text);
+        let known = if model.classes.is_empty() { vec![] } else { model.known_of(&chars) };
+        Prepared { model, english_text, bigrams: bigram_count_of(&chars), known }
     }
 
     /// Trained once on the embedded corpus' train split.
@@ -415,25 +541,54 @@ impl NaiveBayes {
         c
     }
 
-    fn model_for(&self, text: &str) -> &Model {
-        let (first, second) = if is_english(text) { (&self.en, &self.zh) } else { (&self.zh, &self.en) };
-        if first.classes.is_empty() { second } else { first }
-    }
-
     /// Log posterior probability of each category the model of this text's script knows.
     pub fn log_posterior(&self, text: &str) -> Vec<(Category, f64)> {
-        let m = self.model_for(text);
-        if m.classes.is_empty() {
-            return vec![];
-        }
-        m.classes.iter().copied().zip(m.log_posterior_of(&m.known(text))).collect()
+        self.prepare(text).log_posterior()
     }
 
     /// Most probable category, its posterior probability, and the features that pushed it
     /// ahead of the runner-up most: (feature, count × log-likelihood ratio). `Other` with
     /// probability 0 for an untrained model.
     pub fn predict(&self, text: &str) -> (Category, f32, Vec<(String, f32)>) {
-        self.model_for(text).predict(text)
+        self.prepare(text).predict()
+    }
+}
+
+/// A text normalised once, with its features known to the model of its script
+/// ([`NaiveBayes::prepare`]).
+#[derive(Debug, Clone)]
+pub struct Prepared<'m> {
+    model: &'m Model,
+    /// The text's own script (the model may be the other one's when its own had no data).
+    english_text: bool,
+    /// Character bigrams (the size gate of [`Fallback`]).
+    bigrams: u32,
+    known: Vec<(usize, f64)>,
+}
+
+impl Prepared<'_> {
+    /// [`NaiveBayes::log_posterior`].
+    pub fn log_posterior(&self) -> Vec<(Category, f64)> {
+        if self.model.classes.is_empty() {
+            return vec![];
+        }
+        self.model.classes.iter().copied().zip(self.model.log_posterior_of(&self.known)).collect()
+    }
+
+    /// [`NaiveBayes::predict`].
+    pub fn predict(&self) -> (Category, f32, Vec<(String, f32)>) {
+        self.model.predict_of(&self.known)
+    }
+
+    /// [`NaiveBayes::emotion_scores`].
+    pub fn emotion_scores(&self) -> EmotionScores {
+        let scores = self.model.emotion_scores_of(&self.known);
+        EmotionScores { english: self.model.english, features: self.known.len(), scores }
+    }
+
+    /// The features that raised the score of emotion `e` most (positive weights only).
+    pub fn emotion_top(&self, e: Emotion) -> Vec<(String, f32)> {
+        self.model.emotion_top(&self.known, e)
     }
 }
 
@@ -463,6 +618,40 @@ pub struct Fallback {
     /// posterior plus λ × the rules' cue total of each category (for every text of at least
     /// `min_bigrams` bigrams; `below` and `min_prob` are then unused).
     pub blend: Option<f32>,
+    /// Emotion back-up: an emotion the lexicon did not find is added when its detector's score
+    /// reaches the cut (texts of at least `min_bigrams` bigrams; English only when `english`).
+    pub emotions: Option<EmotionCuts>,
+}
+
+/// Score cuts of the emotion detectors, in [`Emotion::ALL`] order, for the Chinese and the
+/// English model; and the intensity given to an emotion the model alone found (the lexicon's
+/// degree words and cue weights set the intensity of the others).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EmotionCuts {
+    pub zh: [f32; 5],
+    pub en: [f32; 5],
+    pub intensity: f32,
+    /// Texts with fewer known features get the lexicon only: the detectors were trained on
+    /// complaint-sized texts (1 % of the corpus' Chinese texts are under 42 characters, its
+    /// English ones under 146), and a short text's score says more about its size than its tone.
+    pub min_features: usize,
+}
+
+impl EmotionCuts {
+    /// The shipped cuts, chosen by blocked 5-fold cross-validation on the train split for the
+    /// best F1 of lexicon-or-model presence per emotion (`eval_corpus -- --emotion-cv`,
+    /// docs/QUALITY.md).
+    pub const BUILTIN: EmotionCuts = EmotionCuts {
+        zh: [-0.53, 0.42, -0.05, -1.16, -0.42],
+        en: [1.46, -0.4, -2.15, -2.88, -2.08],
+        intensity: 0.3,
+        min_features: 30,
+    };
+
+    fn cut(&self, english: bool, e: Emotion) -> f32 {
+        let i = Emotion::ALL.iter().position(|x| *x == e).unwrap_or(0);
+        if english { self.en[i] } else { self.zh[i] }
+    }
 }
 
 impl Fallback {
@@ -490,7 +679,67 @@ impl Fallback {
             min_bigrams: Fallback::MIN_BIGRAMS,
             english: true,
             blend: Some(Fallback::BLEND),
+            emotions: Some(EmotionCuts::BUILTIN),
         }
+    }
+
+    /// Add the emotions the lexicon missed whose detector score reaches its cut
+    /// ([`Fallback::emotions`]), each with the model's top features as evidence. The model
+    /// never adds an emotion without a feature in its favour, nor one in `negated` (the lexicon
+    /// found only negated cues of it: "我并不失望", "I am not angry").
+    pub fn apply_emotions(&self, text: &str, emotions: &mut Vec<Finding<Emotion>>, negated: &[Emotion]) {
+        self.apply_emotions_prepared(&self.model.prepare(text), emotions, negated);
+    }
+
+    /// [`Fallback::apply_emotions`] of a prepared text.
+    pub fn apply_emotions_prepared(&self, text: &Prepared, emotions: &mut Vec<Finding<Emotion>>, negated: &[Emotion]) {
+        let Some(cuts) = &self.emotions else { return };
+        if !self.english && text.english_text {
+            return;
+        }
+        let view = text.emotion_scores();
+        if view.features < cuts.min_features {
+            return;
+        }
+        let mut added = false;
+        for (e, score) in view.scores {
+            let cut = cuts.cut(view.english, e);
+            if score < cut || negated.contains(&e) || emotions.iter().any(|f| f.value == e) {
+                continue;
+            }
+            let top = text.emotion_top(e);
+            if top.is_empty() {
+                continue;
+            }
+            let feats: Vec<String> = top.iter().map(|(f, w)| format!("{f:?} {w:.2}")).collect();
+            let note = format!(
+                "no lexicon cue; naive Bayes {} score {score:.3} ≥ cut {cut}; top features: {}",
+                e.code(),
+                feats.join(", ")
+            );
+            let evidence = vec![Evidence { rule: format!("naive_bayes.emotion.{}", e.code()), spans: vec![], note }];
+            emotions.push(Finding { value: e, score: cuts.intensity, evidence });
+            added = true;
+        }
+        if added {
+            emotions.sort_by_key(|f| f.value);
+        }
+    }
+
+    /// The category back-up ([`Fallback::apply_with_totals`]) and the emotion back-up
+    /// ([`Fallback::apply_emotions`]) of one text, which is normalised once for both.
+    pub fn apply_all(
+        &self,
+        text: &str,
+        category: Option<Finding<Category>>,
+        subcategory: Option<Finding<String>>,
+        totals: &BTreeMap<Category, f32>,
+        emotions: &mut Vec<Finding<Emotion>>,
+        negated: &[Emotion],
+    ) -> (Option<Finding<Category>>, Option<Finding<String>>) {
+        let prepared = self.model.prepare(text);
+        self.apply_emotions_prepared(&prepared, emotions, negated);
+        self.apply_prepared(text, &prepared, category, subcategory, totals)
     }
 
     /// Apply to the rule-based result of `text`, given the rules' cue total per category (used
@@ -502,12 +751,23 @@ impl Fallback {
         subcategory: Option<Finding<String>>,
         totals: &BTreeMap<Category, f32>,
     ) -> (Option<Finding<Category>>, Option<Finding<String>>) {
+        self.apply_prepared(text, &self.model.prepare(text), category, subcategory, totals)
+    }
+
+    fn apply_prepared(
+        &self,
+        text: &str,
+        prepared: &Prepared,
+        category: Option<Finding<Category>>,
+        subcategory: Option<Finding<String>>,
+        totals: &BTreeMap<Category, f32>,
+    ) -> (Option<Finding<Category>>, Option<Finding<String>>) {
         let Some(lambda) = self.blend else { return self.apply(text, category, subcategory) };
         let Some(rule) = &category else { return (category, subcategory) };
-        if (!self.english && is_english(text)) || bigram_count(text) < self.min_bigrams {
+        if (!self.english && prepared.english_text) || prepared.bigrams < self.min_bigrams {
             return (category, subcategory);
         }
-        let post = self.model.log_posterior(text);
+        let post = prepared.log_posterior();
         if post.is_empty() {
             return (category, subcategory);
         }
@@ -525,7 +785,7 @@ impl Fallback {
         let z: f64 = blended.iter().map(|(_, s)| (s - top).exp()).sum();
         let prob = (1.0 / z) as f32;
         let nb_p = post.iter().find(|(c, _)| *c == best).map_or(0.0, |(_, lp)| lp.exp());
-        let (_, _, feats) = self.model.predict(text);
+        let (_, _, feats) = prepared.predict();
         let feats: Vec<String> = feats.iter().map(|(f, w)| format!("{f:?} {w:.2}")).collect();
         let note = format!(
             "rules gave {} ({:.3}, cue total {:.1}); naive Bayes p({})={:.3}, cue total {:.1}, blended with λ={}; top features: {}",
@@ -641,12 +901,103 @@ pub fn cross_validate_fallback(
     for f in 0..k.max(1) {
         let train: Vec<&Record> = records.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| *r).collect();
         let test: Vec<&Record> = records.iter().zip(&fold).filter(|(_, x)| **x == f).map(|(r, _)| *r).collect();
-        let model = Arc::new(NaiveBayes::train_with(train.iter().map(|r| (r.text.as_str(), r.category)), opts));
+        let model = Arc::new(NaiveBayes::train_records_with(&train, opts));
         analyzer.set_category_fallback(Some(Fallback { model, ..template.clone() }));
         total.merge(&eval::evaluate(analyzer, &test));
     }
     analyzer.set_category_fallback(saved);
     total
+}
+
+/// One row of [`emotion_cut_cv`]: for a script and an emotion, the cut with the best F1 of
+/// lexicon-or-model presence, that F1 with (tp, fp, fn), and the lexicon's F1 alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmotionCutRow {
+    pub english: bool,
+    pub emotion: Emotion,
+    pub cut: f32,
+    pub f1: f64,
+    pub counts: (usize, usize, usize),
+    pub lexicon_f1: f64,
+}
+
+/// Blocked k-fold cross-validation of the emotion detectors on `records` (train split only):
+/// each fold's texts are analysed by the lexicon and scored by detectors trained on the other
+/// folds; then, per script and emotion, the cut that maximises F1 of "lexicon found it or the
+/// score reaches the cut" is searched over the pooled scores. `analyzer`'s fallback is restored.
+pub fn emotion_cut_cv(analyzer: &mut Analyzer, records: &[&Record], k: usize) -> Vec<EmotionCutRow> {
+    let saved = analyzer.category_fallback().cloned();
+    let fold = folds(records, k);
+    /// Per text: detector score, lexicon found it, labelled.
+    type Scored = Vec<(f32, bool, bool)>;
+    let mut rows: BTreeMap<(bool, Emotion), Scored> = BTreeMap::new();
+    for f in 0..k.max(1) {
+        let train: Vec<&Record> = records.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| *r).collect();
+        let model = Arc::new(NaiveBayes::train_records_with(&train, FeatureOpts::DEFAULT));
+        let fb = Fallback { model: Arc::clone(&model), emotions: None, ..Fallback::builtin() };
+        let min_features = EmotionCuts::BUILTIN.min_features;
+        analyzer.set_category_fallback(Some(fb));
+        for r in records.iter().zip(&fold).filter(|(_, x)| **x == f).map(|(r, _)| *r) {
+            let a = analyzer.analyze(&r.text);
+            let negated = analyzer.negated_emotions(&r.text);
+            let prepared = model.prepare(&r.text);
+            let view = prepared.emotion_scores();
+            let gated = view.features < min_features;
+            let english = view.english;
+            for (e, score) in view.scores {
+                let vetoed = gated || negated.contains(&e) || prepared.emotion_top(e).is_empty();
+                let score = if vetoed { f32::NEG_INFINITY } else { score };
+                let found = a.emotions.iter().any(|x| x.value == e);
+                rows.entry((english, e)).or_default().push((score, found, r.emotions.contains_key(&e)));
+            }
+        }
+    }
+    analyzer.set_category_fallback(saved);
+    let f1 =
+        |tp: usize, fp: usize, fn_: usize| if tp == 0 { 0.0 } else { 2.0 * tp as f64 / (2 * tp + fp + fn_) as f64 };
+    rows.into_iter()
+        .map(|((english, emotion), mut v)| {
+            let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+            for (_, found, truth) in &v {
+                match (found, truth) {
+                    (true, true) => tp += 1,
+                    (true, false) => fp += 1,
+                    (false, true) => fn_ += 1,
+                    _ => {}
+                }
+            }
+            let lexicon_f1 = f1(tp, fp, fn_);
+            let mut best = EmotionCutRow {
+                english,
+                emotion,
+                cut: f32::INFINITY,
+                f1: lexicon_f1,
+                counts: (tp, fp, fn_),
+                lexicon_f1,
+            };
+            // Lower the cut one text at a time (highest score first) over the texts the lexicon missed.
+            v.retain(|(s, found, _)| !found && s.is_finite());
+            v.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let mut i = 0;
+            while i < v.len() {
+                let cut = v[i].0;
+                while i < v.len() && v[i].0 == cut {
+                    if v[i].2 {
+                        tp += 1;
+                        fn_ -= 1;
+                    } else {
+                        fp += 1;
+                    }
+                    i += 1;
+                }
+                let score = f1(tp, fp, fn_);
+                if score > best.f1 {
+                    best = EmotionCutRow { english, emotion, cut, f1: score, counts: (tp, fp, fn_), lexicon_f1 };
+                }
+            }
+            best
+        })
+        .collect()
 }
 
 /// Cross-validated accuracy of the model alone (no rules) on `records` (train split only).
@@ -745,10 +1096,81 @@ mod tests {
         assert!((0..5).all(|k| f.iter().filter(|x| **x == k).count() > 50));
     }
 
+    /// A toy corpus: claim letters whose writers were labelled anxious when they wrote about
+    /// money for treatment (no lexicon anxiety cue in any of them), and calm otherwise.
+    fn toy_emotion_records() -> Vec<Record> {
+        let mut lines = Vec::new();
+        for i in 0..30 {
+            let (text, emotions) = if i % 2 == 0 {
+                (
+                    format!(
+                        "第{i}号保单，孩子下周手术，押金还差一大截，每天晚上睡不着，医院在催缴费用，请尽快处理理赔申请"
+                    ),
+                    r#"{"anxiety": 0.6}"#,
+                )
+            } else {
+                (format!("第{i}号保单，已经提交全部材料，请按合同约定审核理赔申请，并告知处理进度和结果"), "{}")
+            };
+            lines.push(format!(
+                r#"{{"id": "zh-{:04}", "split": "train", "text": "{text}", "category": "claim_delay", "subcategory": null, "emotions": {emotions}, "threats": [], "demands": [], "markers": [], "vulnerability": []}}"#,
+                i + 1
+            ));
+        }
+        eval::parse_jsonl(&lines.join("\n")).unwrap()
+    }
+
+    #[test]
+    fn emotion_detectors_add_what_the_lexicon_missed_with_evidence() {
+        let records = toy_emotion_records();
+        let refs: Vec<&Record> = records.iter().collect();
+        let model = Arc::new(NaiveBayes::train_records(&refs));
+        let cuts = EmotionCuts { zh: [0.0; 5], en: [0.0; 5], intensity: 0.3, min_features: 12 };
+        let fb = Fallback { model: Arc::clone(&model), emotions: Some(cuts), ..Fallback::builtin() };
+        // Unseen texts in the two styles.
+        let worried = "我的保单理赔，老公下个月手术，押金还差很多，晚上睡不着，医院天天催缴费用";
+        let calm = "我的保单理赔，材料已经提交齐全，请按合同约定审核，并告知处理进度和结果";
+        let view = model.emotion_scores(worried);
+        assert!(!view.english && view.features >= 12, "{view:?}");
+        let score = |v: &EmotionScores| v.scores.iter().find(|s| s.0 == Emotion::Anxiety).map(|s| s.1).unwrap();
+        assert!(score(&view) > 0.0 && score(&model.emotion_scores(calm)) < 0.0);
+        let mut found = vec![];
+        fb.apply_emotions(worried, &mut found, &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].value, found[0].score), (Emotion::Anxiety, 0.3));
+        assert_eq!(found[0].evidence[0].rule, "naive_bayes.emotion.anxiety");
+        assert!(found[0].evidence[0].note.contains("\"不着\""), "{}", found[0].evidence[0].note);
+        let mut found = vec![];
+        fb.apply_emotions(calm, &mut found, &[]);
+        assert!(found.is_empty(), "{found:?}");
+        // A lexicon finding is kept as it is; a negated emotion is never added; nor are
+        // emotions of short texts or of a fallback without emotion cuts.
+        let lexicon = Finding { value: Emotion::Anxiety, score: 0.8, evidence: vec![] };
+        let mut found = vec![lexicon.clone()];
+        fb.apply_emotions(worried, &mut found, &[]);
+        assert_eq!(found, vec![lexicon]);
+        let mut found = vec![];
+        fb.apply_emotions(worried, &mut found, &[Emotion::Anxiety]);
+        assert!(found.is_empty());
+        fb.apply_emotions("睡不着，医院催缴费用", &mut found, &[]);
+        assert!(found.is_empty());
+        Fallback { emotions: None, ..fb }.apply_emotions(worried, &mut found, &[]);
+        assert!(found.is_empty());
+        // A model trained without emotion labels scores nothing.
+        assert!(NaiveBayes::train([("信用卡盗刷", Category::Card)]).emotion_scores(worried).scores.is_empty());
+    }
+
     #[test]
     fn fallback_only_below_threshold() {
         let nb = Arc::new(NaiveBayes::train([("信用卡盗刷", Category::Card), ("催收电话", Category::DebtCollection)]));
-        let fb = Fallback { model: nb, below: 0.3, min_prob: 0.6, min_bigrams: 3, english: false, blend: None };
+        let fb = Fallback {
+            model: nb,
+            below: 0.3,
+            min_prob: 0.6,
+            min_bigrams: 3,
+            english: false,
+            blend: None,
+            emotions: None,
+        };
         let other = Finding { value: Category::Other, score: 0.0, evidence: vec![] };
         // Too short: stays other.
         assert_eq!(fb.apply("信用卡", Some(other.clone()), None).0.unwrap().value, Category::Other);
