@@ -79,6 +79,38 @@ fn main() -> Result<(), tousu_core::Error> {
         build.as_secs_f64() * 1e3,
         analyzer.memory_bytes() as f64 / 1024.0
     );
+    // English narratives (the labelled corpus' texts): the English self-harm sentence model
+    // runs on these, not on the Chinese texts above.
+    let english: Vec<String> =
+        tousu_core::text::eval::parse_jsonl(tousu_core::text::nb::CORPUS_EN)?.into_iter().map(|r| r.text).collect();
+    let en_bytes: usize = english.iter().map(|t| t.len()).sum();
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for t in &english {
+            black_box(analyzer.analyze(black_box(t)));
+        }
+    }
+    let en_secs = start.elapsed().as_secs_f64();
+    let mut no_harm = Analyzer::builtin()?;
+    no_harm.set_category_fallback(Some(tousu_core::text::nb::Fallback {
+        self_harm: None,
+        ..tousu_core::text::nb::Fallback::builtin()
+    }));
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for t in &english {
+            black_box(no_harm.analyze(black_box(t)));
+        }
+    }
+    let no_harm_secs = start.elapsed().as_secs_f64();
+    let en_mb = (en_bytes * rounds) as f64 / 1e6;
+    println!(
+        "English corpus texts: {} (avg {} bytes), {:.1} MB/s ({:.1} MB/s without the self-harm sentence model)",
+        english.len(),
+        en_bytes / english.len().max(1),
+        en_mb / en_secs,
+        en_mb / no_harm_secs
+    );
     // One long text (a 100k-character letter) to show there is no quadratic path.
     let long: String = SENTENCES.iter().cycle().take(2_500).copied().collect::<String>();
     let long: String = long.chars().take(tousu_core::MAX_TEXT_CHARS).collect();

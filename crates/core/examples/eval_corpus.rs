@@ -7,7 +7,8 @@
 //! nothing about the held-out split; `--fresh FILE[,FILE…]` evaluates the analyser as shipped,
 //! the rules alone and other naive Bayes settings on newly written records that neither the cues
 //! nor the model have seen yet, before they join the train split; `--no-emotion-model`
-//! evaluates the emotion lexicon alone; `--emotion-cv` chooses the emotion detectors' cuts).
+//! evaluates the emotion lexicon alone, `--no-harm-model` the self-harm lexicon alone; `--emotion-cv` chooses the emotion detectors' cuts;
+//! `--harm-cv` measures the English self-harm back-up at several cuts).
 
 use std::path::PathBuf;
 use tousu_core::text::eval::{self, Record, Split};
@@ -124,8 +125,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let train_only = std::env::args().any(|a| a == "--train-only");
     let corpora = [("zh", load("zh.jsonl")?), ("en", load("en.jsonl")?)];
     let mut analyzer = Analyzer::builtin()?;
-    if std::env::args().any(|a| a == "--no-emotion-model") {
-        analyzer.set_category_fallback(Some(nb::Fallback { emotions: None, ..nb::Fallback::builtin() }));
+    let no_emotion_model = std::env::args().any(|a| a == "--no-emotion-model");
+    let no_harm_model = std::env::args().any(|a| a == "--no-harm-model");
+    if no_emotion_model || no_harm_model {
+        let mut fb = nb::Fallback::builtin();
+        if no_emotion_model {
+            fb.emotions = None;
+        }
+        if no_harm_model {
+            fb.self_harm = None;
+        }
+        analyzer.set_category_fallback(Some(fb));
     }
     // `--emotion-cv`: choose the emotion detectors' cuts by 5-fold CV on the train split.
     if std::env::args().any(|a| a == "--emotion-cv") {
@@ -143,6 +153,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     row.lexicon_f1
                 );
             }
+        }
+        return Ok(());
+    }
+    // `--harm-cv`: the English self-harm back-up at several cuts, by 5-fold CV on the train split.
+    if std::env::args().any(|a| a == "--harm-cv") {
+        let train: Vec<&Record> = corpora[1].1.iter().filter(|r| r.split == Split::Train).collect();
+        let cuts = [None, Some(10.0), Some(15.0), Some(20.0), Some(25.0), Some(30.0), Some(40.0)];
+        println!("en self_harm_violence by 5-fold CV (lexicon, or lexicon + sentence model at a cut)");
+        for (cut, (tp, fp, fn_)) in cuts.iter().zip(nb::harm_cut_cv(&mut analyzer, &train, 5, &cuts)) {
+            let p = tp as f64 / (tp + fp).max(1) as f64;
+            let r = tp as f64 / (tp + fn_).max(1) as f64;
+            let name = cut.map_or("lexicon alone".to_string(), |c| format!("cut {c:>5.1}"));
+            println!("  {name:<14} P {p:.3} R {r:.3}  (tp {tp} fp {fp} fn {fn_})");
         }
         return Ok(());
     }

@@ -8,6 +8,7 @@
 
 mod amount;
 pub mod eval;
+pub mod harm;
 pub mod lexicon;
 pub mod mapping;
 pub mod nb;
@@ -292,7 +293,15 @@ impl Analyzer {
         if let Some(fb) = &self.category_fallback {
             (category, subcategory) = fb.apply_all(text, category, subcategory, &totals, &mut emotions, &negated);
         }
-        let threats = ctx.threats();
+        let mut threats = ctx.threats();
+        if let Some(fb) = &self.category_fallback
+            && lang == Lang::En
+            && threats.iter().all(|t| t.value != Threat::SelfHarmViolence)
+            && let Some(f) = ctx.model_self_harm(fb)
+        {
+            threats.push(f);
+            threats.sort_by_key(|t| t.value);
+        }
         let default_currency = if lang == Lang::En { Currency::Usd } else { Currency::Cny };
         let (demands, demanded_total) = ctx.demands(default_currency, category.as_ref().map(|c| c.value));
         let markers = ctx.markers(&demands);
@@ -317,6 +326,26 @@ impl Analyzer {
         let norm = Normalized::new(text, &self.t2s);
         let hits = self.hits(&norm);
         Ctx::new(&norm.chars, &hits, &self.settings).emotions().1
+    }
+
+    /// The sentences of `text`, each with whether the lexicon's self-harm evidence falls in it
+    /// (the training data of the self-harm back-up, harm.rs).
+    pub fn harm_sentences(&self, text: &str) -> Vec<(String, bool)> {
+        let norm = Normalized::new(text, &self.t2s);
+        let hits = self.hits(&norm);
+        let ctx = Ctx::new(&norm.chars, &hits, &self.settings);
+        let evidence: Vec<Span> = ctx
+            .threats()
+            .iter()
+            .filter(|t| t.value == Threat::SelfHarmViolence)
+            .flat_map(|t| t.evidence.iter().flat_map(|e| e.spans.iter().copied()))
+            .collect();
+        sentence_spans(&norm.chars)
+            .into_iter()
+            .map(|s| {
+                (text_of(&norm.chars, s.start, s.end), evidence.iter().any(|e| e.start < s.end && e.end > s.start))
+            })
+            .collect()
     }
 
     /// All lexicon hits, word boundaries checked, contained hits of the same family removed.
@@ -554,6 +583,25 @@ fn is_quote_mark(c: char) -> bool {
 /// Sentence boundaries: demand frames and threat actions are searched within a sentence.
 fn is_sentence_end(chars: &[char], i: usize) -> bool {
     matches!(chars[i], '.' | '!' | '?' | ';' | '\n' | '\r' | '。') && !in_number(chars, i)
+}
+
+/// The sentences of a text ([`is_sentence_end`] closes one), whitespace-only ones skipped.
+fn sentence_spans(chars: &[char]) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 0..chars.len() {
+        if chars[start..i].iter().all(|c| c.is_whitespace()) && chars[i].is_whitespace() {
+            start = i + 1;
+            continue;
+        }
+        if is_sentence_end(chars, i) || i + 1 == chars.len() {
+            if chars[start..=i].iter().any(|c| c.is_alphanumeric()) {
+                out.push(Span::new(start, i + 1));
+            }
+            start = i + 1;
+        }
+    }
+    out
 }
 
 /// Start of a window of `units` units (a CJK character or an English word) ending at `pos`.
@@ -1407,6 +1455,40 @@ impl<'a> Ctx<'a> {
             }
         }
         out
+    }
+
+    /// The self-harm back-up (harm.rs) for a text the lexicon found no self-harm in: the
+    /// highest-scoring sentence, when it reaches the cut ([`nb::Fallback::self_harm`]). A
+    /// sentence holding a self-harm cue the rules set aside (negated, masked, someone else's)
+    /// or a mask is not scored: the rules have judged it.
+    fn model_self_harm(&self, fb: &nb::Fallback) -> Option<Finding<Threat>> {
+        let cut = fb.self_harm?;
+        let model = fb.model.harm();
+        let mut best: Option<(f32, Span, String)> = None;
+        for span in sentence_spans(self.chars) {
+            let judged = self.threat.iter().any(|h| {
+                h.group == Group::Threat(Threat::SelfHarmViolence) && h.start >= span.start && h.end <= span.end
+            }) || self.threat_mask.iter().any(|m| m.start < span.end && m.end > span.start);
+            if judged {
+                continue;
+            }
+            let sentence = text_of(self.chars, span.start, span.end);
+            let score = model.score(&sentence)?;
+            if score >= cut && best.as_ref().is_none_or(|b| score > b.0) {
+                best = Some((score, span, sentence));
+            }
+        }
+        let (score, span, sentence) = best?;
+        let feats: Vec<String> = model.top_features(&sentence).iter().map(|(f, w)| format!("{f:?} {w:.2}")).collect();
+        let note = format!(
+            "no lexicon cue; sentence naive Bayes log odds {score:.2} ≥ cut {cut}; top features: {}",
+            feats.join(", ")
+        );
+        Some(Finding {
+            value: Threat::SelfHarmViolence,
+            score: nb::Fallback::SELF_HARM_SCORE,
+            evidence: vec![Evidence { rule: "naive_bayes.self_harm".into(), spans: vec![span], note }],
+        })
     }
 
     fn threats(&self) -> Vec<Finding<Threat>> {

@@ -7,6 +7,7 @@
 //! rules; see docs/QUALITY.md for the measured effect. Features: [`FeatureOpts`].
 
 use super::eval::{self, EvalReport, Record, Split};
+use super::harm::HarmModel;
 use super::normalize::{self, T2s};
 use super::{Analyzer, Category, Emotion, Evidence, Finding};
 use crate::fnv::FnvBuild;
@@ -28,6 +29,8 @@ const TOP_FEATURES: usize = 6;
 pub struct NaiveBayes {
     zh: Model,
     en: Model,
+    /// The English self-harm sentence model (harm.rs; untrained unless [`NaiveBayes::train_harm`]).
+    harm: HarmModel,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -206,7 +209,7 @@ fn fnv(h: u64, s: &str) -> u64 {
 /// Feature ids of a text with counts, sorted by id: character bigrams `(a << 32) | b` (exact),
 /// character unigrams `(c << 32) | UNIGRAM`, English words and word pairs as 63-bit hashes with
 /// the high bit set. With `names`, also records each id's readable form.
-fn feature_ids(
+pub(super) fn feature_ids(
     text: &str,
     english: bool,
     opts: FeatureOpts,
@@ -489,7 +492,7 @@ impl NaiveBayes {
     pub fn train_with<'a>(examples: impl IntoIterator<Item = (&'a str, Category)>, opts: FeatureOpts) -> NaiveBayes {
         type Examples<'b> = Vec<(&'b str, Category)>;
         let (en, zh): (Examples, Examples) = examples.into_iter().partition(|(t, _)| is_english(t));
-        NaiveBayes { zh: Model::train(zh, false, opts), en: Model::train(en, true, opts) }
+        NaiveBayes { zh: Model::train(zh, false, opts), en: Model::train(en, true, opts), harm: HarmModel::default() }
     }
 
     /// Train on the `train` records of a corpus: the category model and the emotion detectors.
@@ -526,6 +529,29 @@ impl NaiveBayes {
         let chars = norm_chars(text);
         let known = if model.classes.is_empty() { vec![] } else { model.known_of(&chars) };
         Prepared { model, english_text, bigrams: bigram_count_of(&chars), known }
+    }
+
+    /// Train the self-harm sentence model (harm.rs) on the English `train` records: the
+    /// sentences where `rules` (use an analyser without a back-up) find self-harm evidence in
+    /// records labelled with it are positive, every sentence of records without it negative.
+    pub fn train_harm(&mut self, rules: &Analyzer, records: &[&Record]) {
+        let (mut pos, mut neg) = (Vec::new(), Vec::new());
+        for r in records.iter().filter(|r| r.split == Split::Train && is_english(&r.text)) {
+            let labelled = r.threats.contains(&super::Threat::SelfHarmViolence);
+            for (sentence, evidence) in rules.harm_sentences(&r.text) {
+                match (labelled, evidence) {
+                    (true, true) => pos.push(sentence),
+                    (false, _) => neg.push(sentence),
+                    (true, false) => {}
+                }
+            }
+        }
+        self.harm = HarmModel::train(pos.iter().map(String::as_str), neg.iter().map(String::as_str));
+    }
+
+    /// The self-harm sentence model.
+    pub fn harm(&self) -> &HarmModel {
+        &self.harm
     }
 
     /// Trained once on the embedded corpus' train split.
@@ -599,8 +625,18 @@ fn builtin_arc() -> &'static Arc<NaiveBayes> {
         let mut records = eval::parse_jsonl(CORPUS_ZH).unwrap_or_default();
         records.extend(eval::parse_jsonl(CORPUS_EN).unwrap_or_default());
         let refs: Vec<&Record> = records.iter().collect();
-        Arc::new(NaiveBayes::train_records(&refs))
+        let mut nb = NaiveBayes::train_records(&refs);
+        // The built-in lexicons alone (no back-up) pick the self-harm training sentences; the
+        // embedded files are checked by `builtin_files_parse`.
+        if let Ok(rules) = Analyzer::build(&builtin_lexicons()) {
+            nb.train_harm(&rules, &refs);
+        }
+        Arc::new(nb)
     })
+}
+
+fn builtin_lexicons() -> Vec<(String, &'static str)> {
+    super::lexicon::BUILTIN_FILES.iter().map(|(n, t)| ((*n).to_string(), *t)).collect()
 }
 
 /// When to let the model overrule the rules: the rule category is `other` or its score is
@@ -621,6 +657,9 @@ pub struct Fallback {
     /// Emotion back-up: an emotion the lexicon did not find is added when its detector's score
     /// reaches the cut (texts of at least `min_bigrams` bigrams; English only when `english`).
     pub emotions: Option<EmotionCuts>,
+    /// Self-harm back-up for English texts the lexicon found no self-harm in: the cut on the
+    /// log odds of the best sentence ([`HarmModel::score`]).
+    pub self_harm: Option<f32>,
 }
 
 /// Score cuts of the emotion detectors, in [`Emotion::ALL`] order, for the Chinese and the
@@ -642,8 +681,8 @@ impl EmotionCuts {
     /// best F1 of lexicon-or-model presence per emotion (`eval_corpus -- --emotion-cv`,
     /// docs/QUALITY.md).
     pub const BUILTIN: EmotionCuts = EmotionCuts {
-        zh: [-0.53, 0.42, -0.05, -1.16, -0.42],
-        en: [1.46, -0.4, -2.15, -2.88, -2.08],
+        zh: [-0.52, 0.49, 0.38, -0.4, -0.69],
+        en: [1.58, -0.4, -1.58, -4.43, -1.46],
         intensity: 0.3,
         min_features: 30,
     };
@@ -666,6 +705,12 @@ impl Fallback {
     pub const BLEND: f32 = 4.0;
     /// Default minimum text size, in bigrams.
     pub const MIN_BIGRAMS: u32 = 20;
+    /// Default cut on a sentence's self-harm log odds, chosen by holding out each of the four
+    /// English self-harm recall sets in turn (one false alarm in them at this cut) and checked by
+    /// blocked cross-validation (`eval_corpus -- --harm-cv`; docs/DECISIONS.md).
+    pub const SELF_HARM_CUT: f32 = 20.0;
+    /// The score of a self-harm threat found by the sentence model alone (the lexicon's are 1.0).
+    pub const SELF_HARM_SCORE: f32 = 0.7;
 
     /// The built-in model blended with the rules, for Chinese and English texts. English was
     /// off until the fifth tuning (a 129-text model overruled right rules on CFPB narratives);
@@ -680,6 +725,7 @@ impl Fallback {
             english: true,
             blend: Some(Fallback::BLEND),
             emotions: Some(EmotionCuts::BUILTIN),
+            self_harm: Some(Fallback::SELF_HARM_CUT),
         }
     }
 
@@ -901,8 +947,9 @@ pub fn cross_validate_fallback(
     for f in 0..k.max(1) {
         let train: Vec<&Record> = records.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| *r).collect();
         let test: Vec<&Record> = records.iter().zip(&fold).filter(|(_, x)| **x == f).map(|(r, _)| *r).collect();
-        let model = Arc::new(NaiveBayes::train_records_with(&train, opts));
-        analyzer.set_category_fallback(Some(Fallback { model, ..template.clone() }));
+        let mut model = NaiveBayes::train_records_with(&train, opts);
+        model.train_harm(analyzer, &train);
+        analyzer.set_category_fallback(Some(Fallback { model: Arc::new(model), ..template.clone() }));
         total.merge(&eval::evaluate(analyzer, &test));
     }
     analyzer.set_category_fallback(saved);
@@ -1000,6 +1047,44 @@ pub fn emotion_cut_cv(analyzer: &mut Analyzer, records: &[&Record], k: usize) ->
         .collect()
 }
 
+/// Blocked k-fold cross-validation of the self-harm back-up on the English records of
+/// `records` (train split only): for each cut (`None` = lexicon alone), the record-level
+/// self_harm_violence (tp, fp, fn) with sentence models trained on the other folds.
+pub fn harm_cut_cv(
+    analyzer: &mut Analyzer,
+    records: &[&Record],
+    k: usize,
+    cuts: &[Option<f32>],
+) -> Vec<(usize, usize, usize)> {
+    let saved = analyzer.category_fallback().cloned();
+    let english: Vec<&Record> = records.iter().copied().filter(|r| is_english(&r.text)).collect();
+    let fold = folds(&english, k);
+    let mut out = vec![(0, 0, 0); cuts.len()];
+    for f in 0..k.max(1) {
+        let train: Vec<&Record> = english.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| *r).collect();
+        analyzer.set_category_fallback(None);
+        let mut model = NaiveBayes::train_records_with(&train, FeatureOpts::DEFAULT);
+        model.train_harm(analyzer, &train);
+        let model = Arc::new(model);
+        for (cut, counts) in cuts.iter().zip(out.iter_mut()) {
+            let fb = Fallback { model: Arc::clone(&model), self_harm: *cut, ..Fallback::builtin() };
+            analyzer.set_category_fallback(Some(fb));
+            for r in english.iter().zip(&fold).filter(|(_, x)| **x == f).map(|(r, _)| *r) {
+                let found =
+                    analyzer.analyze(&r.text).threats.iter().any(|t| t.value == super::Threat::SelfHarmViolence);
+                match (found, r.threats.contains(&super::Threat::SelfHarmViolence)) {
+                    (true, true) => counts.0 += 1,
+                    (true, false) => counts.1 += 1,
+                    (false, true) => counts.2 += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    analyzer.set_category_fallback(saved);
+    out
+}
+
 /// Cross-validated accuracy of the model alone (no rules) on `records` (train split only).
 pub fn cross_validate_alone(records: &[&Record], k: usize, opts: FeatureOpts) -> f64 {
     let fold = folds(records, k);
@@ -1080,7 +1165,7 @@ mod tests {
     fn builtin_model_trains_on_embedded_corpus() {
         let zh = eval::parse_jsonl(CORPUS_ZH).unwrap();
         let en = eval::parse_jsonl(CORPUS_EN).unwrap();
-        assert_eq!((zh.len(), en.len()), (3703, 1911));
+        assert_eq!((zh.len(), en.len()), (3903, 2107));
         assert!(T2s::parse(normalize::BUILTIN_T2S).is_ok());
         let nb = NaiveBayes::builtin();
         assert_eq!(nb.classes().len(), Category::ALL.len());
@@ -1170,6 +1255,7 @@ mod tests {
             english: false,
             blend: None,
             emotions: None,
+            self_harm: None,
         };
         let other = Finding { value: Category::Other, score: 0.0, evidence: vec![] };
         // Too short: stays other.

@@ -776,7 +776,12 @@ fn next_sentence_refusals_modifier_persons_and_note_subjects() {
         Threat::SelfHarmViolence
     ));
     assert!(has("I sat in the car thinking how easy it would be to go over the railing.", Threat::SelfHarmViolence));
-    assert!(!has("I've been thinking about ending my policy and driving to another bank.", Threat::SelfHarmViolence));
+    // The structural rule needs a way of dying. (The sentence model, which the lexicon backs
+    // up, does flag this one at 0.7: a known false alarm, docs/QUALITY.md.)
+    let mut rules = Analyzer::builtin().unwrap();
+    rules.set_category_fallback(Some(nb::Fallback { self_harm: None, ..nb::Fallback::builtin() }));
+    let near_miss = "I've been thinking about ending my policy and driving to another bank.";
+    assert!(threat(&rules.analyze(near_miss), Threat::SelfHarmViolence).is_none());
     assert!(!has("I'm not thinking about driving off the road, I just want my money.", Threat::SelfHarmViolence));
 }
 
@@ -809,4 +814,35 @@ fn chinese_anaphors_and_spoken_dollar_amounts() {
     assert_eq!(amounts("Claim denied. States he wants the USD 4,800 paid."), vec![usd(480_000)]);
     // A monthly rate after "months of" is context.
     assert_eq!(amounts("i want every cent back, 2400 bucks, thats 8 months of $300."), vec![usd(240_000)]);
+}
+
+#[test]
+fn english_self_harm_back_up_flags_a_sentence_the_lexicon_missed() {
+    let t = "The bank took everything. Some nights I count the pills in the cabinet and think about how much easier it would be for everyone.";
+    let a = az().analyze(t);
+    let f = threat(&a, Threat::SelfHarmViolence).expect("flagged by the sentence model");
+    assert_eq!(f.score, nb::Fallback::SELF_HARM_SCORE);
+    assert_eq!(f.evidence.len(), 1);
+    assert_eq!(f.evidence[0].rule, "naive_bayes.self_harm");
+    let start = span_of(t, "Some nights", 0).start;
+    assert_eq!(f.evidence[0].spans, vec![Span::new(start, t.chars().count())]);
+    assert!(f.evidence[0].note.contains("no lexicon cue"), "{}", f.evidence[0].note);
+    // The lexicon alone does not find it.
+    let mut rules = Analyzer::builtin().unwrap();
+    rules.set_category_fallback(Some(nb::Fallback { self_harm: None, ..nb::Fallback::builtin() }));
+    assert!(threat(&rules.analyze(t), Threat::SelfHarmViolence).is_none());
+    // A lexicon finding is not doubled; plain complaints and a sentence whose cue the rules
+    // set aside stay clear.
+    let lexicon = "I am going to kill myself. Some nights I count the pills in the cabinet.";
+    let hits: Vec<_> =
+        az().analyze(lexicon).threats.into_iter().filter(|t| t.value == Threat::SelfHarmViolence).collect();
+    assert_eq!(hits.len(), 1);
+    assert_ne!(hits[0].evidence[0].rule, "naive_bayes.self_harm");
+    for t in [
+        "My claim was refused in March and I want my premium refunded. Please call me back tomorrow.",
+        "I am not going to hurt myself, but I need this fixed.",
+        "The policy has a suicide exclusion for the first two years, which does not apply here.",
+    ] {
+        assert!(threat(&az().analyze(t), Threat::SelfHarmViolence).is_none(), "{t}");
+    }
 }

@@ -1,0 +1,142 @@
+//! Self-harm back-up for English texts: a binary naive Bayes model over the word unigrams and
+//! word bigrams of single sentences (the category model's English features, nb.rs).
+//!
+//! Its training sentences come from the labelled corpus' English `train` records: positive are
+//! the sentences that hold the lexicon's self-harm evidence in records labelled
+//! `self_harm_violence`; negative are all sentences of records without that label (their
+//! near-misses included). A text the lexicon found no self-harm in is flagged when one of its
+//! sentences scores at least the cut ([`super::nb::Fallback::self_harm`]), with that sentence
+//! as the evidence span. Why and how well: docs/DECISIONS.md, docs/QUALITY.md.
+
+use super::nb::{self, FeatureOpts};
+use crate::fnv::FnvBuild;
+use std::collections::HashMap;
+
+/// How many evidence features a score note lists.
+const TOP_FEATURES: usize = 6;
+
+/// Mass of the pooled feature distribution each class is smoothed towards (chosen with the
+/// cut, docs/DECISIONS.md).
+const MU: f64 = 1000.0;
+
+/// A trained sentence model (empty = untrained: scores nothing).
+#[derive(Debug, Clone, Default)]
+pub struct HarmModel {
+    vocab: HashMap<u64, usize, FnvBuild>,
+    /// Log ratio of a feature's (smoothed) share in positive to negative sentences.
+    weights: Vec<f32>,
+    names: Vec<String>,
+    /// Log ratio of positive to negative sentences.
+    prior: f32,
+    positives: usize,
+    negatives: usize,
+}
+
+impl HarmModel {
+    /// Train on positive and negative sentences.
+    pub fn train<'a>(
+        positive: impl IntoIterator<Item = &'a str>,
+        negative: impl IntoIterator<Item = &'a str>,
+    ) -> HarmModel {
+        let mut m = HarmModel::default();
+        let mut names: HashMap<u64, String> = HashMap::new();
+        let mut counts: Vec<[u32; 2]> = Vec::new();
+        let mut totals = [0f64; 2];
+        let mut docs = [0usize; 2];
+        let pos = positive.into_iter().map(|s| (s, 0));
+        let neg = negative.into_iter().map(|s| (s, 1));
+        for (sentence, class) in pos.chain(neg) {
+            docs[class] += 1;
+            for (f, n) in nb::feature_ids(sentence, true, FeatureOpts::DEFAULT, Some(&mut names)) {
+                let next = m.vocab.len();
+                let i = *m.vocab.entry(f).or_insert(next);
+                if i == counts.len() {
+                    counts.push([0, 0]);
+                }
+                counts[i][class] += n;
+                totals[class] += f64::from(n);
+            }
+        }
+        (m.positives, m.negatives) = (docs[0], docs[1]);
+        if docs[0] == 0 || docs[1] == 0 {
+            return HarmModel::default();
+        }
+        // Each class's feature distribution is smoothed towards the pooled one (Dirichlet prior of
+        // mass MU): a feature never seen in the few positive sentences then weighs against
+        // self-harm, where add-one smoothing would favour the small class for every rare word
+        // (a name, a product) and flag sentences full of them.
+        let all = totals[0] + totals[1];
+        let (lp, ln) = ((totals[0] + MU).ln(), (totals[1] + MU).ln());
+        m.weights = counts
+            .iter()
+            .map(|[p, n]| {
+                let (p, n) = (f64::from(*p), f64::from(*n));
+                let bg = MU * (p + n) / all;
+                ((p + bg).ln() - lp - (n + bg).ln() + ln) as f32
+            })
+            .collect();
+        m.names = vec![String::new(); m.vocab.len()];
+        for (id, i) in &m.vocab {
+            m.names[*i] = names.remove(id).unwrap_or_default();
+        }
+        m.prior = (docs[0] as f64 / docs[1] as f64).ln() as f32;
+        m
+    }
+
+    /// Whether the model was trained on both classes.
+    pub fn is_trained(&self) -> bool {
+        !self.weights.is_empty()
+    }
+
+    /// Training sentences: (positive, negative).
+    pub fn sentences(&self) -> (usize, usize) {
+        (self.positives, self.negatives)
+    }
+
+    /// Log odds of one sentence being a self-harm statement (prior plus the weights of its
+    /// known features); `None` for an untrained model.
+    pub fn score(&self, sentence: &str) -> Option<f32> {
+        if !self.is_trained() {
+            return None;
+        }
+        let known = self.known(sentence);
+        Some(self.prior + known.iter().map(|i| self.weights[*i]).sum::<f32>())
+    }
+
+    /// The features of `sentence` that raised its score most.
+    pub fn top_features(&self, sentence: &str) -> Vec<(String, f32)> {
+        let mut top: Vec<(usize, f32)> =
+            self.known(sentence).into_iter().map(|i| (i, self.weights[i])).filter(|(_, w)| *w > 0.0).collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| self.names[a.0].cmp(&self.names[b.0])));
+        top.truncate(TOP_FEATURES);
+        top.into_iter().map(|(i, w)| (self.names[i].clone(), w)).collect()
+    }
+
+    fn known(&self, sentence: &str) -> Vec<usize> {
+        nb::feature_ids(sentence, true, FeatureOpts::DEFAULT, None)
+            .into_iter()
+            .filter_map(|(f, _)| self.vocab.get(&f).copied())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_sentences_and_scores_unseen_ones() {
+        let pos = ["i do not want to wake up tomorrow", "there is no point in going on", "i have the pills ready"];
+        let neg = ["the claim was refused in march", "i want my premium back", "please call me tomorrow"];
+        let m = HarmModel::train(pos, neg);
+        assert!(m.is_trained());
+        assert_eq!(m.sentences(), (3, 3));
+        let high = m.score("honestly there is no point going on").unwrap();
+        let low = m.score("the refund was refused").unwrap();
+        assert!(high > 0.0 && low < 0.0, "{high} {low}");
+        let top = m.top_features("honestly there is no point going on");
+        assert!(top.iter().any(|(f, _)| f == "no point"), "{top:?}");
+        assert!(top.iter().all(|(_, w)| *w > 0.0));
+        assert!(HarmModel::train(pos, []).score("anything").is_none());
+    }
+}
