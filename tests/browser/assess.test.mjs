@@ -57,7 +57,9 @@ test('a refused claim: grade, failed legal check, playbook, plan, approval grant
   assert.match(await art16.textContent(), /2021-03-01/, 'the data used is shown');
   assert.equal(await h.locator('#assess-dimensions .dim').count(), 5);
   assert.match(await h.textContent('#assess-dimensions .dim[data-dim=environment]'), /12378/, 'evidence quotes the text');
-  assert.match(await h.textContent('#assess-playbook h2'), /拒付成立但客户不接受/);
+  // "你们到底讲不讲道理" reads as anger (the emotion back-up), so the more specific playbook of a
+  // refused claim with an angry customer applies.
+  assert.match(await h.textContent('#assess-playbook h2'), /理赔拒付，客户愤怒/);
   assert.ok(await h.locator('#assess-strategies li').count() >= 2);
   assert.match(await h.textContent('#assess-scripts tr[data-script=label]'), /听起来/);
   assert.match(await h.textContent('#assess-scripts tr[data-script=label]'), /It sounds like/);

@@ -534,16 +534,29 @@ impl NaiveBayes {
     /// Train the self-harm sentence model (harm.rs) on the English `train` records: the
     /// sentences where `rules` (use an analyser without a back-up) find self-harm evidence in
     /// records labelled with it are positive, every sentence of records without it negative.
+    /// Then each labelled record the rules found nothing in adds its highest-scoring sentence
+    /// under that first model as a positive, and the model is trained again (one round of
+    /// multiple-instance learning: the label says some sentence is one, not which).
     pub fn train_harm(&mut self, rules: &Analyzer, records: &[&Record]) {
-        let (mut pos, mut neg) = (Vec::new(), Vec::new());
+        let (mut pos, mut neg, mut unplaced) = (Vec::new(), Vec::new(), Vec::new());
         for r in records.iter().filter(|r| r.split == Split::Train && is_english(&r.text)) {
-            let labelled = r.threats.contains(&super::Threat::SelfHarmViolence);
-            for (sentence, evidence) in rules.harm_sentences(&r.text) {
-                match (labelled, evidence) {
-                    (true, true) => pos.push(sentence),
-                    (false, _) => neg.push(sentence),
-                    (true, false) => {}
-                }
+            let sentences = rules.harm_sentences(&r.text);
+            if !r.threats.contains(&super::Threat::SelfHarmViolence) {
+                neg.extend(sentences.into_iter().map(|(s, _)| s));
+            } else if sentences.iter().any(|(_, evidence)| *evidence) {
+                pos.extend(sentences.into_iter().filter(|(_, evidence)| *evidence).map(|(s, _)| s));
+            } else {
+                unplaced.push(sentences);
+            }
+        }
+        let first = HarmModel::train(pos.iter().map(String::as_str), neg.iter().map(String::as_str));
+        for sentences in unplaced {
+            let best = sentences
+                .into_iter()
+                .map(|(s, _)| (first.score(&s).unwrap_or(f32::NEG_INFINITY), s))
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, s)) = best {
+                pos.push(s);
             }
         }
         self.harm = HarmModel::train(pos.iter().map(String::as_str), neg.iter().map(String::as_str));
