@@ -1532,12 +1532,20 @@ impl<'a> Ctx<'a> {
             }
             // A first-person refusal of weight 2 also retracts from the start of the next
             // sentence: "My son, who is a lawyer, wants to sue them. I don't want a court fight."
-            if t != Threat::SelfHarmViolence && sent_end < self.chars.len() && is_sentence_end(self.chars, sent_end) {
+            // Self-harm only when its sentence tells of the past and the next sentence anywhere
+            // holds a safety statement (weight 3): "Four years ago … after I tried to end my
+            // life. That is behind me, I'm not at risk."
+            let harm = t == Threat::SelfHarmViolence;
+            let past_harm = harm
+                && self.past.inside(window_start(self.chars, h.start, 60, is_sentence_end), h.start).next().is_some();
+            if (!harm || past_harm) && sent_end < self.chars.len() && is_sentence_end(self.chars, sent_end) {
                 let next = (sent_end..self.chars.len())
                     .find(|&i| !(self.chars[i].is_whitespace() || is_sentence_end(self.chars, i)))
                     .unwrap_or(self.chars.len());
-                let hi = window_end(self.chars, next, s.next_sentence_retraction_window, is_sentence_end);
-                if self.retraction.inside(next, hi).any(|r| r.weight >= 2.0) {
+                let units = if harm { 60 } else { s.next_sentence_retraction_window };
+                let hi = window_end(self.chars, next, units, is_sentence_end);
+                let min_weight = if harm { 3.0 } else { 2.0 };
+                if self.retraction.inside(next, hi).any(|r| r.weight >= min_weight) {
                     continue;
                 }
             }
