@@ -39,7 +39,12 @@ fn print_category_miss(analyzer: &Analyzer, r: &Record, max_chars: usize) {
 /// The threat, demand and category evidence of one text, one line per piece of evidence.
 fn print_findings(analyzer: &Analyzer, text: &str) {
     let a = analyzer.analyze(text);
-    let evidence = a.threats.iter().flat_map(|t| &t.evidence).chain(a.demands.iter().flat_map(|d| &d.evidence));
+    let evidence = a
+        .threats
+        .iter()
+        .flat_map(|t| &t.evidence)
+        .chain(a.demands.iter().flat_map(|d| &d.evidence))
+        .chain(a.emotions.iter().flat_map(|e| &e.evidence));
     for e in evidence {
         let spans: Vec<String> = e.spans.iter().map(|s| s.slice(text)).collect();
         println!("   {} {:?} {}", e.rule, spans, e.note);
@@ -139,10 +144,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     // `--emotion-cv`: choose the emotion detectors' cuts by 5-fold CV on the train split.
     if std::env::args().any(|a| a == "--emotion-cv") {
+        // `--emotion-cv P`: only cuts at which ≥ P of the added emotions are labelled.
+        let min_precision: f64 =
+            std::env::args().skip_while(|a| a != "--emotion-cv").nth(1).and_then(|p| p.parse().ok()).unwrap_or(0.0);
         for (lang, records) in &corpora {
             let train: Vec<&Record> = records.iter().filter(|r| r.split == Split::Train).collect();
             println!("{lang}: emotion cut (CV F1 lexicon or model; lexicon alone)");
-            for row in nb::emotion_cut_cv(&mut analyzer, &train, 5) {
+            for row in nb::emotion_cut_cv(&mut analyzer, &train, 5, min_precision) {
                 let (tp, fp, fn_) = row.counts;
                 println!(
                     "  {:<5} {:<15} cut {:>7.3}  F1 {:.3} (tp {tp} fp {fp} fn {fn_})  lexicon {:.3}",
