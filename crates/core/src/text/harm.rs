@@ -19,6 +19,9 @@ const TOP_FEATURES: usize = 6;
 /// cut, docs/DECISIONS.md).
 const MU: f64 = 1000.0;
 
+/// Positive sentences a feature must occur in before it may raise a score.
+const MIN_POSITIVE: u32 = 2;
+
 /// A trained sentence model (empty = untrained: scores nothing).
 #[derive(Debug, Clone, Default)]
 pub struct HarmModel {
@@ -70,9 +73,15 @@ impl HarmModel {
         m.weights = counts
             .iter()
             .map(|[p, n]| {
-                let (p, n) = (f64::from(*p), f64::from(*n));
-                let bg = MU * (p + n) / all;
-                ((p + bg).ln() - lp - (n + bg).ln() + ln) as f32
+                let w = {
+                    let (p, n) = (f64::from(*p), f64::from(*n));
+                    let bg = MU * (p + n) / all;
+                    ((p + bg).ln() - lp - (n + bg).ln() + ln) as f32
+                };
+                // A feature seen in fewer than MIN_POSITIVE positive sentences may weigh against
+                // self-harm but not for it: one sentence's "to lie" or "start with" says nothing
+                // (both flagged real CFPB narratives before this rule).
+                if *p < MIN_POSITIVE { w.min(0.0) } else { w }
             })
             .collect();
         m.names = vec![String::new(); m.vocab.len()];
@@ -126,17 +135,24 @@ mod tests {
 
     #[test]
     fn learns_sentences_and_scores_unseen_ones() {
-        let pos = ["i do not want to wake up tomorrow", "there is no point in going on", "i have the pills ready"];
+        let pos = [
+            "i do not want to wake up tomorrow",
+            "there is no point in going on",
+            "no point going on like this",
+            "i have the pills ready",
+        ];
         let neg = ["the claim was refused in march", "i want my premium back", "please call me tomorrow"];
         let m = HarmModel::train(pos, neg);
         assert!(m.is_trained());
-        assert_eq!(m.sentences(), (3, 3));
+        assert_eq!(m.sentences(), (4, 3));
         let high = m.score("honestly there is no point going on").unwrap();
         let low = m.score("the refund was refused").unwrap();
         assert!(high > 0.0 && low < 0.0, "{high} {low}");
         let top = m.top_features("honestly there is no point going on");
         assert!(top.iter().any(|(f, _)| f == "no point"), "{top:?}");
         assert!(top.iter().all(|(_, w)| *w > 0.0));
+        // A word of a single positive sentence ("pills") does not raise a score.
+        assert!(m.top_features("the pills").is_empty());
         assert!(HarmModel::train(pos, []).score("anything").is_none());
     }
 }
