@@ -173,6 +173,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for r in body {
         let Some(text) = r.get(c_text).filter(|t| !t.trim().is_empty()) else { continue };
         let a = analyzer.analyze(text);
+        // Every self-harm flag is printed for a hand check (a critical flag on real text).
+        for f in a.threats.iter().filter(|f| f.value == Threat::SelfHarmViolence) {
+            for e in &f.evidence {
+                let spans: Vec<String> = e.spans.iter().map(|s| s.slice(text)).collect();
+                println!("self-harm flag in {}: {} {spans:?}", r.get(c_id).map_or("?", |s| s.as_str()), e.rule);
+            }
+        }
         items.push(Item {
             id: r.get(c_id).cloned().unwrap_or_default(),
             product: r.get(c_product).cloned().unwrap_or_default(),
