@@ -588,17 +588,19 @@ fn is_sentence_end(chars: &[char], i: usize) -> bool {
 /// The sentences of a text ([`is_sentence_end`] closes one), whitespace-only ones skipped.
 fn sentence_spans(chars: &[char]) -> Vec<Span> {
     let mut out = Vec::new();
-    let mut start = 0;
+    let (mut start, mut blank) = (0, true);
     for i in 0..chars.len() {
-        if chars[start..i].iter().all(|c| c.is_whitespace()) && chars[i].is_whitespace() {
+        // Leading whitespace is not part of a sentence.
+        if blank && chars[i].is_whitespace() {
             start = i + 1;
             continue;
         }
+        blank = false;
         if is_sentence_end(chars, i) || i + 1 == chars.len() {
             if chars[start..=i].iter().any(|c| c.is_alphanumeric()) {
                 out.push(Span::new(start, i + 1));
             }
-            start = i + 1;
+            (start, blank) = (i + 1, true);
         }
     }
     out
