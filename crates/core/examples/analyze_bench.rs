@@ -22,6 +22,17 @@ const SENTENCES: &[&str] = &[
     "I am 82 years old and disabled; I want a full refund of $1,200.50 and an apology.",
 ];
 
+/// Seconds to analyse every text `rounds` times.
+fn seconds(analyzer: &Analyzer, texts: &[String], rounds: usize) -> f64 {
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for t in texts {
+            black_box(analyzer.analyze(black_box(t)));
+        }
+    }
+    start.elapsed().as_secs_f64()
+}
+
 fn main() -> Result<(), tousu_core::Error> {
     let t0 = Instant::now();
     let analyzer = Analyzer::builtin()?;
@@ -62,13 +73,7 @@ fn main() -> Result<(), tousu_core::Error> {
     // The same without the naive Bayes category back-up (rules only), for comparison.
     let mut rules_only = Analyzer::builtin()?;
     rules_only.set_category_fallback(None);
-    let start = Instant::now();
-    for _ in 0..rounds {
-        for t in &texts {
-            black_box(rules_only.analyze(black_box(t)));
-        }
-    }
-    let rules_secs = start.elapsed().as_secs_f64();
+    let rules_secs = seconds(&rules_only, &texts, rounds);
     println!("texts: {} (avg {} bytes), rounds: {rounds}, findings: {findings}", texts.len(), bytes / texts.len());
     println!("throughput: {:.1} MB/s ({:.0} texts/s) on one core", mb / secs, (texts.len() * rounds) as f64 / secs);
     println!("throughput without the naive Bayes back-up: {:.1} MB/s", mb / rules_secs);
@@ -84,25 +89,13 @@ fn main() -> Result<(), tousu_core::Error> {
     let english: Vec<String> =
         tousu_core::text::eval::parse_jsonl(tousu_core::text::nb::CORPUS_EN)?.into_iter().map(|r| r.text).collect();
     let en_bytes: usize = english.iter().map(|t| t.len()).sum();
-    let start = Instant::now();
-    for _ in 0..rounds {
-        for t in &english {
-            black_box(analyzer.analyze(black_box(t)));
-        }
-    }
-    let en_secs = start.elapsed().as_secs_f64();
+    let en_secs = seconds(&analyzer, &english, rounds);
     let mut no_harm = Analyzer::builtin()?;
     no_harm.set_category_fallback(Some(tousu_core::text::nb::Fallback {
         self_harm: None,
         ..tousu_core::text::nb::Fallback::builtin()
     }));
-    let start = Instant::now();
-    for _ in 0..rounds {
-        for t in &english {
-            black_box(no_harm.analyze(black_box(t)));
-        }
-    }
-    let no_harm_secs = start.elapsed().as_secs_f64();
+    let no_harm_secs = seconds(&no_harm, &english, rounds);
     let en_mb = (en_bytes * rounds) as f64 / 1e6;
     println!(
         "English corpus texts: {} (avg {} bytes), {:.1} MB/s ({:.1} MB/s without the self-harm sentence model)",

@@ -207,12 +207,18 @@ impl Analyzer {
     /// `version` replace. See docs/LEXICONS.md. The naive Bayes category back-up is on
     /// ([`nb::Fallback::builtin`]).
     pub fn from_toml(files: &[&str]) -> Result<Analyzer, Error> {
-        let mut all: Vec<(String, &str)> = lexicon::BUILTIN_FILES.iter().map(|(n, t)| ((*n).to_string(), *t)).collect();
+        let mut all = builtin_lexicon_files();
         all.extend(files.iter().enumerate().map(|(i, t)| (format!("override #{}", i + 1), *t)));
         let mut analyzer = Analyzer::build(&all)?;
         // Measured on the corpus' train split by cross-validation (docs/QUALITY.md).
         analyzer.category_fallback = Some(nb::Fallback::builtin());
         Ok(analyzer)
+    }
+
+    /// The built-in lexicons alone, with no naive Bayes back-up (it picks the self-harm model's
+    /// training sentences, nb.rs).
+    fn builtin_rules() -> Result<Analyzer, Error> {
+        Analyzer::build(&builtin_lexicon_files())
     }
 
     /// Only the given lexicon files (no built-in lexicons; the built-in t2s table still applies).
@@ -583,6 +589,11 @@ fn is_quote_mark(c: char) -> bool {
 /// Sentence boundaries: demand frames and threat actions are searched within a sentence.
 fn is_sentence_end(chars: &[char], i: usize) -> bool {
     matches!(chars[i], '.' | '!' | '?' | ';' | '\n' | '\r' | '。') && !in_number(chars, i)
+}
+
+/// The built-in lexicon files, named, in merge order.
+fn builtin_lexicon_files() -> Vec<(String, &'static str)> {
+    lexicon::BUILTIN_FILES.iter().map(|(n, t)| ((*n).to_string(), *t)).collect()
 }
 
 /// The sentences of a text ([`is_sentence_end`] closes one), whitespace-only ones skipped.

@@ -641,15 +641,11 @@ fn builtin_arc() -> &'static Arc<NaiveBayes> {
         let mut nb = NaiveBayes::train_records(&refs);
         // The built-in lexicons alone (no back-up) pick the self-harm training sentences; the
         // embedded files are checked by `builtin_files_parse`.
-        if let Ok(rules) = Analyzer::build(&builtin_lexicons()) {
+        if let Ok(rules) = Analyzer::builtin_rules() {
             nb.train_harm(&rules, &refs);
         }
         Arc::new(nb)
     })
-}
-
-fn builtin_lexicons() -> Vec<(String, &'static str)> {
-    super::lexicon::BUILTIN_FILES.iter().map(|(n, t)| ((*n).to_string(), *t)).collect()
 }
 
 /// When to let the model overrule the rules: the rule category is `other` or its score is
@@ -668,7 +664,8 @@ pub struct Fallback {
     /// `min_bigrams` bigrams; `below` and `min_prob` are then unused).
     pub blend: Option<f32>,
     /// Emotion back-up: an emotion the lexicon did not find is added when its detector's score
-    /// reaches the cut (texts of at least `min_bigrams` bigrams; English only when `english`).
+    /// reaches the cut (texts of at least [`EmotionCuts::min_features`] known features; English
+    /// texts only when `english`).
     pub emotions: Option<EmotionCuts>,
     /// Self-harm back-up for English texts the lexicon found no self-harm in: the cut on the
     /// log odds of the best sentence ([`HarmModel::score`]).
@@ -786,8 +783,10 @@ impl Fallback {
         }
     }
 
-    /// The category back-up ([`Fallback::apply_with_totals`]) and the emotion back-up
-    /// ([`Fallback::apply_emotions`]) of one text, which is normalised once for both.
+    /// The category back-up and the emotion back-up ([`Fallback::apply_emotions`]) of one text,
+    /// which is normalised once for both. The category: applied to the rules' result given the
+    /// rules' cue total per category (used when blending); the subcategory is dropped when the
+    /// category changes.
     pub fn apply_all(
         &self,
         text: &str,
@@ -800,18 +799,6 @@ impl Fallback {
         let prepared = self.model.prepare(text);
         self.apply_emotions_prepared(&prepared, emotions, negated);
         self.apply_prepared(text, &prepared, category, subcategory, totals)
-    }
-
-    /// Apply to the rule-based result of `text`, given the rules' cue total per category (used
-    /// when blending). The subcategory is dropped when the category changes.
-    pub fn apply_with_totals(
-        &self,
-        text: &str,
-        category: Option<Finding<Category>>,
-        subcategory: Option<Finding<String>>,
-        totals: &BTreeMap<Category, f32>,
-    ) -> (Option<Finding<Category>>, Option<Finding<String>>) {
-        self.apply_prepared(text, &self.model.prepare(text), category, subcategory, totals)
     }
 
     fn apply_prepared(
