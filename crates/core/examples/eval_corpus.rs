@@ -169,11 +169,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let train: Vec<&Record> = corpora[1].1.iter().filter(|r| r.split == Split::Train).collect();
         let cuts = [None, Some(10.0), Some(15.0), Some(20.0), Some(25.0), Some(30.0)];
         println!("en self_harm_violence by 5-fold CV (lexicon, or lexicon + sentence model at a cut)");
-        for (cut, (tp, fp, fn_)) in cuts.iter().zip(nb::harm_cut_cv(&mut analyzer, &train, 5, &cuts)) {
+        let errors = std::env::args().any(|a| a == "--errors");
+        for (cut, cv) in cuts.iter().zip(nb::harm_cut_cv(&mut analyzer, &train, 5, &cuts)) {
+            let (tp, fp, fn_) = (cv.tp, cv.false_alarms.len(), cv.misses.len());
             let p = tp as f64 / (tp + fp).max(1) as f64;
             let r = tp as f64 / (tp + fn_).max(1) as f64;
             let name = cut.map_or("lexicon alone".to_string(), |c| format!("cut {c:>5.1}"));
             println!("  {name:<14} P {p:.3} R {r:.3}  (tp {tp} fp {fp} fn {fn_})");
+            if errors {
+                println!("    false alarms: {}", cv.false_alarms.join(" "));
+                println!("    misses: {}", cv.misses.join(" "));
+            }
         }
         return Ok(());
     }

@@ -577,8 +577,10 @@ fn in_number(chars: &[char], i: usize) -> bool {
 
 /// Clause boundaries: negation and degree windows stop here.
 fn is_clause_punct(chars: &[char], i: usize) -> bool {
-    matches!(chars[i], ',' | '.' | '!' | '?' | ';' | ':' | '\n' | '\r' | '。' | '、' | '…' | '“' | '”' | '"')
-        && !in_number(chars, i)
+    (matches!(chars[i], ',' | '.' | '!' | '?' | ';' | ':' | '\n' | '\r' | '。' | '、' | '…' | '“' | '”' | '"')
+        && !in_number(chars, i))
+        // A space between Chinese characters is a pause in an unpunctuated transcript.
+        || (chars[i] == ' ' && i > 0 && is_cjk(chars[i - 1]) && chars.get(i + 1).is_some_and(|c| is_cjk(*c)))
 }
 
 /// Quotation marks (straight and curly, which fold to the same forms as in `is_clause_punct`).
@@ -1124,9 +1126,11 @@ impl<'a> Ctx<'a> {
                 || (t.start <= i + MODIFIER_MAX
                     && (i..t.start).all(|k| is_cjk(ch[k]) && !matches!(ch[k], '我' | '俺'))
                     // 的 / 里 / 上 / 有 end a modifier; 时, 天, 来, 后, 周, 月, 前 a time word
-                    // (当时他还说, 昨天客服说, 后来业务员说).
+                    // (当时他还说, 昨天客服说, 后来业务员说); 那个, 这个, 一个, 有个 alone (那个柜员说,
+                    // not 我就联合这几个邻居).
                     && (matches!(ch[t.start - 1], '的' | '里' | '上' | '有' | '时' | '天' | '来' | '后' | '周' | '月' | '前')
-                        || ch[t.start] == '的'))
+                        || ch[t.start] == '的'
+                        || (t.start == i + 2 && ch[i + 1] == '个' && matches!(ch[i], '那' | '这' | '一' | '有'))))
         };
         let Some(who) =
             starting_in(&self.third_party, i, i + MODIFIER_MAX + 1).iter().find(|t| t.end <= pos && modified(t))
@@ -1690,6 +1694,24 @@ impl<'a> Ctx<'a> {
         false
     }
 
+    /// The index in `amounts` of the amount a Chinese demand cue with 全部 / 全额 in it or up to
+    /// five characters before it (in its clause: 全部退还, 全部给我退回来) refers to: the one that
+    /// ends the clause before, with only a unit (元, 块, 钱), spaces and punctuation between.
+    fn all_of_amount_before(&self, cue: &Hit, amounts: &[amount::AmountHit]) -> Option<usize> {
+        let ch = self.chars;
+        let clause = window_start(ch, cue.start, 30, is_clause_punct);
+        let lo = cue.start.saturating_sub(5).max(clause);
+        let all = (lo..cue.end.saturating_sub(1)).any(|k| matches!((ch[k], ch[k + 1]), ('全', '部' | '额')));
+        if !all || clause == 0 || !is_clause_punct(ch, clause - 1) {
+            return None;
+        }
+        amounts.iter().rposition(|a| {
+            a.end <= clause
+                && (a.end..clause)
+                    .all(|k| ch[k].is_whitespace() || is_clause_punct(ch, k) || matches!(ch[k], '元' | '块' | '钱'))
+        })
+    }
+
     /// Whether a personal subject (I, we, she, he; 我, 俺, 她, 他) stands in [lo, hi): "if I
     /// didn't pay", "如果我不还".
     fn person_subject(&self, lo: usize, hi: usize) -> bool {
@@ -1825,6 +1847,15 @@ impl<'a> Ctx<'a> {
                     })
                 }
             };
+            // A Chinese sentence that starts with a demand verb on 我 and names the sum right
+            // after it is an imperative too: 退我40块！, 还给我1,260元.
+            let imperative = imperative
+                || (frame.is_none()
+                    && text_of(self.chars, h.start, h.end).ends_with('我')
+                    && self.chars[window_start(self.chars, h.start, 200, is_sentence_end)..h.start]
+                        .iter()
+                        .all(|c| c.is_whitespace())
+                    && amount_within(h.end, window_end(self.chars, h.end, 2, is_clause_punct)));
             if frame.is_none() && !imperative && h.weight < s.unframed_demand_min {
                 continue;
             }
@@ -1958,6 +1989,17 @@ impl<'a> Ctx<'a> {
             let sentence = window_start(self.chars, o.hit.start, 200, is_sentence_end);
             let prev = window_start(self.chars, sentence.saturating_sub(1), 200, is_sentence_end);
             if let Some(i) = unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start) {
+                let a = unassigned.remove(i);
+                amounts.entry(o.kind).or_default().push((a.money, Span::new(a.start, a.end)));
+            }
+        }
+        // 全部 / 全额 right before a Chinese demand cue takes the amount that ends the clause just
+        // before: 扣了一年，1260元！要求全部退还; 保费一万八 全部给我退回来.
+        for o in &occs {
+            if amounts.contains_key(&o.kind) {
+                continue;
+            }
+            if let Some(i) = self.all_of_amount_before(o.hit, &unassigned) {
                 let a = unassigned.remove(i);
                 amounts.entry(o.kind).or_default().push((a.money, Span::new(a.start, a.end)));
             }

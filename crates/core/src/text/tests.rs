@@ -604,8 +604,10 @@ fn modified_third_parties_institution_objects_and_topic_amounts() {
     );
     assert_eq!(amounts("8,432.60元赶紧给我打到账上。"), vec![Money { minor: 843_260, currency: Currency::Cny }]);
     assert_eq!(amounts("扣的那60块钱退给俺。"), vec![cny(60)]);
-    // A full frame of its own still keeps the earlier clause's amount out.
-    assert!(amounts("共交5万元，要求全额退保。").is_empty());
+    // A full frame of its own still keeps the earlier clause's amount out (with 全额 / 全部 it
+    // takes it: all_of_the_amount_before_…).
+    assert!(amounts("共交5万元，要求退保。").is_empty());
+    assert_eq!(amounts("共交5万元，要求全额退保。"), vec![cny(50_000)]);
     // English: a softened imperative, k amounts, "a hundred and …", what a sum is for.
     assert_eq!(amounts("It's a cleaning and one filling. Just pay the $340 already."), vec![usd(34_000)]);
     assert_eq!(amounts("I need them to pay the back benefits of $14.7k."), vec![usd(1_470_000)]);
@@ -845,4 +847,32 @@ fn english_self_harm_back_up_flags_a_sentence_the_lexicon_missed() {
     ] {
         assert!(threat(&az().analyze(t), Threat::SelfHarmViolence).is_none(), "{t}");
     }
+}
+
+#[test]
+fn all_of_the_amount_before_chinese_imperatives_and_transcript_pauses() {
+    let amounts =
+        |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
+    // 全部 in or before the demand cue takes the amount that ends the clause before…
+    assert_eq!(amounts("每月扣105块，扣了一年我才发现，1260元！要求全部退还。"), vec![cny(1_260)]);
+    assert_eq!(amounts("我这个保费一万八 全部给我退回来"), vec![cny(18_000)]);
+    // …but not one further back, nor context in the same clause's sentence before.
+    assert_eq!(amounts("一户一年二十四块，全村加起来可不少。要求把所有乱扣的钱全部退回。"), vec![]);
+    // A Chinese sentence that starts with a demand verb on 我 and names the sum.
+    assert_eq!(amounts("收了我两次工本费，每次20塊。這是什麼道理？退我40塊！"), vec![cny(40)]);
+    assert_eq!(amounts("请尽快把38,200元打给我。"), vec![cny(38_200)]);
+    // A space between Chinese characters ends a clause: the staff member's words are theirs.
+    let staff = "我问凭啥子扣 那个柜员说你去告也告不赢 合同上写了的";
+    assert!(threat(&az().analyze(staff), Threat::Lawsuit).is_none());
+    assert!(threat(&az().analyze("我问凭啥子扣 不退我就去法院告你们"), Threat::Lawsuit).is_some());
+    // Someone else's plan the complainant talked them out of.
+    assert!(threat(&az().analyze("我爸气得要去县里上访，我劝住了他。"), Threat::Petition).is_none());
+    // English: a safety statement in the same sentence keeps the sentence model off it.
+    let safe = "I don't see a way out of any of this and some days I can't get out of bed, but I want to be \
+                clear that I'm not a danger to myself, I have my kids and they keep me going.";
+    assert!(threat(&az().analyze(safe), Threat::SelfHarmViolence).is_none());
+    assert!(
+        threat(&az().analyze("I don't plan on being around for the forgiveness date."), Threat::SelfHarmViolence)
+            .is_some()
+    );
 }
