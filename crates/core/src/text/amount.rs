@@ -88,7 +88,68 @@ pub(crate) fn find_amounts(chars: &[char], default: Currency) -> Vec<AmountHit> 
             None => i += 1,
         }
     }
+    restated_bare_numbers(chars, &mut out);
     out
+}
+
+/// A bare number (no currency, 10 or more) equal to an amount the text has already stated with
+/// its currency is that amount again: "I paid in fourteen thousand four hundred dollars. I
+/// want every cent of that 14,400 back", "$387.50 on the 1st … i just want my 387.50 back".
+fn restated_bare_numbers(chars: &[char], out: &mut Vec<AmountHit>) {
+    if out.is_empty() {
+        return;
+    }
+    let known: Vec<Money> = out.iter().map(|h| h.money).collect();
+    let mut added = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let boundary =
+            i == 0 || !(chars[i - 1].is_alphanumeric() || matches!(chars[i - 1], '$' | '¥' | '£' | '€' | '.' | ','));
+        if !(chars[i].is_ascii_digit() && boundary) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i;
+        while j < chars.len()
+            && (chars[j].is_ascii_digit()
+                || (chars[j] == ',' && chars.get(j + 1..j + 4).is_some_and(|g| g.iter().all(char::is_ascii_digit))))
+        {
+            j += 1;
+        }
+        let mut cents = 0i64;
+        let mut end = j;
+        if chars.get(j) == Some(&'.') && chars.get(j + 1..j + 3).is_some_and(|d| d.iter().all(char::is_ascii_digit)) {
+            cents = chars[j + 1..j + 3].iter().fold(0i64, |a, d| a * 10 + i64::from(d.to_digit(10).unwrap_or(0)));
+            end = j + 3;
+        }
+        i = end.max(start + 1);
+        // Not a part of a word, a percentage, a date or a time (2,000x, 2,000%, 2000-05-01).
+        let joined = |c: &char| matches!(c, '.' | ',' | '-' | '/' | ':');
+        if chars.get(end).is_some_and(|c| {
+            c.is_alphanumeric() || *c == '%' || (joined(c) && chars.get(end + 1).is_some_and(char::is_ascii_digit))
+        }) || (start > 0 && joined(&chars[start - 1]))
+        {
+            continue;
+        }
+        if out.iter().any(|h| h.start < end && h.end > start) {
+            continue;
+        }
+        let digits: String = chars[start..j].iter().filter(|c| c.is_ascii_digit()).collect();
+        let Some(whole) = digits.parse::<i64>().ok().filter(|w| *w >= 10) else {
+            continue;
+        };
+        let Some(minor) = whole.checked_mul(100).and_then(|m| m.checked_add(cents)) else {
+            continue;
+        };
+        if let Some(m) = known.iter().find(|m| m.minor == minor) {
+            added.push(AmountHit { start, end, money: *m });
+        }
+    }
+    if !added.is_empty() {
+        out.extend(added);
+        out.sort_by_key(|h| h.start);
+    }
 }
 
 /// English number words (zero … ninety, hundred, thousand, million).
@@ -263,8 +324,12 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
             let ends = idiom_after || next.is_none_or(|n| !(is_numeral(n) || n == '.' || n == ',' || n == '点'));
             let before_minor = next.is_some_and(|n| matches!(n, '角' | '毛' | '分'));
             let next_is_unit = next.is_some_and(is_cn_unit);
-            if ends && !before_minor && matches!(u, '万' | '千' | '仟') {
-                implied_unit = Some(if u == '万' { '千' } else { '百' });
+            if ends && !before_minor && matches!(u, '万' | '千' | '仟' | '百' | '佰') {
+                implied_unit = Some(match u {
+                    '万' => '千',
+                    '千' | '仟' => '百',
+                    _ => '十',
+                });
                 has_cn_digit |= is_cn_digit(c);
                 has_arabic |= c.is_ascii_digit();
                 i += 1;
@@ -412,8 +477,12 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     let valid = if has_arabic && !has_cn_digit {
         prefix || suffix_len > 0 || ends_in_wan || cjk_k || grand
     } else if has_cn_digit || cn_start_ten {
-        // Chinese numerals: 十万 / 三万五千元 / 叁万元; never bare 千万 or 一.
-        (prefix || suffix_len > 0 || ends_in_wan) && (has_cn_digit || body.len() >= 2)
+        // Chinese numerals: 十万 / 三万五千元 / 叁万元; never bare 千万 or 一. A bare colloquial
+        // tail below 万 (三千八, 三百八) only after a demonstrative or a money noun: 把这三千八退给我,
+        // 利息三百八 (a bare 三千五 may count anything).
+        let money_before = start > 0 && matches!(chars[start - 1], '这' | '那' | '费' | '息' | '金' | '款');
+        (prefix || suffix_len > 0 || ends_in_wan || (implied_unit.is_some() && money_before))
+            && (has_cn_digit || body.len() >= 2)
     } else {
         false
     };
@@ -543,6 +612,10 @@ mod tests {
             ("3000块钱", "3000块", "3000.00 CNY"),
             ("一块钱都不给", "一块", "1.00 CNY"),
             ("医药费八万三一分都不能少", "八万三", "83000.00 CNY"),
+            // A bare tail below 万 after a demonstrative or a money noun.
+            ("把这三千八退给我", "三千八", "3800.00 CNY"),
+            ("赔偿利息三百八", "三百八", "380.00 CNY"),
+            ("还我那三百八！", "三百八", "380.00 CNY"),
             ("I want the whole 42 grand back", "42 grand", "42000.00 USD"),
             ("the 157 dollars 60 cents back", "157 dollars 60 cents", "157.60 USD"),
             ("157 dollars and 5 cents", "157 dollars and 5 cents", "157.05 USD"),
@@ -568,6 +641,18 @@ mod tests {
     }
 
     #[test]
+    fn restated_bare_numbers() {
+        let got = find("$387.50 on the 1st and another $387.50 on the 2nd. i just want my 387.50 back");
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[2], ("387.50".to_string(), "387.50 USD".to_string()));
+        let got = find("I paid in 14,400 dollars. I want every cent of that 14,400 back.");
+        assert_eq!(got.iter().filter(|(t, _)| t == "14,400").count(), 1, "{got:?}");
+        // Only a number already stated as money, and not a part of a date, percent or word.
+        assert_eq!(find("I paid $2,000 on 2000-05-01: 2,000% of 2,000x.").len(), 1);
+        assert!(find("I called 387 times").is_empty());
+    }
+
+    #[test]
     fn not_amounts() {
         for text in [
             "拨打12378投诉",
@@ -584,8 +669,10 @@ mod tests {
             "5000元至8000元",
             "一万到两万",
             "十几万",
-            // A bare colloquial tail needs 万.
+            // A bare colloquial tail needs 万, a unit, or a demonstrative or money noun before it.
             "三千五",
+            "排了三百五",
+            "三百八十个",
             // English number words need "dollars" right after them.
             "one of the dollars",
             "two payments of forty",

@@ -577,8 +577,10 @@ fn in_number(chars: &[char], i: usize) -> bool {
 
 /// Clause boundaries: negation and degree windows stop here.
 fn is_clause_punct(chars: &[char], i: usize) -> bool {
-    (matches!(chars[i], ',' | '.' | '!' | '?' | ';' | ':' | '\n' | '\r' | '。' | '、' | '…' | '“' | '”' | '"')
+    (matches!(chars[i], ',' | '.' | '!' | '?' | ';' | ':' | '\n' | '\r' | '。' | '、' | '…' | '“' | '”' | '"' | '—')
         && !in_number(chars, i))
+        // A dash between spaces: "I'm not going to do that - I'm going to the ombudsman".
+        || (matches!(chars[i], '-' | '–') && i > 0 && chars[i - 1] == ' ' && chars.get(i + 1) == Some(&' '))
         // A space between Chinese characters is a pause in an unpunctuated transcript.
         || (chars[i] == ' ' && i > 0 && is_cjk(chars[i - 1]) && chars.get(i + 1).is_some_and(|c| is_cjk(*c)))
 }
@@ -1140,6 +1142,62 @@ impl<'a> Ctx<'a> {
         !self.joins_in(who.end, pos)
     }
 
+    /// The line holding `pos` is someone else's turn in a transcript: it opens with a speaker
+    /// label (at most 30 characters before a colon) naming staff (`[speaker_other]`: COLLECTOR:,
+    /// Agent:, 客服：) and not the complainant (`[speaker_self]`: ME:, Caller:, 客户：).
+    fn other_speakers_line(&self, pos: usize) -> bool {
+        let ch = self.chars;
+        // The label of the line starting at `line`: its text before a colon, if any.
+        let label_of = |line: usize| {
+            let colon = (line..ch.len().min(line + 30)).find(|&i| matches!(ch[i], ':' | '：'))?;
+            (line..colon)
+                .all(|i| !is_sentence_end(ch, i))
+                .then(|| (colon, text_of(ch, line, colon).trim().to_lowercase()))
+        };
+        let line = (0..pos).rev().find(|&i| matches!(ch[i], '\n' | '\r')).map_or(0, |i| i + 1);
+        let Some((colon, own)) = label_of(line).filter(|(colon, _)| *colon < pos) else {
+            return false;
+        };
+        // A transcript has another line labelled by someone else (not a header: 人民银行转办：…).
+        let others = (0..ch.len())
+            .filter(|&i| i != line && (i == 0 || matches!(ch[i - 1], '\n' | '\r')))
+            .filter_map(label_of)
+            .any(|(_, l)| !l.is_empty() && l != own);
+        let label = |hits: &[&Hit]| starting_in(hits, line, colon).iter().any(|h| h.end <= colon);
+        others && label(&self.speaker_other) && !label(&self.speaker_self)
+    }
+
+    /// `pos` is in a form's question to the complainant: a sentence that starts with "have you"
+    /// or "did you" and ends with a question mark ("Have you contacted a regulator or attorney
+    /// about this issue? No").
+    fn form_question(&self, pos: usize) -> bool {
+        let ch = self.chars;
+        let start = window_start(ch, pos, 200, is_sentence_end);
+        let end = window_end(ch, pos, 200, is_sentence_end);
+        let first = (start..pos).find(|&i| !ch[i].is_whitespace()).unwrap_or(pos);
+        let lead: String = ch[first..pos.min(first + 9)].iter().map(|c| c.to_ascii_lowercase()).collect();
+        ch.get(end) == Some(&'?') && (lead.starts_with("have you ") || lead.starts_with("did you "))
+    }
+
+    /// `pos` is in a title: the text's first line, ended by a line break, of at most eight words,
+    /// with no sentence end and no first-person word ("Complaint to the Financial Ombudsman
+    /// Service").
+    fn title_line(&self, pos: usize) -> bool {
+        let ch = self.chars;
+        let Some(end) = (0..ch.len()).find(|&i| matches!(ch[i], '\n' | '\r')) else {
+            return false;
+        };
+        if pos >= end || (0..end).any(|i| is_sentence_end(ch, i)) || ch[..end].iter().any(|c| is_cjk(*c)) {
+            return false;
+        }
+        let words: Vec<String> = ch[..end]
+            .split(|c| !is_word_char(*c))
+            .filter(|w| !w.is_empty())
+            .map(|w| w.iter().map(|c| c.to_ascii_lowercase()).collect())
+            .collect();
+        words.len() <= 8 && !words.iter().any(|w| matches!(w.as_str(), "i" | "my" | "me" | "we" | "our" | "us"))
+    }
+
     /// The complainant joins someone else's action: a `[threat_joined]` term between `from`
     /// and the cue at `pos` (我和女儿…, she said she can help me …), or one of weight 2 later
     /// in the cue's sentence (…，我也准备跟着去; not 我们, which as often refuses: 我们一家人都不想…).
@@ -1238,10 +1296,16 @@ impl<'a> Ctx<'a> {
         {
             return true;
         }
-        // A header's colon does not end it: "Referred by: State Department of Insurance".
-        let lo =
-            window_start(ch, h.start, s.channel_window, |c, i| is_clause_punct(c, i) && !matches!(c[i], ':' | '：'));
-        let hi = window_end(ch, h.end, s.channel_window, is_clause_punct);
+        if self.other_speakers_line(h.start) || self.form_question(h.start) || self.title_line(h.start) {
+            return true;
+        }
+        // A header's colon or dash does not end it: "Referred by: State Department of
+        // Insurance", "Department of Insurance — Consumer Services Division".
+        let lo = window_start(ch, h.start, s.channel_window, |c, i| {
+            is_clause_punct(c, i) && !matches!(c[i], ':' | '：' | '-' | '–' | '—')
+        });
+        let hi =
+            window_end(ch, h.end, s.channel_window, |c, i| is_clause_punct(c, i) && !matches!(c[i], '-' | '–' | '—'));
         if self.channel.inside(lo, hi).next().is_some() {
             return true;
         }

@@ -876,3 +876,30 @@ fn all_of_the_amount_before_chinese_imperatives_and_transcript_pauses() {
             .is_some()
     );
 }
+
+#[test]
+fn transcript_speakers_form_questions_titles_and_dashes() {
+    let has = |text: &str, t: Threat| threat(&az().analyze(text), t).is_some();
+    // A transcript line spoken by staff is theirs; the complainant's own line still counts.
+    let call = "ME: I never had an account with them.\nCOLLECTOR: If this isn't resolved today we're going \
+                to take you to court.\nME: Send me proof.";
+    assert!(!has(call, Threat::Lawsuit));
+    assert!(has(&call.replace("ME: Send me proof.", "ME: Then I'll see you in court myself."), Threat::Lawsuit));
+    // A labelled header is not a transcript (人民银行转办：… is the channel, the threat is the note's).
+    assert!(has("人民银行转办：投诉人表示，如银行拒不退还，将提起民事诉讼。", Threat::Lawsuit));
+    // A form's question to the complainant, answered.
+    let form = "Desired resolution: Refund the $29.94.\nHave you contacted a regulator or attorney about this \
+                issue? No\nMay we contact you by phone? Yes";
+    assert!(!has(form, Threat::Regulator) && !has(form, Threat::Lawsuit));
+    // A title line naming the body the text is sent to.
+    let title = "Complaint to the Financial Ombudsman Service\n\nMy car was stolen and the insurer won't pay.";
+    assert!(!has(title, Threat::Regulator));
+    assert!(has(&format!("{title} I will take this to the Financial Ombudsman."), Threat::Regulator));
+    // A spaced dash ends a clause: the negation before it does not reach the threat after it.
+    assert!(has(
+        "I'm not going to throw myself off a cliff over it - I'm going to take it to the Financial Ombudsman.",
+        Threat::Regulator
+    ));
+    // A staff member's "you can always …" is not the complainant's plan.
+    assert!(!has("then she goes well you can always file a complaint with the cfpb if you want", Threat::Regulator));
+}
