@@ -22,6 +22,10 @@ const MU: f64 = 1000.0;
 /// Positive sentences a feature must occur in before it may raise a score.
 const MIN_POSITIVE: u32 = 2;
 
+/// The most one feature may add to a score (log odds), so that at least three features are
+/// needed to reach the cut (docs/DECISIONS.md).
+const MAX_WEIGHT: f32 = 6.0;
+
 /// A trained sentence model (empty = untrained: scores nothing).
 #[derive(Debug, Clone, Default)]
 pub struct HarmModel {
@@ -81,7 +85,10 @@ impl HarmModel {
                 // A feature seen in fewer than MIN_POSITIVE positive sentences may weigh against
                 // self-harm but not for it: one sentence's "to lie" or "start with" says nothing
                 // (both flagged real CFPB narratives before this rule).
-                if *p < MIN_POSITIVE { w.min(0.0) } else { w }
+                // Nor can one feature carry a sentence most of the way to the cut: "see any" (of
+                // "I can't see any way out") weighed 9.5 and flagged a real CFPB narrative's
+                // "she would be able to see any OLD collections".
+                if *p < MIN_POSITIVE { w.min(0.0) } else { w.min(MAX_WEIGHT) }
             })
             .collect();
         m.names = vec![String::new(); m.vocab.len()];
