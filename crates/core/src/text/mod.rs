@@ -1127,10 +1127,10 @@ impl<'a> Ctx<'a> {
             t.start == i
                 || (t.start <= i + MODIFIER_MAX
                     && (i..t.start).all(|k| is_cjk(ch[k]) && !matches!(ch[k], '我' | '俺'))
-                    // 的 / 里 / 上 / 有 end a modifier; 时, 天, 来, 后, 周, 月, 前 a time word
-                    // (当时他还说, 昨天客服说, 后来业务员说); 那个, 这个, 一个, 有个 alone (那个柜员说,
+                    // 的 / 里 / 上 / 有 end a modifier; 时, 天, 来, 后, 周, 月, 前, 在 a time word
+                    // (当时他还说, 昨天客服说, 后来业务员说, 现在他扬言); 那个, 这个, 一个, 有个 alone (那个柜员说,
                     // not 我就联合这几个邻居).
-                    && (matches!(ch[t.start - 1], '的' | '里' | '上' | '有' | '时' | '天' | '来' | '后' | '周' | '月' | '前')
+                    && (matches!(ch[t.start - 1], '的' | '里' | '上' | '有' | '时' | '天' | '来' | '后' | '周' | '月' | '前' | '在')
                         || ch[t.start] == '的'
                         || (t.start == i + 2 && ch[i + 1] == '个' && matches!(ch[i], '那' | '这' | '一' | '有'))))
         };
@@ -1149,7 +1149,16 @@ impl<'a> Ctx<'a> {
         let ch = self.chars;
         // The label of the line starting at `line`: its text before a colon, if any.
         let label_of = |line: usize| {
-            let colon = (line..ch.len().min(line + 30)).find(|&i| matches!(ch[i], ':' | '：'))?;
+            // After a leading time stamp: "[10:48] Agent Kyle: …".
+            let line = if ch.get(line) == Some(&'[') {
+                (line..ch.len().min(line + 25)).find(|&i| ch[i] == ']').map_or(line, |i| i + 1)
+            } else {
+                line
+            };
+            let colon = (line..ch.len().min(line + 30)).find(|&i| {
+                matches!(ch[i], ':' | '：')
+                    && !(i > 0 && ch[i - 1].is_ascii_digit() && ch.get(i + 1).is_some_and(char::is_ascii_digit))
+            })?;
             (line..colon)
                 .all(|i| !is_sentence_end(ch, i))
                 .then(|| (colon, text_of(ch, line, colon).trim().to_lowercase()))
@@ -1167,16 +1176,17 @@ impl<'a> Ctx<'a> {
         others && label(&self.speaker_other) && !label(&self.speaker_self)
     }
 
-    /// `pos` is in a form's question to the complainant: a sentence that starts with "have you"
-    /// or "did you" and ends with a question mark ("Have you contacted a regulator or attorney
-    /// about this issue? No").
+    /// `pos` is in a form's question to the complainant: a sentence that starts with "have you",
+    /// "did you" or "would you" and ends with a question mark ("Have you contacted a regulator
+    /// or attorney about this issue? No", "Would you like to escalate this complaint to a
+    /// regulator? [ ] Yes [x] No").
     fn form_question(&self, pos: usize) -> bool {
         let ch = self.chars;
         let start = window_start(ch, pos, 200, is_sentence_end);
         let end = window_end(ch, pos, 200, is_sentence_end);
         let first = (start..pos).find(|&i| !ch[i].is_whitespace()).unwrap_or(pos);
-        let lead: String = ch[first..pos.min(first + 9)].iter().map(|c| c.to_ascii_lowercase()).collect();
-        ch.get(end) == Some(&'?') && (lead.starts_with("have you ") || lead.starts_with("did you "))
+        let lead: String = ch[first..pos.min(first + 10)].iter().map(|c| c.to_ascii_lowercase()).collect();
+        ch.get(end) == Some(&'?') && ["have you ", "did you ", "would you "].iter().any(|l| lead.starts_with(l))
     }
 
     /// `pos` is in a title: the text's first line, ended by a line break, of at most eight words,

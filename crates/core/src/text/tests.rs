@@ -885,6 +885,11 @@ fn transcript_speakers_form_questions_titles_and_dashes() {
                 to take you to court.\nME: Send me proof.";
     assert!(!has(call, Threat::Lawsuit));
     assert!(has(&call.replace("ME: Send me proof.", "ME: Then I'll see you in court myself."), Threat::Lawsuit));
+    // A chat with time stamps.
+    let chat = "[10:47] Customer: Excuse me? I would like a supervisor.\n[10:48] Agent Kyle: You can complain to \
+                the CFPB if you want, it won't change anything\n[10:48] Agent Kyle has left the chat.";
+    assert!(!has(chat, Threat::Regulator));
+    assert!(!has("Would you like to escalate this complaint to a regulator? [ ] Yes [x] No", Threat::Regulator));
     // A labelled header is not a transcript (人民银行转办：… is the channel, the threat is the note's).
     assert!(has("人民银行转办：投诉人表示，如银行拒不退还，将提起民事诉讼。", Threat::Lawsuit));
     // A form's question to the complainant, answered.
