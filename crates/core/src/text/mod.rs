@@ -729,7 +729,44 @@ impl<'a> ByEnd<'a> {
 }
 
 /// The hits of one text, split by purpose, with the window helpers the rules share.
+/// The lines of a text: where each starts, and its speaker label if it opens with one
+/// ([`Ctx::other_speakers_line`]).
+struct Lines {
+    starts: Vec<usize>,
+    /// Per line: (label start, colon, lower-cased label).
+    labels: Vec<Option<(usize, usize, String)>>,
+    distinct_labels: usize,
+}
+
+impl Lines {
+    fn new(ch: &[char]) -> Lines {
+        let starts: Vec<usize> =
+            std::iter::once(0).chain((1..ch.len()).filter(|&i| matches!(ch[i - 1], '\n' | '\r'))).collect();
+        let labels: Vec<Option<(usize, usize, String)>> = starts
+            .iter()
+            .map(|&line| {
+                // After a leading time stamp: "[10:48] Agent Kyle: …".
+                let from = if ch.get(line) == Some(&'[') {
+                    (line..ch.len().min(line + 25)).find(|&i| ch[i] == ']').map_or(line, |i| i + 1)
+                } else {
+                    line
+                };
+                let colon = (from..ch.len().min(from + 30)).find(|&i| {
+                    matches!(ch[i], ':' | '：')
+                        && !(i > 0 && ch[i - 1].is_ascii_digit() && ch.get(i + 1).is_some_and(char::is_ascii_digit))
+                })?;
+                let label = text_of(ch, from, colon).trim().to_lowercase();
+                ((from..colon).all(|i| !is_sentence_end(ch, i)) && !label.is_empty()).then_some((from, colon, label))
+            })
+            .collect();
+        let distinct: std::collections::BTreeSet<&str> = labels.iter().flatten().map(|l| l.2.as_str()).collect();
+        let distinct_labels = distinct.len();
+        Lines { starts, labels, distinct_labels }
+    }
+}
+
 struct Ctx<'a> {
+    lines: std::cell::OnceCell<Lines>,
     chars: &'a [char],
     settings: &'a Settings,
     cat: Vec<&'a Hit>,
@@ -781,6 +818,7 @@ struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     fn new(chars: &'a [char], hits: &'a [Hit], settings: &'a Settings) -> Self {
         let mut c = Ctx {
+            lines: std::cell::OnceCell::new(),
             chars,
             settings,
             cat: vec![],
@@ -1143,37 +1181,24 @@ impl<'a> Ctx<'a> {
     }
 
     /// The line holding `pos` is someone else's turn in a transcript: it opens with a speaker
-    /// label (at most 30 characters before a colon) naming staff (`[speaker_other]`: COLLECTOR:,
-    /// Agent:, 客服：) and not the complainant (`[speaker_self]`: ME:, Caller:, 客户：).
+    /// label (at most 30 characters before a colon, after an optional time stamp "[10:48]")
+    /// naming staff (`[speaker_other]`: COLLECTOR:, Agent:, 客服：) and not the complainant
+    /// (`[speaker_self]`: ME:, Caller:, 客户：), and another line has another label (a header
+    /// alone is no transcript: 人民银行转办：…).
     fn other_speakers_line(&self, pos: usize) -> bool {
-        let ch = self.chars;
-        // The label of the line starting at `line`: its text before a colon, if any.
-        let label_of = |line: usize| {
-            // After a leading time stamp: "[10:48] Agent Kyle: …".
-            let line = if ch.get(line) == Some(&'[') {
-                (line..ch.len().min(line + 25)).find(|&i| ch[i] == ']').map_or(line, |i| i + 1)
-            } else {
-                line
-            };
-            let colon = (line..ch.len().min(line + 30)).find(|&i| {
-                matches!(ch[i], ':' | '：')
-                    && !(i > 0 && ch[i - 1].is_ascii_digit() && ch.get(i + 1).is_some_and(char::is_ascii_digit))
-            })?;
-            (line..colon)
-                .all(|i| !is_sentence_end(ch, i))
-                .then(|| (colon, text_of(ch, line, colon).trim().to_lowercase()))
-        };
-        let line = (0..pos).rev().find(|&i| matches!(ch[i], '\n' | '\r')).map_or(0, |i| i + 1);
-        let Some((colon, own)) = label_of(line).filter(|(colon, _)| *colon < pos) else {
+        let lines = self.lines();
+        let i = lines.starts.partition_point(|&s| s <= pos).saturating_sub(1);
+        let Some((from, colon)) = lines.labels[i].as_ref().map(|l| (l.0, l.1)).filter(|(_, c)| *c < pos) else {
             return false;
         };
-        // A transcript has another line labelled by someone else (not a header: 人民银行转办：…).
-        let others = (0..ch.len())
-            .filter(|&i| i != line && (i == 0 || matches!(ch[i - 1], '\n' | '\r')))
-            .filter_map(label_of)
-            .any(|(_, l)| !l.is_empty() && l != own);
-        let label = |hits: &[&Hit]| starting_in(hits, line, colon).iter().any(|h| h.end <= colon);
-        others && label(&self.speaker_other) && !label(&self.speaker_self)
+        let label = |hits: &[&Hit]| starting_in(hits, from, colon).iter().any(|h| h.end <= colon);
+        lines.distinct_labels >= 2 && label(&self.speaker_other) && !label(&self.speaker_self)
+    }
+
+    /// Line starts and speaker labels, worked out once per text (only texts with a threat cue
+    /// need them).
+    fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| Lines::new(self.chars))
     }
 
     /// `pos` is in a form's question to the complainant: a sentence that starts with "have you",
@@ -1194,10 +1219,10 @@ impl<'a> Ctx<'a> {
     /// Service").
     fn title_line(&self, pos: usize) -> bool {
         let ch = self.chars;
-        let Some(end) = (0..ch.len()).find(|&i| matches!(ch[i], '\n' | '\r')) else {
+        let Some(end) = self.lines().starts.get(1).map(|s| s - 1) else {
             return false;
         };
-        if pos >= end || (0..end).any(|i| is_sentence_end(ch, i)) || ch[..end].iter().any(|c| is_cjk(*c)) {
+        if pos >= end || end > 200 || (0..end).any(|i| is_sentence_end(ch, i)) || ch[..end].iter().any(|c| is_cjk(*c)) {
             return false;
         }
         let words: Vec<String> = ch[..end]
