@@ -89,6 +89,10 @@ pub struct Settings {
     /// A `[self_harm_act]` term at most this many units after a `[self_harm_ideation]` term, in
     /// its sentence, is a self-harm statement ("thinking about driving off the road").
     pub self_harm_window: usize,
+    /// Units before a self-harm cue, in its sentence, searched for a `[threat_past]` term, and
+    /// units of the next sentence searched for a safety statement (a `[threat_retraction]` term
+    /// of weight 3) that takes a past self-harm statement back.
+    pub harm_past_window: usize,
     /// `[bare_amount_kind]`: the demand kind of an amount that follows an English frame with no
     /// demand word ("I am asking for the additional 4,600 dollars"), by the complaint's category.
     #[serde(default)]
@@ -130,6 +134,7 @@ impl Default for Settings {
             close_frame_below: 0.25,
             close_frame_window: 16,
             self_harm_window: 8,
+            harm_past_window: 60,
             bare_amount_kind: BTreeMap::new(),
         }
     }
@@ -170,6 +175,7 @@ struct RawSettings {
     close_frame_below: Option<f32>,
     close_frame_window: Option<usize>,
     self_harm_window: Option<usize>,
+    harm_past_window: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -431,7 +437,8 @@ impl Merged {
             bare_amount_window,
             close_frame_below,
             close_frame_window,
-            self_harm_window
+            self_harm_window,
+            harm_past_window
         );
         self.bare_amount_kind.extend(raw.bare_amount_kind);
         let mut add = |g: Group, t: Terms, what: &str| merge_terms(self.groups.entry(g).or_default(), t, what);
@@ -558,6 +565,7 @@ impl Merged {
             close_frame_below: r.close_frame_below.unwrap_or(d.close_frame_below),
             close_frame_window: r.close_frame_window.unwrap_or(d.close_frame_window),
             self_harm_window: r.self_harm_window.unwrap_or(d.self_harm_window),
+            harm_past_window: r.harm_past_window.unwrap_or(d.harm_past_window),
             bare_amount_kind: self.bare_amount_kind.clone(),
         }
     }

@@ -1653,12 +1653,16 @@ impl<'a> Ctx<'a> {
             // life. That is behind me, I'm not at risk."
             let harm = t == Threat::SelfHarmViolence;
             let past_harm = harm
-                && self.past.inside(window_start(self.chars, h.start, 60, is_sentence_end), h.start).next().is_some();
+                && self
+                    .past
+                    .inside(window_start(self.chars, h.start, s.harm_past_window, is_sentence_end), h.start)
+                    .next()
+                    .is_some();
             if (!harm || past_harm) && sent_end < self.chars.len() && is_sentence_end(self.chars, sent_end) {
                 let next = (sent_end..self.chars.len())
                     .find(|&i| !(self.chars[i].is_whitespace() || is_sentence_end(self.chars, i)))
                     .unwrap_or(self.chars.len());
-                let units = if harm { 60 } else { s.next_sentence_retraction_window };
+                let units = if harm { s.harm_past_window } else { s.next_sentence_retraction_window };
                 let hi = window_end(self.chars, next, units, is_sentence_end);
                 let min_weight = if harm { 3.0 } else { 2.0 };
                 if self.retraction.inside(next, hi).any(|r| r.weight >= min_weight) {
