@@ -1182,7 +1182,7 @@ mod tests {
     fn builtin_model_trains_on_embedded_corpus() {
         let zh = eval::parse_jsonl(CORPUS_ZH).unwrap();
         let en = eval::parse_jsonl(CORPUS_EN).unwrap();
-        assert_eq!((zh.len(), en.len()), (4383, 2779));
+        assert_eq!((zh.len(), en.len()), (4479, 2875));
         assert!(T2s::parse(normalize::BUILTIN_T2S).is_ok());
         let nb = NaiveBayes::builtin();
         assert_eq!(nb.classes().len(), Category::ALL.len());
