@@ -26,6 +26,12 @@ const MIN_POSITIVE: u32 = 2;
 /// needed to reach the cut (docs/DECISIONS.md).
 const MAX_WEIGHT: f32 = 6.0;
 
+/// A feature found in at least this share of the negative sentences is common…
+const COMMON_SHARE: f64 = 0.01;
+
+/// …and adds at most this much (docs/DECISIONS.md).
+const COMMON_MAX_WEIGHT: f32 = 1.0;
+
 /// A trained sentence model (empty = untrained: scores nothing).
 #[derive(Debug, Clone, Default)]
 pub struct HarmModel {
@@ -88,6 +94,10 @@ impl HarmModel {
                 // Nor can one feature carry a sentence most of the way to the cut: "see any" (of
                 // "I can't see any way out") weighed 9.5 and flagged a real CFPB narrative's
                 // "she would be able to see any OLD collections".
+                // A word or pair common in ordinary sentences ("be", "would be", "see") is style,
+                // not content: it adds at most COMMON_MAX_WEIGHT ("she would be able to see any
+                // OLD collections" reached the cut on such words in a real CFPB narrative).
+                let w = if f64::from(*n) >= COMMON_SHARE * docs[1] as f64 { w.min(COMMON_MAX_WEIGHT) } else { w };
                 if *p < MIN_POSITIVE { w.min(0.0) } else { w.min(MAX_WEIGHT) }
             })
             .collect();
