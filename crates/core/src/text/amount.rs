@@ -117,12 +117,9 @@ fn restated_bare_numbers(chars: &[char], out: &mut Vec<AmountHit>) {
         {
             j += 1;
         }
-        let mut cents = 0i64;
-        let mut end = j;
-        if chars.get(j) == Some(&'.') && chars.get(j + 1..j + 3).is_some_and(|d| d.iter().all(char::is_ascii_digit)) {
-            cents = chars[j + 1..j + 3].iter().fold(0i64, |a, d| a * 10 + i64::from(d.to_digit(10).unwrap_or(0)));
-            end = j + 3;
-        }
+        let cents =
+            chars.get(j) == Some(&'.') && chars.get(j + 1..j + 3).is_some_and(|d| d.iter().all(char::is_ascii_digit));
+        let end = if cents { j + 3 } else { j };
         i = end.max(start + 1);
         // Not a part of a word, a percentage, a date or a time (2,000x, 2,000%, 2000-05-01).
         let joined = |c: &char| matches!(c, '.' | ',' | '-' | '/' | ':');
@@ -135,14 +132,11 @@ fn restated_bare_numbers(chars: &[char], out: &mut Vec<AmountHit>) {
         if out.iter().any(|h| h.start < end && h.end > start) {
             continue;
         }
-        let digits: String = chars[start..j].iter().filter(|c| c.is_ascii_digit()).collect();
-        let Some(whole) = digits.parse::<i64>().ok().filter(|w| *w >= 10) else {
+        let number: String = chars[start..end].iter().collect();
+        let Some(value) = parse_money(&number, Currency::Usd).ok().filter(|v| v.minor >= 1_000) else {
             continue;
         };
-        let Some(minor) = whole.checked_mul(100).and_then(|m| m.checked_add(cents)) else {
-            continue;
-        };
-        if let Some(m) = known.iter().find(|m| m.minor == minor) {
+        if let Some(m) = known.iter().find(|m| m.minor == value.minor) {
             added.push(AmountHit { start, end, money: *m });
         }
     }

@@ -88,15 +88,11 @@ impl HarmModel {
                     let bg = MU * (p + n) / all;
                     ((p + bg).ln() - lp - (n + bg).ln() + ln) as f32
                 };
-                // A feature seen in fewer than MIN_POSITIVE positive sentences may weigh against
-                // self-harm but not for it: one sentence's "to lie" or "start with" says nothing
-                // (both flagged real CFPB narratives before this rule).
-                // Nor can one feature carry a sentence most of the way to the cut: "see any" (of
-                // "I can't see any way out") weighed 9.5 and flagged a real CFPB narrative's
-                // "she would be able to see any OLD collections".
-                // A word or pair common in ordinary sentences ("be", "would be", "see") is style,
-                // not content: it adds at most COMMON_MAX_WEIGHT ("she would be able to see any
-                // OLD collections" reached the cut on such words in a real CFPB narrative).
+                // Each cap answers a false alarm on real CFPB narratives (docs/DECISIONS.md): a
+                // feature of fewer than MIN_POSITIVE positive sentences may lower a score but not
+                // raise it ("to lie", "start with"); no feature adds more than MAX_WEIGHT ("see
+                // any"); a word or pair common in ordinary sentences is style, not content, and
+                // adds at most COMMON_MAX_WEIGHT ("would be", "see").
                 let w = if f64::from(*n) >= COMMON_SHARE * docs[1] as f64 { w.min(COMMON_MAX_WEIGHT) } else { w };
                 if *p < MIN_POSITIVE { w.min(0.0) } else { w.min(MAX_WEIGHT) }
             })

@@ -2083,26 +2083,21 @@ impl<'a> Ctx<'a> {
                 false
             });
         }
-        // A pronoun for an amount of the sentence before or earlier in the sentence: "The
-        // policy is for $8,000.00. Please pay it.", "I want that refunded", "all of it back".
-        for o in &occs {
-            if amounts.contains_key(&o.kind) || !self.pronoun_object(o.hit) {
-                continue;
-            }
-            let sentence = window_start(self.chars, o.hit.start, 200, is_sentence_end);
-            let prev = window_start(self.chars, sentence.saturating_sub(1), 200, is_sentence_end);
-            if let Some(i) = unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start) {
-                let a = unassigned.remove(i);
-                amounts.entry(o.kind).or_default().push((a.money, Span::new(a.start, a.end)));
-            }
-        }
-        // 全部 / 全额 right before a Chinese demand cue takes the amount that ends the clause just
-        // before: 扣了一年，1260元！要求全部退还; 保费一万八 全部给我退回来.
+        // A cue that points back to an amount: a pronoun for one of the sentence before or
+        // earlier in the sentence ("The policy is for $8,000.00. Please pay it.", "I want that
+        // refunded", "all of it back"), or 全部 / 全额 for the one that ends the clause before
+        // (扣了一年，1260元！要求全部退还; 保费一万八 全部给我退回来).
         for o in &occs {
             if amounts.contains_key(&o.kind) {
                 continue;
             }
-            if let Some(i) = self.all_of_amount_before(o.hit, &unassigned) {
+            let by_pronoun = || {
+                let sentence = window_start(self.chars, o.hit.start, 200, is_sentence_end);
+                let prev = window_start(self.chars, sentence.saturating_sub(1), 200, is_sentence_end);
+                unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start)
+            };
+            let found = if self.pronoun_object(o.hit) { by_pronoun() } else { None };
+            if let Some(i) = found.or_else(|| self.all_of_amount_before(o.hit, &unassigned)) {
                 let a = unassigned.remove(i);
                 amounts.entry(o.kind).or_default().push((a.money, Span::new(a.start, a.end)));
             }

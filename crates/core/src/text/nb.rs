@@ -149,7 +149,7 @@ impl Default for FeatureOpts {
 
 /// Normalised characters: full-width folded, traditional → simplified, lower-cased, digits → 0,
 /// whitespace runs → one space.
-pub(super) fn norm_chars(text: &str) -> Vec<char> {
+fn norm_chars(text: &str) -> Vec<char> {
     let t = t2s();
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
     for c in text.chars() {
@@ -195,9 +195,9 @@ pub fn features_with(text: &str, english: bool, opts: FeatureOpts) -> BTreeMap<S
 /// Unigram marker in the low half of a character feature id (no character is this large).
 const UNIGRAM: u64 = 0x20_0000;
 /// High bit: a word feature (FNV-1a hash), not a character one.
-pub(super) const WORD: u64 = 1 << 63;
+const WORD: u64 = 1 << 63;
 
-pub(super) fn fnv(h: u64, s: &str) -> u64 {
+fn fnv(h: u64, s: &str) -> u64 {
     let mut h = h;
     for b in s.bytes() {
         h ^= u64::from(b);
