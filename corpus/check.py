@@ -154,10 +154,42 @@ def check(lang):
     if len(warns) > 20: print(f"  ... {len(warns) - 20} more warnings")
     return errs
 
+def check_harm_quotes():
+    """harm_quotes.jsonl: each line names an English train record labelled self_harm_violence and
+    quotes its statement verbatim (corpus/README.md)."""
+    errs = []
+    recs = {}
+    for line in (HERE / "en.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            recs[r["id"]] = r
+    seen = set()
+    lines = (HERE / "harm_quotes.jsonl").read_text(encoding="utf-8").splitlines()
+    for n, line in enumerate(lines, 1):
+        where = f"harm_quotes.jsonl:{n}"
+        try:
+            q = json.loads(line)
+        except json.JSONDecodeError as e:
+            errs.append(f"{where}: {e}"); continue
+        if list(q) != ["id", "quotes"]: errs.append(f"{where}: keys must be id, quotes"); continue
+        r = recs.get(q["id"])
+        if r is None: errs.append(f"{where}: no record {q['id']}"); continue
+        if q["id"] in seen: errs.append(f"{where}: {q['id']} twice")
+        seen.add(q["id"])
+        if r["split"] != "train" or "self_harm_violence" not in r["threats"]:
+            errs.append(f"{where}: {q['id']} is not a train record labelled self_harm_violence")
+        if not q["quotes"] or len(q["quotes"]) > 3: errs.append(f"{where}: 1 to 3 quotes")
+        for quote in q["quotes"]:
+            if not quote.strip() or quote not in r["text"]:
+                errs.append(f"{where}: {q['id']}: quote not verbatim in the text: {quote!r}")
+    print(f"harm_quotes.jsonl: {len(lines)} records quoted")
+    return errs
+
 def main():
     errs = []
     for lang in ("zh", "en"):
         errs += check(lang)
+    errs += check_harm_quotes()
     if errs:
         print(f"FAILED ({len(errs)} problems)")
         for e in errs[:50]: print("  ", e)

@@ -8,7 +8,8 @@
 //! the rules alone and other naive Bayes settings on newly written records that neither the cues
 //! nor the model have seen yet, before they join the train split; `--no-emotion-model`
 //! evaluates the emotion lexicon alone, `--no-harm-model` the self-harm lexicon alone; `--emotion-cv` chooses the emotion detectors' cuts;
-//! `--harm-cv` measures the English self-harm back-up at several cuts).
+//! `--harm-cv` measures the English self-harm back-up at several cuts; `--harm-unquoted` lists the
+//! English self-harm records still to quote in corpus/harm_quotes.jsonl).
 
 use std::path::PathBuf;
 use tousu_core::text::eval::{self, Record, Split};
@@ -17,7 +18,10 @@ use tousu_core::text::{Analyzer, nb};
 fn load(name: &str) -> Result<Vec<Record>, Box<dyn std::error::Error>> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../corpus").join(name);
     let src = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(eval::parse_jsonl(&src)?)
+    let mut records = eval::parse_jsonl(&src)?;
+    let quotes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../corpus/harm_quotes.jsonl");
+    eval::attach_harm_quotes(&mut records, &std::fs::read_to_string(&quotes)?)?;
+    Ok(records)
 }
 
 fn f3(x: Option<f64>) -> String {
@@ -91,8 +95,7 @@ fn fresh(analyzer: &mut Analyzer, files: &str) -> Result<(), Box<dyn std::error:
                 nb::Fallback { blend: Some(lambda), english: true, model: model.clone(), ..nb::Fallback::builtin() };
             settings.push((format!("blend λ = {lambda}"), Some(fb)));
         }
-        let mut corpus = eval::parse_jsonl(nb::CORPUS_ZH)?;
-        corpus.extend(eval::parse_jsonl(nb::CORPUS_EN)?);
+        let corpus = nb::builtin_corpus()?;
         let multinomial = std::sync::Arc::new(nb::NaiveBayes::train_with(
             corpus.iter().filter(|r| r.split == Split::Train).map(|r| (r.text.as_str(), r.category)),
             nb::FeatureOpts::MULTINOMIAL,
@@ -160,6 +163,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     row.f1,
                     row.lexicon_f1
                 );
+            }
+        }
+        return Ok(());
+    }
+    // `--harm-unquoted`: the English train records labelled self_harm_violence in which neither
+    // the lexicon nor corpus/harm_quotes.jsonl places the statement, as JSON Lines of id and
+    // text (to quote after a batch is appended; corpus/README.md).
+    if std::env::args().any(|a| a == "--harm-unquoted") {
+        let mut rules = Analyzer::builtin()?;
+        rules.set_category_fallback(None);
+        for r in corpora[1].1.iter().filter(|r| {
+            r.split == Split::Train
+                && r.threats.contains(&tousu_core::text::Threat::SelfHarmViolence)
+                && r.harm_quotes.is_empty()
+        }) {
+            if !rules.harm_sentences(&r.text).iter().any(|(_, evidence)| *evidence) {
+                println!("{}", serde_json::json!({ "id": r.id, "text": r.text }));
             }
         }
         return Ok(());

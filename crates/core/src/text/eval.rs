@@ -48,6 +48,11 @@ pub struct Record {
     pub demands: Vec<LabelledDemand>,
     pub markers: Vec<Marker>,
     pub vulnerability: Vec<Vulnerability>,
+    /// The team's quotes of the self-harm or violence statement in a `train` record labelled
+    /// self_harm_violence that the lexicon finds none in (corpus/harm_quotes.jsonl, attached by
+    /// [`attach_harm_quotes`]); they teach the self-harm sentence model (harm.rs) new wordings.
+    #[serde(skip)]
+    pub harm_quotes: Vec<String>,
 }
 
 /// `"35000.00"` → 3500000 minor units; `None` for anything else.
@@ -81,6 +86,49 @@ pub fn parse_jsonl(src: &str) -> Result<Vec<Record>, Error> {
         out.push(rec);
     }
     Ok(out)
+}
+
+/// One line of corpus/harm_quotes.jsonl.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HarmQuotes {
+    id: String,
+    quotes: Vec<String>,
+}
+
+/// Attach the quotes of corpus/harm_quotes.jsonl (JSON Lines of `{"id", "quotes"}`) to their
+/// records; lines naming a record not in `records` are skipped (the file names English records
+/// only). A line is an error, naming its number, when a quote is empty or not verbatim in the
+/// text, or when its record is held out or not labelled self_harm_violence: quotes teach the
+/// model, and the held-out split must stay unseen. Returns how many records got quotes.
+pub fn attach_harm_quotes(records: &mut [Record], src: &str) -> Result<usize, Error> {
+    let index: std::collections::HashMap<String, usize> =
+        records.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+    let mut attached = 0;
+    for (i, line) in src.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |reason: String| Error::InvalidData {
+            what: "harm quotes JSON Lines".into(),
+            reason: format!("line {}: {reason}", i + 1),
+        };
+        let q: HarmQuotes = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        let Some(&at) = index.get(&q.id) else { continue };
+        let r = &mut records[at];
+        if r.split != Split::Train || !r.threats.contains(&Threat::SelfHarmViolence) {
+            return Err(bad(format!("{} is not a train record labelled self_harm_violence", q.id)));
+        }
+        if let Some(quote) = q.quotes.iter().find(|quote| quote.trim().is_empty() || !r.text.contains(quote.as_str())) {
+            return Err(bad(format!("{}: quote {quote:?} is not in the text", q.id)));
+        }
+        if q.quotes.is_empty() {
+            return Err(bad(format!("{}: no quotes", q.id)));
+        }
+        r.harm_quotes = q.quotes;
+        attached += 1;
+    }
+    Ok(attached)
 }
 
 /// True positives, false positives, false negatives for one label.
@@ -531,6 +579,42 @@ mod tests {
         format!(
             r#"{{"id": "{id}", "split": "train", "text": "{text}", "category": "{category}", "subcategory": null, "emotions": {{}}, "threats": [{threats}], "demands": [{demands}], "markers": [], "vulnerability": []}}"#
         )
+    }
+
+    #[test]
+    fn harm_quotes_attach_to_labelled_train_records_only() {
+        let held = rec("h1", "Some nights I sit by the quarry.", "other", r#""self_harm_violence""#, "")
+            .replace(r#""split": "train""#, r#""split": "heldout""#);
+        let src = [
+            rec(
+                "q1",
+                "Fees again. Some nights I sit by the quarry and wonder.",
+                "fees_charges",
+                r#""self_harm_violence""#,
+                "",
+            ),
+            rec("q2", "Fees again. I want a refund.", "fees_charges", "", ""),
+            held,
+        ]
+        .join("\n");
+        let mut records = parse_jsonl(&src).unwrap();
+        let ok = r#"{"id": "q1", "quotes": ["Some nights I sit by the quarry"]}
+{"id": "zh-0001", "quotes": ["不在这些记录里"]}"#;
+        assert_eq!(attach_harm_quotes(&mut records, ok).unwrap(), 1);
+        assert_eq!(records[0].harm_quotes, vec!["Some nights I sit by the quarry".to_string()]);
+        assert!(records[1].harm_quotes.is_empty());
+        // Each bad line names its number and why.
+        for (line, why) in [
+            (r#"{"id": "q1", "quotes": ["by the river"]}"#, "not in the text"),
+            (r#"{"id": "q1", "quotes": [" "]}"#, "not in the text"),
+            (r#"{"id": "q1", "quotes": []}"#, "no quotes"),
+            (r#"{"id": "q2", "quotes": ["Fees again."]}"#, "not a train record labelled"),
+            (r#"{"id": "h1", "quotes": ["Some nights"]}"#, "not a train record labelled"),
+            (r#"{"id": "q1"}"#, "missing field"),
+        ] {
+            let e = attach_harm_quotes(&mut records, &format!("\n{line}")).unwrap_err().to_string();
+            assert!(e.contains("line 2") && e.contains(why), "{line}: {e}");
+        }
     }
 
     #[test]

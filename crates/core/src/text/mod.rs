@@ -1642,8 +1642,13 @@ impl<'a> Ctx<'a> {
             }
             // Retracted later in the sentence: 大家一起去闹确实动静大，但我不想这么做。
             let sent_end = window_end(self.chars, h.end, s.retraction_window, is_sentence_end);
-            // (Not right after a self-harm cue: 跳下去算了 resigns to it, it does not take it back.)
-            if self.retraction.inside(h.end, sent_end).any(|r| t != Threat::SelfHarmViolence || r.start >= h.end + 2) {
+            // (Not right after a self-harm cue: 跳下去算了 resigns to it, it does not take it back;
+            // nor one of weight 0.5: "I don't want to wake up, what's the point" despairs.)
+            if self
+                .retraction
+                .inside(h.end, sent_end)
+                .any(|r| t != Threat::SelfHarmViolence || (r.start >= h.end + 2 && r.weight >= 1.0))
+            {
                 continue;
             }
             // A first-person refusal of weight 2 also retracts from the start of the next

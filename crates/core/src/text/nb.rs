@@ -17,6 +17,16 @@ use std::sync::{Arc, OnceLock};
 /// The corpus files, embedded (only their `train` records are used).
 pub const CORPUS_ZH: &str = include_str!("../../../../corpus/zh.jsonl");
 pub const CORPUS_EN: &str = include_str!("../../../../corpus/en.jsonl");
+/// The team's quotes of the self-harm statements the lexicon misses ([`eval::attach_harm_quotes`]).
+pub const HARM_QUOTES: &str = include_str!("../../../../corpus/harm_quotes.jsonl");
+
+/// The embedded corpus, Chinese then English, with the self-harm quotes attached.
+pub fn builtin_corpus() -> Result<Vec<Record>, crate::Error> {
+    let mut records = eval::parse_jsonl(CORPUS_ZH)?;
+    records.extend(eval::parse_jsonl(CORPUS_EN)?);
+    eval::attach_harm_quotes(&mut records, HARM_QUOTES)?;
+    Ok(records)
+}
 
 /// How many evidence features `predict` returns.
 const TOP_FEATURES: usize = 6;
@@ -533,13 +543,19 @@ impl NaiveBayes {
 
     /// Train the self-harm sentence model (harm.rs) on the English `train` records: the
     /// sentences where `rules` (use an analyser without a back-up) find self-harm evidence in
-    /// records labelled with it are positive, every sentence of records without it negative.
-    /// Then each labelled record the rules found nothing in adds its highest-scoring sentence
-    /// under that first model as a positive, and the model is trained again (one round of
-    /// multiple-instance learning: the label says some sentence is one, not which).
+    /// records labelled with it are positive, and so are the team's quotes of the statement in
+    /// labelled records the rules find nothing in ([`Record::harm_quotes`]); every sentence of
+    /// records without the label is negative. A labelled record with neither adds its
+    /// highest-scoring sentence under that first model as a positive, and the model is trained
+    /// again (one round of multiple-instance learning: the label says some sentence is one, not
+    /// which).
     pub fn train_harm(&mut self, rules: &Analyzer, records: &[&Record]) {
         let (mut pos, mut neg, mut unplaced) = (Vec::new(), Vec::new(), Vec::new());
         for r in records.iter().filter(|r| r.split == Split::Train && is_english(&r.text)) {
+            if r.threats.contains(&super::Threat::SelfHarmViolence) && !r.harm_quotes.is_empty() {
+                pos.extend(r.harm_quotes.iter().cloned());
+                continue;
+            }
             let sentences = rules.harm_sentences(&r.text);
             if !r.threats.contains(&super::Threat::SelfHarmViolence) {
                 neg.extend(sentences.into_iter().map(|(s, _)| s));
@@ -550,6 +566,10 @@ impl NaiveBayes {
             }
         }
         let first = HarmModel::train(pos.iter().map(String::as_str), neg.iter().map(String::as_str));
+        if unplaced.is_empty() {
+            self.harm = first;
+            return;
+        }
         for sentences in unplaced {
             let best = sentences
                 .into_iter()
@@ -635,8 +655,7 @@ fn builtin_arc() -> &'static Arc<NaiveBayes> {
     static M: OnceLock<Arc<NaiveBayes>> = OnceLock::new();
     M.get_or_init(|| {
         // Embedded data; `builtin_model_trains_on_embedded_corpus` checks that it parses.
-        let mut records = eval::parse_jsonl(CORPUS_ZH).unwrap_or_default();
-        records.extend(eval::parse_jsonl(CORPUS_EN).unwrap_or_default());
+        let records = builtin_corpus().unwrap_or_default();
         let refs: Vec<&Record> = records.iter().collect();
         let mut nb = NaiveBayes::train_records(&refs);
         // The built-in lexicons alone (no back-up) pick the self-harm training sentences; the
@@ -1182,11 +1201,61 @@ mod tests {
     fn builtin_model_trains_on_embedded_corpus() {
         let zh = eval::parse_jsonl(CORPUS_ZH).unwrap();
         let en = eval::parse_jsonl(CORPUS_EN).unwrap();
-        assert_eq!((zh.len(), en.len()), (4479, 2875));
+        assert_eq!((zh.len(), en.len()), (4575, 3019));
+        let quoted = builtin_corpus().unwrap().iter().filter(|r| !r.harm_quotes.is_empty()).count();
+        assert_eq!(quoted, HARM_QUOTES.lines().count());
         assert!(T2s::parse(normalize::BUILTIN_T2S).is_ok());
         let nb = NaiveBayes::builtin();
         assert_eq!(nb.classes().len(), Category::ALL.len());
         assert_eq!(nb.predict("信用卡在境外被盗刷了六笔").0, Category::Card);
+    }
+
+    #[test]
+    fn harm_quotes_are_the_positive_sentences() {
+        // Labelled records whose statement no lexicon cue finds, each before sentences that
+        // negatives share. Without quotes the first model is untrained and the last sentence is
+        // taken; the quotes pick the statement, so the model learns its words.
+        let mut lines = Vec::new();
+        let mut quotes = Vec::new();
+        for i in 0..12 {
+            let (text, threats) = if i % 2 == 0 {
+                (
+                    format!(
+                        "The quarry road calls me at night and I listen. Account {i} was closed. I will be honest with you."
+                    ),
+                    r#""self_harm_violence""#,
+                )
+            } else {
+                (format!("Account {i} was closed. I will be honest with you. The branch never called me back."), "")
+            };
+            if i % 2 == 0 {
+                quotes.push(format!(
+                    r#"{{"id": "en-{:04}", "quotes": ["The quarry road calls me at night and I listen."]}}"#,
+                    i + 1
+                ));
+            }
+            lines.push(format!(
+                r#"{{"id": "en-{:04}", "split": "train", "text": "{text}", "category": "other", "subcategory": null, "emotions": {{}}, "threats": [{threats}], "demands": [], "markers": [], "vulnerability": []}}"#,
+                i + 1
+            ));
+        }
+        let mut records = eval::parse_jsonl(&lines.join("\n")).unwrap();
+        let mut rules = Analyzer::builtin().unwrap();
+        rules.set_category_fallback(None);
+        let train = |records: &[Record]| {
+            let refs: Vec<&Record> = records.iter().collect();
+            let mut nb = NaiveBayes::train_records(&refs);
+            nb.train_harm(&rules, &refs);
+            nb
+        };
+        let statement = "The quarry road calls me again.";
+        let without = train(&records);
+        assert_eq!(eval::attach_harm_quotes(&mut records, &quotes.join("\n")).unwrap(), 6);
+        let with = train(&records);
+        assert_eq!(with.harm().sentences(), (6, 18));
+        let (s_with, s_without) = (with.harm().score(statement).unwrap(), without.harm().score(statement).unwrap());
+        assert!(s_with > 0.0 && s_with > s_without, "{s_with} vs {s_without}");
+        assert!(with.harm().score("I will be honest with you.").unwrap() < 0.0);
     }
 
     #[test]
