@@ -194,8 +194,9 @@ fn word_at(chars: &[char], i: usize) -> (String, usize) {
 /// First letters of the number words, "hundred", "thousand", "million", "and" and "dollar(s)".
 const NUMBER_INITIALS: &str = "zotwfsenhmad";
 
-/// An amount spelled out in English words and followed by "dollars": "ten thousand dollars",
-/// "twenty-three thousand seven hundred dollars", "five hundred and fifty dollars".
+/// An amount spelled out in English words: followed by "dollars" or "bucks" ("ten thousand
+/// dollars", "twenty-three thousand seven hundred dollars", "five hundred and fifty dollars"),
+/// by "grand" ("five grand"), or ending in a scale word ("sixty thousand").
 fn scan_words(chars: &[char], start: usize) -> Option<AmountHit> {
     let (mut total, mut current, mut any) = (0u64, 0u64, false);
     let mut i = start;
@@ -243,13 +244,59 @@ fn scan_words(chars: &[char], start: usize) -> Option<AmountHit> {
     if !any || value == 0 {
         return None;
     }
+    // Then "dollars" / "bucks" ("five hundred bucks"), "grand" (thousands: "five grand"), or
+    // nothing after a scale word ("the whole sixty thousand back").
     let k = skip_spaces(chars, end);
-    let (unit, after) = word_at(chars, k);
-    if unit != "dollars" && unit != "dollar" {
-        return None;
+    let mut j = k;
+    while j < chars.len() && chars[j].is_ascii_alphabetic() && j - k < 8 {
+        j += 1;
     }
+    let unit: String = chars[k..j].iter().map(|c| c.to_ascii_lowercase()).collect();
+    let whole = j == chars.len() || !chars[j].is_ascii_alphanumeric();
+    let (value, end) = match unit.as_str() {
+        "dollars" | "dollar" | "bucks" if whole => (value, j),
+        "grand" if whole && total == 0 => (value.checked_mul(1_000)?, j),
+        _ if total > 0 && money_may_follow(chars, end) => (value, end),
+        _ => return None,
+    };
     let minor = i64::try_from(value.checked_mul(100)?).ok()?;
-    Some(AmountHit { start, end: after, money: Money { minor, currency: Currency::Usd } })
+    Some(AmountHit { start, end, money: Money { minor, currency: Currency::Usd } })
+}
+
+/// Whether a number with a scale word and no currency ("5 thousand", "sixty thousand") may be
+/// money: the end of the clause or a word that goes with a sum follows it ("5 thousand back",
+/// "sixty thousand for"), not a noun it counts ("sixty thousand miles").
+fn money_may_follow(chars: &[char], end: usize) -> bool {
+    const WORDS: [&str; 18] = [
+        "back",
+        "for",
+        "in",
+        "to",
+        "and",
+        "or",
+        "from",
+        "of",
+        "that",
+        "which",
+        "paid",
+        "owed",
+        "refunded",
+        "returned",
+        "plus",
+        "now",
+        "today",
+        "immediately",
+    ];
+    let k = skip_spaces(chars, end);
+    let mut j = k;
+    while j < chars.len() && chars[j].is_ascii_alphabetic() {
+        j += 1;
+    }
+    if j == k {
+        return true;
+    }
+    let word: String = chars[k..j].iter().map(|c| c.to_ascii_lowercase()).collect();
+    WORDS.contains(&word.as_str())
 }
 
 /// Range separators: "1-2万元", "1万至2万元", "5000到8000元" state no exact amount.
@@ -386,15 +433,21 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
             j += 1;
         }
     }
-    // "42 grand": thousands of dollars.
+    // "42 grand": thousands of dollars; "$5 thousand", "1.2 million dollars", "5 thousand" (a
+    // number with a scale word is an amount even without a currency).
     let mut grand = false;
+    let mut scaled = false;
     if has_arabic && !has_cn_digit && multiplier == 1 && implied_unit.is_none() {
         let g = skip_spaces(chars, j);
-        let n = starts_with_at(chars, g, "grand");
-        if n > 0 && g > j && !chars.get(g + n).is_some_and(|c| c.is_ascii_alphanumeric()) {
-            multiplier = 1_000;
-            grand = true;
-            j = g + n;
+        for (word, scale) in [("grand", 1_000), ("thousand", 1_000), ("million", 1_000_000)] {
+            let n = starts_with_at(chars, g, word);
+            if n > 0 && g > j && !chars.get(g + n).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                multiplier = scale;
+                grand = word == "grand";
+                scaled = true;
+                j = g + n;
+                break;
+            }
         }
     }
     // 3万余元, 三千多块: approximate, no exact amount.
@@ -469,7 +522,7 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     // A bare 1.8k in Chinese text (把扣的1.8k退给我) is money too.
     let cjk_k = multiplier == 1_000 && chars.get(j).is_some_and(|&c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let valid = if has_arabic && !has_cn_digit {
-        prefix || suffix_len > 0 || ends_in_wan || cjk_k || grand
+        prefix || suffix_len > 0 || ends_in_wan || cjk_k || grand || (scaled && money_may_follow(chars, end))
     } else if has_cn_digit || cn_start_ten {
         // Chinese numerals: 十万 / 三万五千元 / 叁万元; never bare 千万 or 一. A bare colloquial
         // tail below 万 (三千八, 三百八) only after a demonstrative or a money noun: 把这三千八退给我,
@@ -628,6 +681,16 @@ mod tests {
                 "23700.00 USD",
             ),
             ("five hundred and fifty dollars", "five hundred and fifty dollars", "550.00 USD"),
+            ("five hundred bucks back", "five hundred bucks", "500.00 USD"),
+            ("five grand back", "five grand", "5000.00 USD"),
+            // A scale word after digits, with or without a currency; without one, only where
+            // a sum may stand (not "sixty thousand miles").
+            ("I want $5 thousand back", "$5 thousand", "5000.00 USD"),
+            ("a $1.2 million policy", "$1.2 million", "1200000.00 USD"),
+            ("2 million dollars", "2 million dollars", "2000000.00 USD"),
+            // (No currency: the text's default, here CNY; USD in an English text.)
+            ("and 5 thousand for what they did", "5 thousand", "5000.00 CNY"),
+            ("the whole sixty thousand back", "sixty thousand", "60000.00 USD"),
         ];
         for (text, sub, val) in cases {
             assert_eq!(find(text), vec![(sub.to_string(), val.to_string())], "{text}");
@@ -644,6 +707,7 @@ mod tests {
         // Only a number already stated as money, and not a part of a date, percent or word.
         assert_eq!(find("I paid $2,000 on 2000-05-01: 2,000% of 2,000x.").len(), 1);
         assert!(find("I called 387 times").is_empty());
+        assert!(find("I drove sixty thousand miles, 60 thousand people saw it").is_empty());
     }
 
     #[test]

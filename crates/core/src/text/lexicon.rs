@@ -251,6 +251,8 @@ struct RawFile {
     #[serde(default)]
     amount_object: Terms,
     #[serde(default)]
+    imperative_verb: Terms,
+    #[serde(default)]
     bare_amount_frame: Terms,
     #[serde(default)]
     amount_total: Terms,
@@ -305,6 +307,7 @@ pub(crate) enum Group {
     Demand(DemandKind),
     DemandFrame,
     AmountObject,
+    ImperativeVerb,
     BareAmountFrame,
     AmountTotal,
     AmountAnaphor,
@@ -355,6 +358,7 @@ impl Group {
             Group::AmountAnaphor => 44,
             Group::SelfHarmIdeation => 45,
             Group::SelfHarmAct => 46,
+            Group::ImperativeVerb => 47,
             Group::Marker(m) => 20 + m as u16,
             Group::Vuln(_) => 13,
         }
@@ -476,6 +480,7 @@ impl Merged {
             (Group::Escalation, raw.group_escalation),
             (Group::DemandFrame, raw.demand_frame),
             (Group::AmountObject, raw.amount_object),
+            (Group::ImperativeVerb, raw.imperative_verb),
             (Group::BareAmountFrame, raw.bare_amount_frame),
             (Group::AmountTotal, raw.amount_total),
             (Group::AmountAnaphor, raw.amount_anaphor),

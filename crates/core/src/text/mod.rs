@@ -805,6 +805,8 @@ struct Ctx<'a> {
     frame: ByEnd<'a>,
     /// 把 / 将 before an amount: "把那二十万赔给我" (`[amount_object]`).
     amount_object: ByEnd<'a>,
+    /// "Reprocess", "Give" opening an English imperative sentence (`[imperative_verb]`).
+    imperative_verb: Vec<&'a Hit>,
     /// "I am asking for", "I want" before a bare amount (`[bare_amount_frame]`).
     bare_frame: ByEnd<'a>,
     /// "a total of", 共计 right before an amount (`[amount_total]`).
@@ -855,6 +857,7 @@ impl<'a> Ctx<'a> {
             demand: vec![],
             frame: ByEnd::default(),
             amount_object: ByEnd::default(),
+            imperative_verb: vec![],
             bare_frame: ByEnd::default(),
             amount_total: ByEnd::default(),
             amount_anaphor: ByEnd::default(),
@@ -905,6 +908,7 @@ impl<'a> Ctx<'a> {
                 Group::Demand(_) => c.demand.push(h),
                 Group::DemandFrame => frame.push(h),
                 Group::AmountObject => amount_object.push(h),
+                Group::ImperativeVerb => c.imperative_verb.push(h),
                 Group::BareAmountFrame => bare_frame.push(h),
                 Group::AmountTotal => amount_total.push(h),
                 Group::AmountAnaphor => amount_anaphor.push(h),
@@ -947,6 +951,29 @@ impl<'a> Ctx<'a> {
 
     /// The negation that cancels a cue starting at `pos`, if any: within `units` units
     /// before it, in the same clause, and not before a barrier word (就, 否则, then …).
+    /// Where the first word of the sentence starting at `sentence` begins, before `end`, past
+    /// a speaker label ("Customer:") and softeners ("then", "just", "please", "so", "now").
+    fn opening_word(&self, sentence: usize, end: usize) -> Option<usize> {
+        const SOFTENERS: [&str; 5] = ["then", "just", "please", "so", "now"];
+        let ch = self.chars;
+        let mut i = sentence;
+        let mut labelled = false;
+        loop {
+            let start = (i..end).find(|&j| ch[j].is_alphanumeric())?;
+            let mut e = start;
+            while e < end && ch[e].is_ascii_alphabetic() {
+                e += 1;
+            }
+            let word = text_of(ch, start, e).to_ascii_lowercase();
+            if !labelled && ch.get(e) == Some(&':') {
+                labelled = true;
+            } else if !SOFTENERS.contains(&word.as_str()) {
+                return Some(start);
+            }
+            i = e + 1;
+        }
+    }
+
     fn negation_before(&self, pos: usize, units: usize) -> Option<&'a Hit> {
         let mut lo = window_start(self.chars, pos, units, is_clause_punct);
         if let Some(b) = self.barrier.inside(lo, pos).next() {
@@ -1955,6 +1982,23 @@ impl<'a> Ctx<'a> {
                     })
                 }
             };
+            // So is a demand cue joined by "and" to a sentence that opens with an imperative verb:
+            // "Reprocess the claim at the in-network rate and pay the $7,480.", "Give me my car
+            // back and pay me the $2,300 for my tools."
+            // (A speaker label and softeners may come first: "Customer: Then approve the
+            // estimate today and reimburse me the $612.40".)
+            let imperative = imperative
+                || (frame.is_none() && self.chars[h.start].is_ascii_alphabetic() && {
+                    let sentence = window_start(self.chars, h.start, 200, is_sentence_end);
+                    let mut k = h.start;
+                    while k > sentence && self.chars[k - 1] == ' ' {
+                        k -= 1;
+                    }
+                    let and = k >= sentence + 4 && text_of(self.chars, k - 4, k).eq_ignore_ascii_case(" and");
+                    and && self
+                        .opening_word(sentence, h.start)
+                        .is_some_and(|f| !starting_in(&self.imperative_verb, f, f + 1).is_empty())
+                });
             // A Chinese sentence that starts with a demand verb on 我 and names the sum right
             // after it is an imperative too: 退我40块！, 还给我1,260元.
             let imperative = imperative
@@ -2010,11 +2054,16 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 // A total after the cue may stand further away in its sentence: "Refund the
-                // wire fee and the undisclosed exchange margin, a total of $212.40", 共计5万元.
+                // wire fee and the undisclosed exchange margin, a total of $212.40", 共计5万元,
+                // "reverse all three charges, $194.00 altogether".
                 let total = self
                     .amount_total
                     .inside(a.start.saturating_sub(16), a.start)
-                    .any(|t| units_between(self.chars, t.end, a.start, 2) <= 1);
+                    .any(|t| units_between(self.chars, t.end, a.start, 2) <= 1)
+                    || self
+                        .amount_total
+                        .inside(a.end, (a.end + 16).min(self.chars.len()))
+                        .any(|t| units_between(self.chars, a.end, t.start, 2) == 0);
                 let mut best: Option<(usize, DemandKind)> = None;
                 for o in &occs {
                     let (limit, stop): (usize, Stop) = if a.start >= o.hit.end {

@@ -908,3 +908,32 @@ fn transcript_speakers_form_questions_titles_and_dashes() {
     // A staff member's "you can always …" is not the complainant's plan.
     assert!(!has("then she goes well you can always file a complaint with the cfpb if you want", Threat::Regulator));
 }
+
+#[test]
+fn coordinated_imperatives_totals_after_the_amount_and_despair_after_self_harm() {
+    let amounts = |text: &str| -> Vec<Money> {
+        az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect()
+    };
+    let usd = |minor: i64| Money::new(minor, Currency::Usd);
+    // A demand cue joined by "and" to a sentence that opens with an imperative verb (a speaker
+    // label and softeners may come first) is an order too…
+    assert_eq!(amounts("Reprocess the claim at the in-network rate and pay the $7,480."), vec![usd(748_000)]);
+    assert_eq!(
+        amounts("Customer: Then approve the estimate today and reimburse me the $612.40 I paid."),
+        vec![usd(61_240)]
+    );
+    // …not a report of what someone did.
+    assert_eq!(amounts("Yesterday the bank closed my account and paid the $50 fee."), vec![]);
+    // A total marker after the amount lets it stand further from its cue.
+    assert_eq!(
+        amounts("I would be grateful if you would reverse all three charges, $194.00 altogether, and send a check."),
+        vec![usd(19_400)]
+    );
+    // "What's the point" after a self-harm statement despairs; it does not take it back…
+    let t = "Im so tired I honestly dont want to wake up tomorrow whats the point of me";
+    assert!(threat(&az().analyze(t), Threat::SelfHarmViolence).is_some());
+    // …while it still takes back another threat.
+    assert!(
+        threat(&az().analyze("I could go to the newspapers, but what's the point."), Threat::Media).is_none()
+    );
+}
