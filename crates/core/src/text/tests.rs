@@ -911,9 +911,8 @@ fn transcript_speakers_form_questions_titles_and_dashes() {
 
 #[test]
 fn coordinated_imperatives_totals_after_the_amount_and_despair_after_self_harm() {
-    let amounts = |text: &str| -> Vec<Money> {
-        az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect()
-    };
+    let amounts =
+        |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
     let usd = |minor: i64| Money::new(minor, Currency::Usd);
     // A demand cue joined by "and" to a sentence that opens with an imperative verb (a speaker
     // label and softeners may come first) is an order too…
@@ -932,8 +931,14 @@ fn coordinated_imperatives_totals_after_the_amount_and_despair_after_self_harm()
     // "What's the point" after a self-harm statement despairs; it does not take it back…
     let t = "Im so tired I honestly dont want to wake up tomorrow whats the point of me";
     assert!(threat(&az().analyze(t), Threat::SelfHarmViolence).is_some());
+    let t = "人没了钱也没了，我也不想活了，带着孩子一起走算了";
+    assert!(threat(&az().analyze(t), Threat::SelfHarmViolence).is_some());
     // …while it still takes back another threat.
-    assert!(
-        threat(&az().analyze("I could go to the newspapers, but what's the point."), Threat::Media).is_none()
-    );
+    assert!(threat(&az().analyze("I could go to the newspapers, but what's the point."), Threat::Media).is_none());
+    assert!(threat(&az().analyze("本来想去法院起诉，想想还是算了。"), Threat::Lawsuit).is_none());
+    // A Chinese amount with 全额 in the cue, the clause before, and a request after a stated sum.
+    let cny_amounts =
+        |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
+    assert_eq!(cny_amounts("首期保费8,800元，必须全额退。"), vec![cny(8_800)]);
+    assert_eq!(cny_amounts("这4,200元要退还给我。"), vec![cny(4_200)]);
 }
