@@ -700,6 +700,10 @@ fn window_end(chars: &[char], pos: usize, units: usize, stop: Stop) -> usize {
     i
 }
 
+/// Words that may come before an English order without changing it ("Just pay the $340
+/// already.", "so now refund it"); "" for none.
+const SOFTENERS: [&str; 6] = ["", "just", "please", "so", "now", "then"];
+
 /// The hits of `hits` (sorted by start) that start in [lo, hi).
 fn starting_in<'b, 'a>(hits: &'b [&'a Hit], lo: usize, hi: usize) -> &'b [&'a Hit] {
     let a = hits.partition_point(|h| h.start < lo);
@@ -949,12 +953,10 @@ impl<'a> Ctx<'a> {
         c
     }
 
-    /// The negation that cancels a cue starting at `pos`, if any: within `units` units
-    /// before it, in the same clause, and not before a barrier word (就, 否则, then …).
     /// Where the first word of the sentence starting at `sentence` begins, before `end`, past
-    /// a speaker label ("Customer:") and softeners ("then", "just", "please", "so", "now").
+    /// a speaker label ("Customer:") and [`SOFTENERS`] (a number, such as a list's "2.", is
+    /// skipped too).
     fn opening_word(&self, sentence: usize, end: usize) -> Option<usize> {
-        const SOFTENERS: [&str; 5] = ["then", "just", "please", "so", "now"];
         let ch = self.chars;
         let mut i = sentence;
         let mut labelled = false;
@@ -974,6 +976,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The negation that cancels a cue starting at `pos`, if any: within `units` units
+    /// before it, in the same clause, and not before a barrier word (就, 否则, then …).
     fn negation_before(&self, pos: usize, units: usize) -> Option<&'a Hit> {
         let mut lo = window_start(self.chars, pos, units, is_clause_punct);
         if let Some(b) = self.barrier.inside(lo, pos).next() {
@@ -1972,7 +1976,7 @@ impl<'a> Ctx<'a> {
                         })
                         .map(|c| c.to_ascii_lowercase())
                 };
-                const SOFTENERS: [&str; 6] = ["", "just", "please", "so", "now", "then"];
+
                 lead().nth(12).is_none() && {
                     let lead: String = lead().collect();
                     SOFTENERS.iter().any(|a| {
