@@ -936,6 +936,12 @@ fn coordinated_imperatives_totals_after_the_amount_and_despair_after_self_harm()
     // …while it still takes back another threat.
     assert!(threat(&az().analyze("I could go to the newspapers, but what's the point."), Threat::Media).is_none());
     assert!(threat(&az().analyze("本来想去法院起诉，想想还是算了。"), Threat::Lawsuit).is_none());
+    // 要求其 / 跟我 open someone else's clause: 其 and 我 after them are objects, not the speaker.
+    let collector = "催收人员每天多次拨打来电人电话，要求其代为还款，并称“不还就起诉你弟弟，让他坐牢”。";
+    assert!(threat(&az().analyze(collector), Threat::Lawsuit).is_none());
+    assert!(threat(&az().analyze("两个男的还跟我老娘说“律师函已经发了，等着坐牢”。"), Threat::Lawsuit).is_none());
+    // A title line that makes a threat is still the complainant's.
+    assert!(threat(&az().analyze("标题：再不退钱我就去银保监投诉"), Threat::Regulator).is_some());
     // A Chinese amount with 全额 in the cue, the clause before, and a request after a stated sum.
     let cny_amounts =
         |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
