@@ -1976,7 +1976,6 @@ impl<'a> Ctx<'a> {
                         })
                         .map(|c| c.to_ascii_lowercase())
                 };
-
                 lead().nth(12).is_none() && {
                     let lead: String = lead().collect();
                     SOFTENERS.iter().any(|a| {

@@ -552,7 +552,8 @@ impl NaiveBayes {
     pub fn train_harm(&mut self, rules: &Analyzer, records: &[&Record]) {
         let (mut pos, mut neg, mut unplaced) = (Vec::new(), Vec::new(), Vec::new());
         for r in records.iter().filter(|r| r.split == Split::Train && is_english(&r.text)) {
-            if r.threats.contains(&super::Threat::SelfHarmViolence) && !r.harm_quotes.is_empty() {
+            // (attach_harm_quotes gives quotes only to labelled train records.)
+            if !r.harm_quotes.is_empty() {
                 pos.extend(r.harm_quotes.iter().cloned());
                 continue;
             }
@@ -1218,26 +1219,20 @@ mod tests {
         let mut lines = Vec::new();
         let mut quotes = Vec::new();
         for i in 0..12 {
-            let (text, threats) = if i % 2 == 0 {
-                (
-                    format!(
-                        "The quarry road calls me at night and I listen. Account {i} was closed. I will be honest with you."
-                    ),
-                    r#""self_harm_violence""#,
-                )
-            } else {
-                (format!("Account {i} was closed. I will be honest with you. The branch never called me back."), "")
-            };
+            let id = format!("en-{:04}", i + 1);
             if i % 2 == 0 {
+                let text = format!(
+                    "The quarry road calls me at night and I listen. Account {i} was closed. I will be honest with you."
+                );
+                lines.push(toy_line(&id, &text, "other", "{}", r#""self_harm_violence""#));
                 quotes.push(format!(
-                    r#"{{"id": "en-{:04}", "quotes": ["The quarry road calls me at night and I listen."]}}"#,
-                    i + 1
+                    r#"{{"id": "{id}", "quotes": ["The quarry road calls me at night and I listen."]}}"#
                 ));
+            } else {
+                let text =
+                    format!("Account {i} was closed. I will be honest with you. The branch never called me back.");
+                lines.push(toy_line(&id, &text, "other", "{}", ""));
             }
-            lines.push(format!(
-                r#"{{"id": "en-{:04}", "split": "train", "text": "{text}", "category": "other", "subcategory": null, "emotions": {{}}, "threats": [{threats}], "demands": [], "markers": [], "vulnerability": []}}"#,
-                i + 1
-            ));
         }
         let mut records = eval::parse_jsonl(&lines.join("\n")).unwrap();
         let mut rules = Analyzer::builtin().unwrap();
@@ -1282,12 +1277,17 @@ mod tests {
             } else {
                 (format!("第{i}号保单，已经提交全部材料，请按合同约定审核理赔申请，并告知处理进度和结果"), "{}")
             };
-            lines.push(format!(
-                r#"{{"id": "zh-{:04}", "split": "train", "text": "{text}", "category": "claim_delay", "subcategory": null, "emotions": {emotions}, "threats": [], "demands": [], "markers": [], "vulnerability": []}}"#,
-                i + 1
-            ));
+            lines.push(toy_line(&format!("zh-{:04}", i + 1), &text, "claim_delay", emotions, ""));
         }
         eval::parse_jsonl(&lines.join("\n")).unwrap()
+    }
+
+    /// One train record of a toy corpus as a JSON line (`emotions` a JSON object, `threats` the
+    /// inside of a JSON list).
+    fn toy_line(id: &str, text: &str, category: &str, emotions: &str, threats: &str) -> String {
+        format!(
+            r#"{{"id": "{id}", "split": "train", "text": "{text}", "category": "{category}", "subcategory": null, "emotions": {emotions}, "threats": [{threats}], "demands": [], "markers": [], "vulnerability": []}}"#
+        )
     }
 
     #[test]
