@@ -107,7 +107,7 @@ def check(lang):
             else:
                 has_amt = True
                 if not isinstance(a, str) or not AMOUNT.match(a): errs.append(f"{where}: bad amount {a!r}")
-                if c not in ("CNY", "USD"): errs.append(f"{where}: bad currency {c!r}")
+                if c not in ("CNY", "USD", "GBP"): errs.append(f"{where}: bad currency {c!r}")
                 if d.get("kind") in ("apology", "staff_punishment"): errs.append(f"{where}: amount on {d['kind']}")
         with_amount += has_amt
         for m in r.get("markers", []):
@@ -155,14 +155,15 @@ def check(lang):
     return errs
 
 def check_harm_quotes():
-    """harm_quotes.jsonl: each line names an English train record labelled self_harm_violence and
-    quotes its statement verbatim (corpus/README.md)."""
+    """harm_quotes.jsonl: each line names a train record labelled self_harm_violence and quotes
+    its statement verbatim (corpus/README.md)."""
     errs = []
     recs = {}
-    for line in (HERE / "en.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            r = json.loads(line)
-            recs[r["id"]] = r
+    for name in ("zh.jsonl", "en.jsonl"):
+        for line in (HERE / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                recs[r["id"]] = r
     seen = set()
     lines = (HERE / "harm_quotes.jsonl").read_text(encoding="utf-8").splitlines()
     for n, line in enumerate(lines, 1):

@@ -93,6 +93,7 @@ fn main() -> Result<(), tousu_core::Error> {
     let mut no_harm = Analyzer::builtin()?;
     no_harm.set_category_fallback(Some(tousu_core::text::nb::Fallback {
         self_harm: None,
+        self_harm_zh: None,
         ..tousu_core::text::nb::Fallback::builtin()
     }));
     let no_harm_secs = seconds(&no_harm, &english, rounds);

@@ -8,8 +8,8 @@
 //! the rules alone and other naive Bayes settings on newly written records that neither the cues
 //! nor the model have seen yet, before they join the train split; `--no-emotion-model`
 //! evaluates the emotion lexicon alone, `--no-harm-model` the self-harm lexicon alone; `--emotion-cv` chooses the emotion detectors' cuts;
-//! `--harm-cv` measures the English self-harm back-up at several cuts; `--harm-unquoted` lists the
-//! English self-harm records still to quote in corpus/harm_quotes.jsonl).
+//! `--harm-cv` measures the self-harm back-ups at several cuts; `--harm-unquoted` lists the
+//! self-harm records still to quote in corpus/harm_quotes.jsonl).
 
 use std::path::PathBuf;
 use tousu_core::text::eval::{self, Record, Split};
@@ -135,13 +135,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut analyzer = Analyzer::builtin()?;
     let no_emotion_model = std::env::args().any(|a| a == "--no-emotion-model");
     let no_harm_model = std::env::args().any(|a| a == "--no-harm-model");
-    if no_emotion_model || no_harm_model {
+    // `--harm-cut-zh X` / `--harm-cut-en X`: another cut for a sentence model (to choose one).
+    let cut_arg = |flag: &str| -> Result<Option<f32>, Box<dyn std::error::Error>> {
+        std::env::args().skip_while(|a| a != flag).nth(1).map(|c| c.parse::<f32>()).transpose().map_err(Into::into)
+    };
+    let (cut_zh, cut_en) = (cut_arg("--harm-cut-zh")?, cut_arg("--harm-cut-en")?);
+    if no_emotion_model || no_harm_model || cut_zh.is_some() || cut_en.is_some() {
         let mut fb = nb::Fallback::builtin();
+        fb.self_harm_zh = cut_zh.or(fb.self_harm_zh);
+        fb.self_harm = cut_en.or(fb.self_harm);
         if no_emotion_model {
             fb.emotions = None;
         }
         if no_harm_model {
             fb.self_harm = None;
+            fb.self_harm_zh = None;
         }
         analyzer.set_category_fallback(Some(fb));
     }
@@ -167,13 +175,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         return Ok(());
     }
-    // `--harm-unquoted`: the English train records labelled self_harm_violence in which neither
-    // the lexicon nor corpus/harm_quotes.jsonl places the statement, as JSON Lines of id and
-    // text (to quote after a batch is appended; corpus/README.md).
+    // `--harm-unquoted`: the train records labelled self_harm_violence in which neither the
+    // lexicon nor corpus/harm_quotes.jsonl places the statement, as JSON Lines of id and text
+    // (to quote after a batch is appended; corpus/README.md).
     if std::env::args().any(|a| a == "--harm-unquoted") {
         let mut rules = Analyzer::builtin()?;
         rules.set_category_fallback(None);
-        for r in corpora[1].1.iter().filter(|r| {
+        for r in corpora.iter().flat_map(|(_, records)| records).filter(|r| {
             r.split == Split::Train
                 && r.threats.contains(&tousu_core::text::Threat::SelfHarmViolence)
                 && r.harm_quotes.is_empty()
@@ -184,21 +192,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         return Ok(());
     }
-    // `--harm-cv`: the English self-harm back-up at several cuts, by 5-fold CV on the train split.
+    // `--harm-cv`: the self-harm back-up of each language at several cuts, by 5-fold CV on the
+    // train split.
     if std::env::args().any(|a| a == "--harm-cv") {
-        let train: Vec<&Record> = corpora[1].1.iter().filter(|r| r.split == Split::Train).collect();
-        let cuts = [None, Some(10.0), Some(15.0), Some(20.0), Some(25.0), Some(30.0)];
-        println!("en self_harm_violence by 5-fold CV (lexicon, or lexicon + sentence model at a cut)");
+        let cuts = [None, Some(5.0), Some(8.0), Some(10.0), Some(15.0), Some(20.0), Some(25.0), Some(30.0)];
         let errors = std::env::args().any(|a| a == "--errors");
-        for (cut, cv) in cuts.iter().zip(nb::harm_cut_cv(&mut analyzer, &train, 5, &cuts)) {
-            let (tp, fp, fn_) = (cv.tp, cv.false_alarms.len(), cv.misses.len());
-            let p = tp as f64 / (tp + fp).max(1) as f64;
-            let r = tp as f64 / (tp + fn_).max(1) as f64;
-            let name = cut.map_or("lexicon alone".to_string(), |c| format!("cut {c:>5.1}"));
-            println!("  {name:<14} P {p:.3} R {r:.3}  (tp {tp} fp {fp} fn {fn_})");
-            if errors {
-                println!("    false alarms: {}", cv.false_alarms.join(" "));
-                println!("    misses: {}", cv.misses.join(" "));
+        for (lang, records) in &corpora {
+            let train: Vec<&Record> = records.iter().filter(|r| r.split == Split::Train).collect();
+            println!("{lang} self_harm_violence by 5-fold CV (lexicon, or lexicon + sentence model at a cut)");
+            for (cut, cv) in cuts.iter().zip(nb::harm_cut_cv(&mut analyzer, &train, *lang == "en", 5, &cuts)) {
+                let (tp, fp, fn_) = (cv.tp, cv.false_alarms.len(), cv.misses.len());
+                let p = tp as f64 / (tp + fp).max(1) as f64;
+                let r = tp as f64 / (tp + fn_).max(1) as f64;
+                let name = cut.map_or("lexicon alone".to_string(), |c| format!("cut {c:>5.1}"));
+                println!("  {name:<14} P {p:.3} R {r:.3}  (tp {tp} fp {fp} fn {fn_})");
+                if errors {
+                    println!("    false alarms: {}", cv.false_alarms.join(" "));
+                    println!("    misses: {}", cv.misses.join(" "));
+                }
             }
         }
         return Ok(());

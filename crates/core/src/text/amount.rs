@@ -12,9 +12,27 @@ pub(crate) struct AmountHit {
     pub money: Money,
 }
 
-const PREFIXES: &[&str] = &["us$", "usd", "rmb", "cny", "人民币", "$", "¥", "£", "€"];
-const SUFFIXES: &[&str] =
-    &["人民币", "美元", "英镑", "欧元", "dollars", "dollar", "bucks", "usd", "rmb", "cny", "元", "块", "圆", "蚊"];
+const PREFIXES: &[&str] = &["us$", "usd", "gbp", "rmb", "cny", "人民币", "$", "¥", "£", "€"];
+const SUFFIXES: &[&str] = &[
+    "人民币",
+    "美元",
+    "英镑",
+    "欧元",
+    "dollars",
+    "dollar",
+    "bucks",
+    "pounds",
+    "pound",
+    "quid",
+    "usd",
+    "gbp",
+    "rmb",
+    "cny",
+    "元",
+    "块",
+    "圆",
+    "蚊",
+];
 
 fn is_cn_digit(c: char) -> bool {
     matches!(
@@ -253,14 +271,15 @@ fn scan_words(chars: &[char], start: usize) -> Option<AmountHit> {
     }
     let unit: String = chars[k..j].iter().map(|c| c.to_ascii_lowercase()).collect();
     let whole = j == chars.len() || !chars[j].is_ascii_alphanumeric();
-    let (value, end) = match unit.as_str() {
-        "dollars" | "dollar" | "bucks" if whole => (value, j),
-        "grand" if whole && total == 0 => (value.checked_mul(1_000)?, j),
-        _ if total > 0 && money_may_follow(chars, end) => (value, end),
+    let (value, end, currency) = match unit.as_str() {
+        "dollars" | "dollar" | "bucks" if whole => (value, j, Currency::Usd),
+        "pounds" | "pound" | "quid" if whole => (value, j, Currency::Gbp),
+        "grand" if whole && total == 0 => (value.checked_mul(1_000)?, j, Currency::Usd),
+        _ if total > 0 && money_may_follow(chars, end) => (value, end, Currency::Usd),
         _ => return None,
     };
     let minor = i64::try_from(value.checked_mul(100)?).ok()?;
-    Some(AmountHit { start, end, money: Money { minor, currency: Currency::Usd } })
+    Some(AmountHit { start, end, money: Money { minor, currency } })
 }
 
 /// Whether a number with a scale word and no currency ("5 thousand", "sixty thousand") may be
@@ -321,7 +340,8 @@ enum Prev {
 fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit> {
     let c0 = chars[start];
     // Quick reject: an amount starts with a currency sign/word or a numeral.
-    if !(is_numeral(c0) || matches!(c0, '$' | '¥' | '£' | '€' | 'u' | 'U' | 'r' | 'R' | 'c' | 'C' | '人')) {
+    if !(is_numeral(c0) || matches!(c0, '$' | '¥' | '£' | '€' | 'u' | 'U' | 'g' | 'G' | 'r' | 'R' | 'c' | 'C' | '人'))
+    {
         return None;
     }
     // Never start inside a number or a word. A point or comma is inside a number only after a
@@ -548,7 +568,15 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     if let Some(x) = s.strip_suffix('蚊') {
         s = format!("{x}元");
     }
-    for (word, cur) in [("DOLLARS", Currency::Usd), ("DOLLAR", Currency::Usd), ("BUCKS", Currency::Usd)] {
+    for (word, cur) in [
+        ("DOLLARS", Currency::Usd),
+        ("DOLLAR", Currency::Usd),
+        ("BUCKS", Currency::Usd),
+        ("POUNDS", Currency::Gbp),
+        ("POUND", Currency::Gbp),
+        ("QUID", Currency::Gbp),
+        ("GBP", Currency::Gbp),
+    ] {
         if let Some(x) = s.strip_suffix(word) {
             s = x.to_string();
             currency = cur;
@@ -616,6 +644,11 @@ mod tests {
             ("壹佰贰拾元伍角", "壹佰贰拾元伍角", "120.50 CNY"),
             ("赔偿十万", "十万", "100000.00 CNY"),
             ("1200 dollars back", "1200 dollars", "1200.00 USD"),
+            ("my 640 quid back", "640 quid", "640.00 GBP"),
+            ("refund 250 pounds", "250 pounds", "250.00 GBP"),
+            ("GBP 450 fee", "GBP 450", "450.00 GBP"),
+            ("the 450 GBP fee", "450 GBP", "450.00 GBP"),
+            ("twenty pounds back", "twenty pounds", "20.00 GBP"),
             ("USD 500 fee", "USD 500", "500.00 USD"),
             ("人民币5000元", "人民币5000元", "5000.00 CNY"),
             ("5k元", "5k元", "5000.00 CNY"),

@@ -1,7 +1,8 @@
-//! Self-harm back-up for English texts: a binary naive Bayes model over the word unigrams and
-//! word bigrams of single sentences (the category model's English features, nb.rs).
+//! Self-harm back-up: a binary naive Bayes model over the features of single sentences (the
+//! category model's, nb.rs: word unigrams and word bigrams in English, character bigrams in
+//! Chinese), one model per language.
 //!
-//! Its training sentences come from the labelled corpus' English `train` records: positive are
+//! Its training sentences come from the labelled corpus' `train` records of its language: positive are
 //! the sentences that hold the lexicon's self-harm evidence in records labelled
 //! `self_harm_violence`; negative are all sentences of records without that label (their
 //! near-misses included). A text the lexicon found no self-harm in is flagged when one of its
@@ -35,6 +36,8 @@ const COMMON_MAX_WEIGHT: f32 = 1.0;
 /// A trained sentence model (empty = untrained: scores nothing).
 #[derive(Debug, Clone, Default)]
 pub struct HarmModel {
+    /// English (word) or Chinese (character) features.
+    english: bool,
     vocab: HashMap<u64, usize, FnvBuild>,
     /// Log ratio of a feature's (smoothed) share in positive to negative sentences.
     weights: Vec<f32>,
@@ -46,12 +49,13 @@ pub struct HarmModel {
 }
 
 impl HarmModel {
-    /// Train on positive and negative sentences.
+    /// Train on positive and negative sentences of one language.
     pub fn train<'a>(
+        english: bool,
         positive: impl IntoIterator<Item = &'a str>,
         negative: impl IntoIterator<Item = &'a str>,
     ) -> HarmModel {
-        let mut m = HarmModel::default();
+        let mut m = HarmModel { english, ..HarmModel::default() };
         let mut names: HashMap<u64, String> = HashMap::new();
         let mut counts: Vec<[u32; 2]> = Vec::new();
         let mut totals = [0f64; 2];
@@ -60,7 +64,7 @@ impl HarmModel {
         let neg = negative.into_iter().map(|s| (s, 1));
         for (sentence, class) in pos.chain(neg) {
             docs[class] += 1;
-            for (f, n) in nb::feature_ids(sentence, true, FeatureOpts::DEFAULT, Some(&mut names)) {
+            for (f, n) in nb::feature_ids(sentence, english, FeatureOpts::DEFAULT, Some(&mut names)) {
                 let next = m.vocab.len();
                 let i = *m.vocab.entry(f).or_insert(next);
                 if i == counts.len() {
@@ -72,7 +76,7 @@ impl HarmModel {
         }
         (m.positives, m.negatives) = (docs[0], docs[1]);
         if docs[0] == 0 || docs[1] == 0 {
-            return HarmModel::default();
+            return HarmModel { english, ..HarmModel::default() };
         }
         // Each class's feature distribution is smoothed towards the pooled one (Dirichlet prior of
         // mass MU): a feature never seen in the few positive sentences then weighs against
@@ -135,7 +139,7 @@ impl HarmModel {
     }
 
     fn known(&self, sentence: &str) -> Vec<usize> {
-        nb::feature_ids(sentence, true, FeatureOpts::DEFAULT, None)
+        nb::feature_ids(sentence, self.english, FeatureOpts::DEFAULT, None)
             .into_iter()
             .filter_map(|(f, _)| self.vocab.get(&f).copied())
             .collect()
@@ -155,7 +159,7 @@ mod tests {
             "i have the pills ready",
         ];
         let neg = ["the claim was refused in march", "i want my premium back", "please call me tomorrow"];
-        let m = HarmModel::train(pos, neg);
+        let m = HarmModel::train(true, pos, neg);
         assert!(m.is_trained());
         assert_eq!(m.sentences(), (4, 3));
         let high = m.score("honestly there is no point going on").unwrap();
@@ -166,6 +170,17 @@ mod tests {
         assert!(top.iter().all(|(_, w)| *w > 0.0));
         // A word of a single positive sentence ("pills") does not raise a score.
         assert!(m.top_features("the pills").is_empty());
-        assert!(HarmModel::train(pos, []).score("anything").is_none());
+        assert!(HarmModel::train(true, pos, []).score("anything").is_none());
+    }
+
+    #[test]
+    fn chinese_model_reads_character_pairs() {
+        let pos = ["我就去跳河", "我想去跳河算了", "我已经准备好去跳河", "真想跳河"];
+        let neg = ["理赔被拒了", "我要求退保", "请尽快回复我", "河边的房子被淹了"];
+        let m = HarmModel::train(false, pos, neg);
+        let top = m.top_features("干脆跳河");
+        assert!(top.iter().any(|(f, _)| f == "跳河"), "{top:?}");
+        assert!(m.score("干脆跳河").unwrap() > 0.0);
+        assert!(m.score("我要求退保").unwrap() < 0.0);
     }
 }

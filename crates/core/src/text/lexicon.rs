@@ -253,6 +253,8 @@ struct RawFile {
     #[serde(default)]
     imperative_verb: Terms,
     #[serde(default)]
+    quote_source: Terms,
+    #[serde(default)]
     bare_amount_frame: Terms,
     #[serde(default)]
     amount_total: Terms,
@@ -308,6 +310,7 @@ pub(crate) enum Group {
     DemandFrame,
     AmountObject,
     ImperativeVerb,
+    QuoteSource,
     BareAmountFrame,
     AmountTotal,
     AmountAnaphor,
@@ -359,6 +362,7 @@ impl Group {
             Group::SelfHarmIdeation => 45,
             Group::SelfHarmAct => 46,
             Group::ImperativeVerb => 47,
+            Group::QuoteSource => 48,
             Group::Marker(m) => 20 + m as u16,
             Group::Vuln(_) => 13,
         }
@@ -481,6 +485,7 @@ impl Merged {
             (Group::DemandFrame, raw.demand_frame),
             (Group::AmountObject, raw.amount_object),
             (Group::ImperativeVerb, raw.imperative_verb),
+            (Group::QuoteSource, raw.quote_source),
             (Group::BareAmountFrame, raw.bare_amount_frame),
             (Group::AmountTotal, raw.amount_total),
             (Group::AmountAnaphor, raw.amount_anaphor),

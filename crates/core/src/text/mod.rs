@@ -301,9 +301,8 @@ impl Analyzer {
         }
         let mut threats = ctx.threats();
         if let Some(fb) = &self.category_fallback
-            && lang == Lang::En
             && threats.iter().all(|t| t.value != Threat::SelfHarmViolence)
-            && let Some(f) = ctx.model_self_harm(fb)
+            && let Some(f) = ctx.model_self_harm(fb, lang == Lang::En)
         {
             threats.push(f);
             threats.sort_by_key(|t| t.value);
@@ -334,19 +333,28 @@ impl Analyzer {
         Ctx::new(&norm.chars, &hits, &self.settings).emotions().1
     }
 
-    /// The sentences of `text`, each with whether the lexicon's self-harm evidence falls in it
-    /// (the training data of the self-harm back-up, harm.rs).
+    /// The sentences (Chinese: clauses) of `text`, each with whether the lexicon's self-harm
+    /// evidence falls in it (the training data of the self-harm back-up, harm.rs). Only the
+    /// cue's own span counts, not the conditional or action spans beside it (再这样拖下去，…).
     pub fn harm_sentences(&self, text: &str) -> Vec<(String, bool)> {
         let norm = Normalized::new(text, &self.t2s);
         let hits = self.hits(&norm);
         let ctx = Ctx::new(&norm.chars, &hits, &self.settings);
+        let mut cues: Vec<Span> = ctx
+            .threat
+            .iter()
+            .filter(|h| h.group == Group::Threat(Threat::SelfHarmViolence))
+            .map(|h| h.span())
+            .collect();
+        cues.extend(ctx.self_harm_cues().iter().map(Hit::span));
         let evidence: Vec<Span> = ctx
             .threats()
             .iter()
             .filter(|t| t.value == Threat::SelfHarmViolence)
             .flat_map(|t| t.evidence.iter().flat_map(|e| e.spans.iter().copied()))
+            .filter(|e| cues.iter().any(|c| c.start < e.end && c.end > e.start))
             .collect();
-        sentence_spans(&norm.chars)
+        ctx.harm_units(detect_lang(&norm.chars) == Lang::En)
             .into_iter()
             .map(|s| {
                 (text_of(&norm.chars, s.start, s.end), evidence.iter().any(|e| e.start < s.end && e.end > s.start))
@@ -602,6 +610,11 @@ fn builtin_lexicon_files() -> Vec<(String, &'static str)> {
 
 /// The sentences of a text ([`is_sentence_end`] closes one), whitespace-only ones skipped.
 fn sentence_spans(chars: &[char]) -> Vec<Span> {
+    spans_between(chars, is_sentence_end)
+}
+
+/// The non-blank stretches of `chars` between stops (each ends at and includes its stop).
+fn spans_between(chars: &[char], stop: Stop) -> Vec<Span> {
     let mut out = Vec::new();
     let (mut start, mut blank) = (0, true);
     for i in 0..chars.len() {
@@ -611,7 +624,7 @@ fn sentence_spans(chars: &[char]) -> Vec<Span> {
             continue;
         }
         blank = false;
-        if is_sentence_end(chars, i) || i + 1 == chars.len() {
+        if stop(chars, i) || i + 1 == chars.len() {
             if chars[start..=i].iter().any(|c| c.is_alphanumeric()) {
                 out.push(Span::new(start, i + 1));
             }
@@ -811,6 +824,8 @@ struct Ctx<'a> {
     amount_object: ByEnd<'a>,
     /// "Reprocess", "Give" opening an English imperative sentence (`[imperative_verb]`).
     imperative_verb: Vec<&'a Hit>,
+    /// 短信, 律师函, 通知 before a quotation: a message the complainant received (`[quote_source]`).
+    quote_source: ByEnd<'a>,
     /// "I am asking for", "I want" before a bare amount (`[bare_amount_frame]`).
     bare_frame: ByEnd<'a>,
     /// "a total of", 共计 right before an amount (`[amount_total]`).
@@ -862,6 +877,7 @@ impl<'a> Ctx<'a> {
             frame: ByEnd::default(),
             amount_object: ByEnd::default(),
             imperative_verb: vec![],
+            quote_source: ByEnd::default(),
             bare_frame: ByEnd::default(),
             amount_total: ByEnd::default(),
             amount_anaphor: ByEnd::default(),
@@ -876,6 +892,7 @@ impl<'a> Ctx<'a> {
         let mut amount_total = vec![];
         let mut amount_anaphor = vec![];
         let mut amount_fact = vec![];
+        let mut quote_source = vec![];
         let (mut channel, mut declined, mut past, mut future, mut object_self, mut quote_verb, mut fact) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         for h in hits {
@@ -913,6 +930,7 @@ impl<'a> Ctx<'a> {
                 Group::DemandFrame => frame.push(h),
                 Group::AmountObject => amount_object.push(h),
                 Group::ImperativeVerb => c.imperative_verb.push(h),
+                Group::QuoteSource => quote_source.push(h),
                 Group::BareAmountFrame => bare_frame.push(h),
                 Group::AmountTotal => amount_total.push(h),
                 Group::AmountAnaphor => amount_anaphor.push(h),
@@ -940,6 +958,7 @@ impl<'a> Ctx<'a> {
         c.future = ByEnd::new(future);
         c.object_self = ByEnd::new(object_self);
         c.quote_verb = ByEnd::new(quote_verb);
+        c.quote_source = ByEnd::new(quote_source);
         c.fact = ByEnd::new(fact);
         c.amount_fact = ByEnd::new(amount_fact);
         c.frame = ByEnd::new(frame);
@@ -1087,6 +1106,21 @@ impl<'a> Ctx<'a> {
                 return false;
             }
             return true;
+        }
+        // A message or document quoted within 20 units before the quotation, in its sentence
+        // (收到短信：“…”, 寄送律师函，称“…”, 短信一条比一条吓人：“…”): someone else's words, unless
+        // the complainant sent it: the source's clause has 我 (not 给我 / 向我) and 发 / 写 / 回
+        // before it, and no 收到 / 接到 (我昨天给经理发短信：“…”; not 还给我发短信, 我收到短信).
+        let near = window_start(ch, k, 20, is_sentence_end);
+        if let Some(src) = self.quote_source.inside(near, k).next() {
+            let clause = window_start(ch, src.start, 20, is_clause_punct);
+            let has = |a: char, b: char| (clause..src.start).any(|i| ch[i] == a && ch.get(i + 1) == Some(&b));
+            let me = (clause..src.start).any(|i| ch[i] == '我' && (i == 0 || !matches!(ch[i - 1], '给' | '向')));
+            let verb = (clause..src.start).any(|i| matches!(ch[i], '发' | '写' | '回'));
+            let sent = me && verb && !has('收', '到') && !has('接', '到');
+            if !sent {
+                return true;
+            }
         }
         // The verb right before the quotation (说“…”), or the last one earlier in its clause
         // (称其“…”, 说再不还就“起诉你…”).
@@ -1432,7 +1466,16 @@ impl<'a> Ctx<'a> {
         // Quotation marks do not end the clause of a declined intention: she doesn't want to
         // "make a fuss" with the ombudsman.
         let unquoted = window_start(ch, h.start, 40, |c, i| is_clause_punct(c, i) && !is_quote_mark(c[i]));
-        if self.declined.inside(unquoted, h.start).any(|d| self.barrier.inside(d.end, h.start).next().is_none()) {
+        // A term of weight below 1 declines only in a question: 为了三千块去打官司？
+        let question = || {
+            let end = window_end(ch, h.end, 200, is_sentence_end);
+            matches!(ch.get(end), Some('?' | '？'))
+        };
+        if self
+            .declined
+            .inside(unquoted, h.start)
+            .any(|d| self.barrier.inside(d.end, h.start).next().is_none() && (d.weight >= 1.0 || question()))
+        {
             return true;
         }
         let past_hi = window_end(ch, h.end, s.past_after_window, is_clause_punct);
@@ -1604,17 +1647,49 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// The units the self-harm sentence models read: sentences in English, clauses in Chinese (a
+    /// Chinese sentence often strings a note's facts, the complainant's mood and their words
+    /// together with commas: 来电人情绪低落，通话中多次哭泣，称…; only the clause with the words is
+    /// the statement). A Chinese clause with a `[conditional]` term is read with the clause after
+    /// it in its sentence: a condition alone (再这样拖下去，) states nothing; what follows it does.
+    fn harm_units(&self, english: bool) -> Vec<Span> {
+        let ch = self.chars;
+        if english {
+            return sentence_spans(ch);
+        }
+        let mut out: Vec<Span> = Vec::new();
+        let mut open: Option<usize> = None;
+        for c in spans_between(ch, is_clause_punct) {
+            let start = open.take().unwrap_or(c.start);
+            let condition = self.conditional.inside(c.start, c.end).next().is_some();
+            if condition && !is_sentence_end(ch, c.end - 1) && c.end < ch.len() {
+                open = Some(start);
+            } else {
+                out.push(Span::new(start, c.end));
+            }
+        }
+        if let Some(start) = open {
+            out.push(Span::new(start, ch.len()));
+        }
+        out
+    }
+
     /// The self-harm back-up (harm.rs) for a text the lexicon found no self-harm in: the
-    /// highest-scoring sentence, when it reaches the cut ([`nb::Fallback::self_harm`]). A
-    /// sentence holding a self-harm cue the rules set aside (negated, masked, someone else's)
-    /// or a mask is not scored: the rules have judged it.
-    fn model_self_harm(&self, fb: &nb::Fallback) -> Option<Finding<Threat>> {
-        let cut = fb.self_harm?;
-        let model = fb.model.harm();
+    /// highest-scoring sentence, when it reaches the cut of the text's language
+    /// ([`nb::Fallback::self_harm`], [`nb::Fallback::self_harm_zh`]). A sentence holding a
+    /// self-harm cue the rules set aside (negated, masked, someone else's) or a mask is not
+    /// scored: the rules have judged it; nor is a Chinese clause holding any threat cue.
+    fn model_self_harm(&self, fb: &nb::Fallback, english: bool) -> Option<Finding<Threat>> {
+        let cut = if english { fb.self_harm } else { fb.self_harm_zh }?;
+        let model = fb.model.harm(english);
         let mut best: Option<(f32, Span, String)> = None;
-        for span in sentence_spans(self.chars) {
+        for span in self.harm_units(english) {
+            // Chinese: a clause with any threat cue has been judged (再这样拖下去，我就去银保监会投诉
+            // is a regulator threat, not a self-harm statement); English: a self-harm cue.
             let judged = self.threat.iter().any(|h| {
-                h.group == Group::Threat(Threat::SelfHarmViolence) && h.start >= span.start && h.end <= span.end
+                (!english || h.group == Group::Threat(Threat::SelfHarmViolence))
+                    && h.start >= span.start
+                    && h.end <= span.end
             }) || self.threat_mask.iter().any(|m| m.start < span.end && m.end > span.start);
             if judged {
                 continue;

@@ -39,8 +39,10 @@ const TOP_FEATURES: usize = 6;
 pub struct NaiveBayes {
     zh: Model,
     en: Model,
-    /// The English self-harm sentence model (harm.rs; untrained unless [`NaiveBayes::train_harm`]).
-    harm: HarmModel,
+    /// The self-harm sentence models, Chinese and English (harm.rs; untrained unless
+    /// [`NaiveBayes::train_harm`]).
+    harm_zh: HarmModel,
+    harm_en: HarmModel,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -502,7 +504,7 @@ impl NaiveBayes {
     pub fn train_with<'a>(examples: impl IntoIterator<Item = (&'a str, Category)>, opts: FeatureOpts) -> NaiveBayes {
         type Examples<'b> = Vec<(&'b str, Category)>;
         let (en, zh): (Examples, Examples) = examples.into_iter().partition(|(t, _)| is_english(t));
-        NaiveBayes { zh: Model::train(zh, false, opts), en: Model::train(en, true, opts), harm: HarmModel::default() }
+        NaiveBayes { zh: Model::train(zh, false, opts), en: Model::train(en, true, opts), ..NaiveBayes::default() }
     }
 
     /// Train on the `train` records of a corpus: the category model and the emotion detectors.
@@ -541,20 +543,44 @@ impl NaiveBayes {
         Prepared { model, english_text, bigrams: bigram_count_of(&chars), known }
     }
 
-    /// Train the self-harm sentence model (harm.rs) on the English `train` records: the
-    /// sentences where `rules` (use an analyser without a back-up) find self-harm evidence in
-    /// records labelled with it are positive, and so are the team's quotes of the statement in
-    /// labelled records the rules find nothing in ([`Record::harm_quotes`]); every sentence of
-    /// records without the label is negative. A labelled record with neither adds its
-    /// highest-scoring sentence under that first model as a positive, and the model is trained
-    /// again (one round of multiple-instance learning: the label says some sentence is one, not
-    /// which).
+    /// Train the self-harm sentence models (harm.rs), each on the `train` records of its
+    /// language: the sentences where `rules` (use an analyser without a back-up) find self-harm
+    /// evidence in records labelled with it are positive, and so are the team's quotes of the
+    /// statement in labelled records the rules find nothing in ([`Record::harm_quotes`]); every
+    /// sentence of records without the label is negative. A labelled record with neither adds
+    /// its highest-scoring sentence under that first model as a positive, and the model is
+    /// trained again (one round of multiple-instance learning: the label says some sentence is
+    /// one, not which); so does a Chinese quote of several clauses.
     pub fn train_harm(&mut self, rules: &Analyzer, records: &[&Record]) {
+        self.harm_zh = Self::harm_model(false, rules, records);
+        self.harm_en = Self::harm_model(true, rules, records);
+    }
+
+    /// The self-harm sentence model of English or Chinese texts.
+    pub fn harm(&self, english: bool) -> &HarmModel {
+        if english { &self.harm_en } else { &self.harm_zh }
+    }
+
+    fn harm_model(english: bool, rules: &Analyzer, records: &[&Record]) -> HarmModel {
         let (mut pos, mut neg, mut unplaced) = (Vec::new(), Vec::new(), Vec::new());
-        for r in records.iter().filter(|r| r.split == Split::Train && is_english(&r.text)) {
+        for r in records.iter().filter(|r| r.split == Split::Train && is_english(&r.text) == english) {
             // (attach_harm_quotes gives quotes only to labelled train records.)
             if !r.harm_quotes.is_empty() {
-                pos.extend(r.harm_quotes.iter().cloned());
+                if english {
+                    pos.extend(r.harm_quotes.iter().cloned());
+                } else {
+                    // The Chinese model reads clauses, and a quote is often a condition and a
+                    // statement (再让我跑一趟，我就…把这瓶药喝了): a quote of several clauses adds
+                    // the one the first model scores highest, as a record without a quote does.
+                    for q in &r.harm_quotes {
+                        let clauses = rules.harm_sentences(q);
+                        match clauses.len() {
+                            0 => {}
+                            1 => pos.extend(clauses.into_iter().map(|(c, _)| c)),
+                            _ => unplaced.push(clauses),
+                        }
+                    }
+                }
                 continue;
             }
             let sentences = rules.harm_sentences(&r.text);
@@ -566,10 +592,9 @@ impl NaiveBayes {
                 unplaced.push(sentences);
             }
         }
-        let first = HarmModel::train(pos.iter().map(String::as_str), neg.iter().map(String::as_str));
+        let first = HarmModel::train(english, pos.iter().map(String::as_str), neg.iter().map(String::as_str));
         if unplaced.is_empty() {
-            self.harm = first;
-            return;
+            return first;
         }
         for sentences in unplaced {
             let best = sentences
@@ -580,12 +605,7 @@ impl NaiveBayes {
                 pos.push(s);
             }
         }
-        self.harm = HarmModel::train(pos.iter().map(String::as_str), neg.iter().map(String::as_str));
-    }
-
-    /// The self-harm sentence model.
-    pub fn harm(&self) -> &HarmModel {
-        &self.harm
+        HarmModel::train(english, pos.iter().map(String::as_str), neg.iter().map(String::as_str))
     }
 
     /// Trained once on the embedded corpus' train split.
@@ -690,6 +710,8 @@ pub struct Fallback {
     /// Self-harm back-up for English texts the lexicon found no self-harm in: the cut on the
     /// log odds of the best sentence ([`HarmModel::score`]).
     pub self_harm: Option<f32>,
+    /// The same for Chinese texts, with the Chinese sentence model.
+    pub self_harm_zh: Option<f32>,
 }
 
 /// Score cuts of the emotion detectors, in [`Emotion::ALL`] order, for the Chinese and the
@@ -740,6 +762,11 @@ impl Fallback {
     /// cut), checked by blocked cross-validation (`eval_corpus -- --harm-cv`) and on the real
     /// CFPB narratives (one flag, a false alarm, in 1,532; docs/DECISIONS.md).
     pub const SELF_HARM_CUT: f32 = 15.0;
+    /// Default cut of the Chinese (clause) model, chosen by blocked cross-validation
+    /// (`eval_corpus -- --harm-cv`): at 10 it finds 46 of the 74 statements of the two Chinese
+    /// self-harm recall sets (71, 75) against 36 for the lexicon alone, at CV precision 0.948
+    /// against 0.977 (docs/DECISIONS.md).
+    pub const SELF_HARM_CUT_ZH: f32 = 10.0;
     /// The score of a self-harm threat found by the sentence model alone (the lexicon's are 1.0).
     pub const SELF_HARM_SCORE: f32 = 0.7;
 
@@ -757,6 +784,7 @@ impl Fallback {
             blend: Some(Fallback::BLEND),
             emotions: Some(EmotionCuts::BUILTIN),
             self_harm: Some(Fallback::SELF_HARM_CUT),
+            self_harm_zh: Some(Fallback::SELF_HARM_CUT_ZH),
         }
     }
 
@@ -1088,13 +1116,20 @@ pub struct HarmCv {
     pub misses: Vec<String>,
 }
 
-/// Blocked k-fold cross-validation of the self-harm back-up on the English records of
-/// `records` (train split only): for each cut (`None` = lexicon alone), the record-level
-/// self_harm_violence (tp, fp, fn) with sentence models trained on the other folds, and the ids
-/// of its false alarms and misses.
-pub fn harm_cut_cv(analyzer: &mut Analyzer, records: &[&Record], k: usize, cuts: &[Option<f32>]) -> Vec<HarmCv> {
+/// Blocked k-fold cross-validation of the self-harm back-up on the English (or the Chinese)
+/// records of `records` (train split only): for each cut (`None` = lexicon alone), the
+/// record-level self_harm_violence (tp, fp, fn) with sentence models trained on the other
+/// folds, and the ids of its false alarms and misses.
+pub fn harm_cut_cv(
+    analyzer: &mut Analyzer,
+    records: &[&Record],
+    english: bool,
+    k: usize,
+    cuts: &[Option<f32>],
+) -> Vec<HarmCv> {
     let saved = analyzer.category_fallback().cloned();
-    let english: Vec<&Record> = records.iter().copied().filter(|r| is_english(&r.text)).collect();
+    let lang = english;
+    let english: Vec<&Record> = records.iter().copied().filter(|r| is_english(&r.text) == lang).collect();
     let fold = folds(&english, k);
     let mut out = vec![HarmCv::default(); cuts.len()];
     for f in 0..k.max(1) {
@@ -1104,7 +1139,7 @@ pub fn harm_cut_cv(analyzer: &mut Analyzer, records: &[&Record], k: usize, cuts:
         model.train_harm(analyzer, &train);
         let model = Arc::new(model);
         for (cut, counts) in cuts.iter().zip(out.iter_mut()) {
-            let fb = Fallback { model: Arc::clone(&model), self_harm: *cut, ..Fallback::builtin() };
+            let fb = Fallback { model: Arc::clone(&model), self_harm: *cut, self_harm_zh: *cut, ..Fallback::builtin() };
             analyzer.set_category_fallback(Some(fb));
             for r in english.iter().zip(&fold).filter(|(_, x)| **x == f).map(|(r, _)| *r) {
                 let found =
@@ -1202,7 +1237,7 @@ mod tests {
     fn builtin_model_trains_on_embedded_corpus() {
         let zh = eval::parse_jsonl(CORPUS_ZH).unwrap();
         let en = eval::parse_jsonl(CORPUS_EN).unwrap();
-        assert_eq!((zh.len(), en.len()), (4863, 3259));
+        assert_eq!((zh.len(), en.len()), (5247, 3403));
         let quoted = builtin_corpus().unwrap().iter().filter(|r| !r.harm_quotes.is_empty()).count();
         assert_eq!(quoted, HARM_QUOTES.lines().count());
         assert!(T2s::parse(normalize::BUILTIN_T2S).is_ok());
@@ -1247,10 +1282,11 @@ mod tests {
         let without = train(&records);
         assert_eq!(eval::attach_harm_quotes(&mut records, &quotes.join("\n")).unwrap(), 6);
         let with = train(&records);
-        assert_eq!(with.harm().sentences(), (6, 18));
-        let (s_with, s_without) = (with.harm().score(statement).unwrap(), without.harm().score(statement).unwrap());
+        assert_eq!(with.harm(true).sentences(), (6, 18));
+        let (s_with, s_without) =
+            (with.harm(true).score(statement).unwrap(), without.harm(true).score(statement).unwrap());
         assert!(s_with > 0.0 && s_with > s_without, "{s_with} vs {s_without}");
-        assert!(with.harm().score("I will be honest with you.").unwrap() < 0.0);
+        assert!(with.harm(true).score("I will be honest with you.").unwrap() < 0.0);
     }
 
     #[test]
@@ -1342,6 +1378,7 @@ mod tests {
             blend: None,
             emotions: None,
             self_harm: None,
+            self_harm_zh: None,
         };
         let other = Finding { value: Category::Other, score: 0.0, evidence: vec![] };
         // Too short: stays other.

@@ -781,7 +781,7 @@ fn next_sentence_refusals_modifier_persons_and_note_subjects() {
     // The structural rule needs a way of dying. (The sentence model, which the lexicon backs
     // up, does flag this one at 0.7: a known false alarm, docs/QUALITY.md.)
     let mut rules = Analyzer::builtin().unwrap();
-    rules.set_category_fallback(Some(nb::Fallback { self_harm: None, ..nb::Fallback::builtin() }));
+    rules.set_category_fallback(Some(nb::Fallback { self_harm: None, self_harm_zh: None, ..nb::Fallback::builtin() }));
     let near_miss = "I've been thinking about ending my policy and driving to another bank.";
     assert!(threat(&rules.analyze(near_miss), Threat::SelfHarmViolence).is_none());
     assert!(!has("I'm not thinking about driving off the road, I just want my money.", Threat::SelfHarmViolence));
@@ -831,7 +831,7 @@ fn english_self_harm_back_up_flags_a_sentence_the_lexicon_missed() {
     assert!(f.evidence[0].note.contains("no lexicon cue"), "{}", f.evidence[0].note);
     // The lexicon alone does not find it.
     let mut rules = Analyzer::builtin().unwrap();
-    rules.set_category_fallback(Some(nb::Fallback { self_harm: None, ..nb::Fallback::builtin() }));
+    rules.set_category_fallback(Some(nb::Fallback { self_harm: None, self_harm_zh: None, ..nb::Fallback::builtin() }));
     assert!(threat(&rules.analyze(t), Threat::SelfHarmViolence).is_none());
     // A lexicon finding is not doubled; plain complaints and a sentence whose cue the rules
     // set aside stay clear.
@@ -947,4 +947,52 @@ fn coordinated_imperatives_totals_after_the_amount_and_despair_after_self_harm()
         |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
     assert_eq!(cny_amounts("首期保费8,800元，必须全额退。"), vec![cny(8_800)]);
     assert_eq!(cny_amounts("这4,200元要退还给我。"), vec![cny(4_200)]);
+}
+
+#[test]
+fn received_messages_questions_uk_cues_and_the_chinese_self_harm_model() {
+    // A quotation of a message the complainant received is the sender's words…
+    let sms = "这几天我收到的短信一条比一条吓人：“您已被列为被告，XX区人民法院将于明日立案。”我根本没欠钱。";
+    assert!(threat(&az().analyze(sms), Threat::Lawsuit).is_none());
+    let letter = "催收机构寄送律师函，称“将于七日内向人民法院提起诉讼”。";
+    assert!(threat(&az().analyze(letter), Threat::Lawsuit).is_none());
+    // …unless the complainant sent it.
+    let sent = "我昨天给你们经理发短信：“再不退钱我就去法院起诉你们。”";
+    assert!(threat(&az().analyze(sent), Threat::Lawsuit).is_some());
+    // 为了 declines only in a question.
+    assert!(threat(&az().analyze("为了三千块去打官司？请假的钱都不止这个数。"), Threat::Lawsuit).is_none());
+    assert!(threat(&az().analyze("为了拿回这三千块，我会去法院起诉你们。"), Threat::Lawsuit).is_some());
+    // Staff's "you can complain" and a plan given up are not threats.
+    assert!(threat(&az().analyze("网点经理说有意见可以去监管部门投诉。"), Threat::Regulator).is_none());
+    assert!(threat(&az().analyze("我一开始想直接去法院告，后来想想打官司要一两年。"), Threat::Lawsuit).is_none());
+    // UK: the FCA and an MP are escalations; the FCA's rules are not.
+    assert!(threat(&az().analyze("I'm reporting them to the FCA this week."), Threat::Regulator).is_some());
+    assert!(threat(&az().analyze("The FCA rules say firms must treat customers fairly."), Threat::Regulator).is_none());
+    assert!(threat(&az().analyze("We are taking the petition to our MP on the 30th."), Threat::Petition).is_some());
+    // Amounts in pounds.
+    let gbp = |minor: i64| Money::new(minor, Currency::Gbp);
+    let amounts =
+        |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
+    assert_eq!(amounts("Please refund the GBP 312.60 and send me a closing statement."), vec![gbp(31_260)]);
+    assert_eq!(amounts("I want my 640 quid back."), vec![gbp(64_000)]);
+    // The Chinese sentence model reads clauses: it flags a statement the lexicon has no cue for,
+    // with the clause as its evidence…
+    let t = "理赔拖了半年。我现在每天晚上都站在阳台上往下看。";
+    let a = az().analyze(t);
+    let f = threat(&a, Threat::SelfHarmViolence).expect("flagged by the Chinese sentence model");
+    assert_eq!(f.evidence[0].rule, "naive_bayes.self_harm");
+    assert_eq!(f.evidence[0].spans, vec![Span::new(span_of(t, "我现在", 0).start, t.chars().count())]);
+    let mut rules = Analyzer::builtin().unwrap();
+    rules.set_category_fallback(Some(nb::Fallback { self_harm_zh: None, ..nb::Fallback::builtin() }));
+    assert!(threat(&rules.analyze(t), Threat::SelfHarmViolence).is_none());
+    // …and leaves a hotline note's mood and another threat's clause alone (a condition is read
+    // with the clause after it).
+    for t in [
+        "来电人情绪低落，通话中多次哭泣。",
+        "再这样拖下去，我只能去12378投诉了。",
+        "如果再这样拖下去，我就去银保监会投诉。",
+        "我现在每天都不敢出门。",
+    ] {
+        assert!(threat(&az().analyze(t), Threat::SelfHarmViolence).is_none(), "{t}");
+    }
 }
