@@ -138,6 +138,15 @@ impl HarmModel {
         top.into_iter().map(|(i, w)| (self.names[i].clone(), w)).collect()
     }
 
+    /// [`HarmModel::score`] of a sentence the analyser has already folded (`normalize::fold_char`).
+    pub(crate) fn score_folded(&self, sentence: &[char]) -> Option<f32> {
+        if !self.is_trained() {
+            return None;
+        }
+        let known = nb::feature_ids_folded(sentence, self.english, FeatureOpts::DEFAULT);
+        Some(self.prior + known.iter().filter_map(|(f, _)| self.vocab.get(f)).map(|i| self.weights[*i]).sum::<f32>())
+    }
+
     fn known(&self, sentence: &str) -> Vec<usize> {
         nb::feature_ids(sentence, self.english, FeatureOpts::DEFAULT, None)
             .into_iter()

@@ -1682,7 +1682,7 @@ impl<'a> Ctx<'a> {
     fn model_self_harm(&self, fb: &nb::Fallback, english: bool) -> Option<Finding<Threat>> {
         let cut = if english { fb.self_harm } else { fb.self_harm_zh }?;
         let model = fb.model.harm(english);
-        let mut best: Option<(f32, Span, String)> = None;
+        let mut best: Option<(f32, Span)> = None;
         for span in self.harm_units(english) {
             // Chinese: a clause with any threat cue has been judged (再这样拖下去，我就去银保监会投诉
             // is a regulator threat, not a self-harm statement); English: a self-harm cue.
@@ -1694,13 +1694,13 @@ impl<'a> Ctx<'a> {
             if judged {
                 continue;
             }
-            let sentence = text_of(self.chars, span.start, span.end);
-            let score = model.score(&sentence)?;
-            if score >= cut && best.as_ref().is_none_or(|b| score > b.0) {
-                best = Some((score, span, sentence));
+            let score = model.score_folded(&self.chars[span.start..span.end])?;
+            if score >= cut && best.is_none_or(|b| score > b.0) {
+                best = Some((score, span));
             }
         }
-        let (score, span, sentence) = best?;
+        let (score, span) = best?;
+        let sentence = text_of(self.chars, span.start, span.end);
         let feats: Vec<String> = model.top_features(&sentence).iter().map(|(f, w)| format!("{f:?} {w:.2}")).collect();
         let note = format!(
             "no lexicon cue; sentence naive Bayes log odds {score:.2} ≥ cut {cut}; top features: {}",

@@ -165,20 +165,33 @@ fn norm_chars(text: &str) -> Vec<char> {
     let t = t2s();
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
     for c in text.chars() {
-        let c = normalize::fold_lower(c, t);
-        let c = if c.is_whitespace() {
-            ' '
-        } else if c.is_ascii_digit() {
-            '0'
-        } else {
-            c
-        };
-        if c == ' ' && chars.last() == Some(&' ') {
-            continue;
-        }
-        chars.push(c);
+        push_model_char(&mut chars, normalize::fold_lower(c, t));
     }
     chars
+}
+
+/// The model's form of a folded, lower-cased character: whitespace is one space, a digit is 0.
+fn push_model_char(chars: &mut Vec<char>, c: char) {
+    let c = if c.is_whitespace() {
+        ' '
+    } else if c.is_ascii_digit() {
+        '0'
+    } else {
+        c
+    };
+    if !(c == ' ' && chars.last() == Some(&' ')) {
+        chars.push(c);
+    }
+}
+
+/// [`feature_ids`] of characters the analyser has already folded (`normalize::fold_char`):
+/// the same features, without normalising the text again.
+pub(super) fn feature_ids_folded(folded: &[char], english: bool, opts: FeatureOpts) -> Vec<(u64, u32)> {
+    let mut chars: Vec<char> = Vec::with_capacity(folded.len());
+    for &c in folded {
+        push_model_char(&mut chars, c.to_ascii_lowercase());
+    }
+    feature_ids_of(&chars, english, opts, None)
 }
 
 /// Character bigrams of the normalised text (pairs of two spaces or two punctuation marks are
