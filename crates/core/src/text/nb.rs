@@ -721,7 +721,7 @@ pub struct Fallback {
     /// texts only when `english`).
     pub emotions: Option<EmotionCuts>,
     /// Self-harm back-up for English texts the lexicon found no self-harm in: the cut on the
-    /// log odds of the best sentence ([`HarmModel::score`]).
+    /// log odds of the best sentence ([`HarmModel::score`]); `None` switches it off.
     pub self_harm: Option<f32>,
     /// The same for Chinese texts, with the Chinese sentence model.
     pub self_harm_zh: Option<f32>,
