@@ -1,13 +1,14 @@
-//! Self-harm back-up: a binary naive Bayes model over the features of single sentences (the
-//! category model's, nb.rs: word unigrams and word bigrams in English, character bigrams in
-//! Chinese), one model per language.
+//! Self-harm back-up: a binary naive Bayes model over the features of single sentences — in
+//! Chinese, clauses (`Ctx::harm_units`) — with the category model's features (nb.rs: word
+//! unigrams and word bigrams in English, character bigrams in Chinese), one model per language.
 //!
-//! Its training sentences come from the labelled corpus' `train` records of its language: positive are
-//! the sentences that hold the lexicon's self-harm evidence in records labelled
-//! `self_harm_violence`; negative are all sentences of records without that label (their
-//! near-misses included). A text the lexicon found no self-harm in is flagged when one of its
-//! sentences scores at least the cut ([`super::nb::Fallback::self_harm`]), with that sentence
-//! as the evidence span. Why and how well: docs/DECISIONS.md, docs/QUALITY.md.
+//! Its training sentences come from the labelled corpus' `train` records of its language:
+//! positive are the sentences that hold the lexicon's self-harm cue in records labelled
+//! `self_harm_violence`, and the team's quotes (corpus/harm_quotes.jsonl); negative are all
+//! sentences of records without that label (their near-misses included). A text the lexicon
+//! found no self-harm in is flagged when one of its sentences scores at least the cut of its
+//! language ([`super::nb::Fallback::self_harm`], [`super::nb::Fallback::self_harm_zh`]), with
+//! that sentence as the evidence span. Why and how well: docs/DECISIONS.md, docs/QUALITY.md.
 
 use super::nb::{self, FeatureOpts};
 use crate::fnv::FnvBuild;
@@ -122,11 +123,7 @@ impl HarmModel {
     /// Log odds of one sentence being a self-harm statement (prior plus the weights of its
     /// known features); `None` for an untrained model.
     pub fn score(&self, sentence: &str) -> Option<f32> {
-        if !self.is_trained() {
-            return None;
-        }
-        let known = self.known(sentence);
-        Some(self.prior + known.iter().map(|i| self.weights[*i]).sum::<f32>())
+        self.score_known(self.known(sentence))
     }
 
     /// The features of `sentence` that raised its score most.
@@ -140,18 +137,19 @@ impl HarmModel {
 
     /// [`HarmModel::score`] of a sentence the analyser has already folded (`normalize::fold_char`).
     pub(crate) fn score_folded(&self, sentence: &[char]) -> Option<f32> {
-        if !self.is_trained() {
-            return None;
-        }
-        let known = nb::feature_ids_folded(sentence, self.english, FeatureOpts::DEFAULT);
-        Some(self.prior + known.iter().filter_map(|(f, _)| self.vocab.get(f)).map(|i| self.weights[*i]).sum::<f32>())
+        self.score_known(self.in_vocab(nb::feature_ids_folded(sentence, self.english, FeatureOpts::DEFAULT)))
+    }
+
+    fn score_known(&self, known: Vec<usize>) -> Option<f32> {
+        self.is_trained().then(|| self.prior + known.iter().map(|i| self.weights[*i]).sum::<f32>())
     }
 
     fn known(&self, sentence: &str) -> Vec<usize> {
-        nb::feature_ids(sentence, self.english, FeatureOpts::DEFAULT, None)
-            .into_iter()
-            .filter_map(|(f, _)| self.vocab.get(&f).copied())
-            .collect()
+        self.in_vocab(nb::feature_ids(sentence, self.english, FeatureOpts::DEFAULT, None))
+    }
+
+    fn in_vocab(&self, ids: Vec<(u64, u32)>) -> Vec<usize> {
+        ids.into_iter().filter_map(|(f, _)| self.vocab.get(&f).copied()).collect()
     }
 }
 

@@ -1703,7 +1703,8 @@ impl<'a> Ctx<'a> {
         let sentence = text_of(self.chars, span.start, span.end);
         let feats: Vec<String> = model.top_features(&sentence).iter().map(|(f, w)| format!("{f:?} {w:.2}")).collect();
         let note = format!(
-            "no lexicon cue; sentence naive Bayes log odds {score:.2} ≥ cut {cut}; top features: {}",
+            "no lexicon cue; {} naive Bayes log odds {score:.2} ≥ cut {cut}; top features: {}",
+            if english { "sentence" } else { "clause" },
             feats.join(", ")
         );
         Some(Finding {
