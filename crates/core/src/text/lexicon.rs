@@ -93,6 +93,10 @@ pub struct Settings {
     /// units of the next sentence searched for a safety statement (a `[threat_retraction]` term
     /// of weight 3) that takes a past self-harm statement back.
     pub harm_past_window: usize,
+    /// Whether the Chinese / English self-harm sentence model (harm.rs) may flag what the
+    /// lexicon did not (an institution may switch either off; the back-up must also be set).
+    pub self_harm_model_zh: bool,
+    pub self_harm_model_en: bool,
     /// `[bare_amount_kind]`: the demand kind of an amount that follows an English frame with no
     /// demand word ("I am asking for the additional 4,600 dollars"), by the complaint's category.
     #[serde(default)]
@@ -135,6 +139,8 @@ impl Default for Settings {
             close_frame_window: 16,
             self_harm_window: 8,
             harm_past_window: 60,
+            self_harm_model_zh: true,
+            self_harm_model_en: true,
             bare_amount_kind: BTreeMap::new(),
         }
     }
@@ -176,6 +182,8 @@ struct RawSettings {
     close_frame_window: Option<usize>,
     self_harm_window: Option<usize>,
     harm_past_window: Option<usize>,
+    self_harm_model_zh: Option<bool>,
+    self_harm_model_en: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -446,7 +454,9 @@ impl Merged {
             close_frame_below,
             close_frame_window,
             self_harm_window,
-            harm_past_window
+            harm_past_window,
+            self_harm_model_zh,
+            self_harm_model_en
         );
         self.bare_amount_kind.extend(raw.bare_amount_kind);
         let mut add = |g: Group, t: Terms, what: &str| merge_terms(self.groups.entry(g).or_default(), t, what);
@@ -576,6 +586,8 @@ impl Merged {
             close_frame_window: r.close_frame_window.unwrap_or(d.close_frame_window),
             self_harm_window: r.self_harm_window.unwrap_or(d.self_harm_window),
             harm_past_window: r.harm_past_window.unwrap_or(d.harm_past_window),
+            self_harm_model_zh: r.self_harm_model_zh.unwrap_or(d.self_harm_model_zh),
+            self_harm_model_en: r.self_harm_model_en.unwrap_or(d.self_harm_model_en),
             bare_amount_kind: self.bare_amount_kind.clone(),
         }
     }

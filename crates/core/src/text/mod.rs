@@ -300,7 +300,10 @@ impl Analyzer {
             (category, subcategory) = fb.apply_all(text, category, subcategory, &totals, &mut emotions, &negated);
         }
         let mut threats = ctx.threats();
+        let harm_model =
+            if lang == Lang::En { self.settings.self_harm_model_en } else { self.settings.self_harm_model_zh };
         if let Some(fb) = &self.category_fallback
+            && harm_model
             && threats.iter().all(|t| t.value != Threat::SelfHarmViolence)
             && let Some(f) = ctx.model_self_harm(fb, lang == Lang::En)
         {

@@ -985,6 +985,11 @@ fn received_messages_questions_uk_cues_and_the_chinese_self_harm_model() {
     let mut rules = Analyzer::builtin().unwrap();
     rules.set_category_fallback(Some(nb::Fallback { self_harm_zh: None, ..nb::Fallback::builtin() }));
     assert!(threat(&rules.analyze(t), Threat::SelfHarmViolence).is_none());
+    // An institution switches it off in its lexicon overrides.
+    let off = Analyzer::from_toml(&["[settings]\nself_harm_model_zh = false\n"]).unwrap();
+    assert!(threat(&off.analyze(t), Threat::SelfHarmViolence).is_none());
+    let en = "The bank took everything. Some nights I count the pills in the cabinet and think about how much easier it would be for everyone.";
+    assert!(threat(&off.analyze(en), Threat::SelfHarmViolence).is_some(), "English model still on");
     // …and leaves a hotline note's mood and another threat's clause alone (a condition is read
     // with the clause after it).
     for t in [
