@@ -35,6 +35,11 @@ fn marker(a: &TextAnalysis, m: Marker) -> Option<&Finding<Marker>> {
     a.markers.iter().find(|f| f.value == m)
 }
 
+/// The amounts of every demand the built-in analyser finds in `text`.
+fn amounts(text: &str) -> Vec<Money> {
+    az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect()
+}
+
 fn cny(yuan: i64) -> Money {
     Money::cny_yuan(yuan)
 }
@@ -597,7 +602,6 @@ fn modified_third_parties_institution_objects_and_topic_amounts() {
     assert!(!has("办理二手房资金监管被收取服务费1,500元。", Threat::Regulator));
     assert!(!has("按条款公安立案满60天没找回就可以理赔。", Threat::Lawsuit));
     // A topic amount before a light frame (什么时候, 赶紧, 给我) belongs to its demand.
-    let amounts = |text: &str| -> Vec<_> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
     assert_eq!(
         amounts("差的利息我自己算过了，2,346.18元，啥子时候补给我？"),
         vec![Money { minor: 234_618, currency: Currency::Cny }]
@@ -633,7 +637,6 @@ fn note_pronouns_header_colons_and_word_distances() {
     assert!(has("谁打的我揍谁。", Threat::SelfHarmViolence));
     assert!(has("I swear I'll knock his teeth in.", Threat::SelfHarmViolence));
     // Amount distance counts English words, not letters: a list item after "I ask that you:".
-    let amounts = |text: &str| -> Vec<_> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
     assert_eq!(
         amounts("I ask that you: 1. Refund the surrender charge of USD 4,870.40 in full; 2. Explain it."),
         vec![usd(487_040)]
@@ -789,8 +792,6 @@ fn next_sentence_refusals_modifier_persons_and_note_subjects() {
 
 #[test]
 fn chinese_anaphors_and_spoken_dollar_amounts() {
-    let amounts =
-        |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
     assert_eq!(
         amounts("保险公司定损金额为18,650元，但至今未支付赔款。来电人要求保险公司立即支付上述定损赔款。"),
         vec![cny(18_650)]
@@ -851,8 +852,6 @@ fn english_self_harm_back_up_flags_a_sentence_the_lexicon_missed() {
 
 #[test]
 fn all_of_the_amount_before_chinese_imperatives_and_transcript_pauses() {
-    let amounts =
-        |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
     // 全部 in or before the demand cue takes the amount that ends the clause before…
     assert_eq!(amounts("每月扣105块，扣了一年我才发现，1260元！要求全部退还。"), vec![cny(1_260)]);
     assert_eq!(amounts("我这个保费一万八 全部给我退回来"), vec![cny(18_000)]);
@@ -911,9 +910,6 @@ fn transcript_speakers_form_questions_titles_and_dashes() {
 
 #[test]
 fn coordinated_imperatives_totals_after_the_amount_and_despair_after_self_harm() {
-    let amounts =
-        |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
-    let usd = |minor: i64| Money::new(minor, Currency::Usd);
     // A demand cue joined by "and" to a sentence that opens with an imperative verb (a speaker
     // label and softeners may come first) is an order too…
     assert_eq!(amounts("Reprocess the claim at the in-network rate and pay the $7,480."), vec![usd(748_000)]);
@@ -943,10 +939,8 @@ fn coordinated_imperatives_totals_after_the_amount_and_despair_after_self_harm()
     // A title line that makes a threat is still the complainant's.
     assert!(threat(&az().analyze("标题：再不退钱我就去银保监投诉"), Threat::Regulator).is_some());
     // A Chinese amount with 全额 in the cue, the clause before, and a request after a stated sum.
-    let cny_amounts =
-        |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
-    assert_eq!(cny_amounts("首期保费8,800元，必须全额退。"), vec![cny(8_800)]);
-    assert_eq!(cny_amounts("这4,200元要退还给我。"), vec![cny(4_200)]);
+    assert_eq!(amounts("首期保费8,800元，必须全额退。"), vec![cny(8_800)]);
+    assert_eq!(amounts("这4,200元要退还给我。"), vec![cny(4_200)]);
 }
 
 #[test]
@@ -971,8 +965,6 @@ fn received_messages_questions_uk_cues_and_the_chinese_self_harm_model() {
     assert!(threat(&az().analyze("We are taking the petition to our MP on the 30th."), Threat::Petition).is_some());
     // Amounts in pounds.
     let gbp = |minor: i64| Money::new(minor, Currency::Gbp);
-    let amounts =
-        |text: &str| -> Vec<Money> { az().analyze(text).demands.iter().filter_map(|d| d.value.amount).collect() };
     assert_eq!(amounts("Please refund the GBP 312.60 and send me a closing statement."), vec![gbp(31_260)]);
     assert_eq!(amounts("I want my 640 quid back."), vec![gbp(64_000)]);
     // The Chinese sentence model reads clauses: it flags a statement the lexicon has no cue for,
