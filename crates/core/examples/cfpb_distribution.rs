@@ -8,7 +8,7 @@
 //! followed by its gold labels and a verdict, and a summary gives category agreement and the
 //! micro precision/recall of threats and emotions against those labels.
 //!
-//! `cargo run --release -p tousu-core --example cfpb_distribution [-- [--rules-english] FILE]`
+//! `cargo run --release -p tousu-core --example cfpb_distribution [-- [--rules-english] [--harm-cut-en X] FILE]`
 //! (default /work/shared/data/cfpb/complaints_2015_2020_sample.csv; `--rules-english` keeps the
 //! naive Bayes category blend off for English texts, as the built-in analyser had it until the
 //! fifth tuning).
@@ -147,8 +147,15 @@ fn clip(s: &str, n: usize) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let rules_english = std::env::args().any(|a| a == "--rules-english");
-    let path = std::env::args().skip(1).find(|a| !a.starts_with("--")).unwrap_or_else(|| DEFAULT.to_string());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rules_english = args.iter().any(|a| a == "--rules-english");
+    // `--harm-cut-en X`: another cut for the English self-harm sentence model (every self-harm
+    // flag is printed below, one line each).
+    let cut_at = args.iter().position(|a| a == "--harm-cut-en");
+    let cut_en = cut_at.and_then(|i| args.get(i + 1)).map(|c| c.parse::<f32>()).transpose()?;
+    let path = (0..args.len())
+        .find(|&i| !args[i].starts_with("--") && cut_at.is_none_or(|c| i != c + 1))
+        .map_or_else(|| DEFAULT.to_string(), |i| args[i].clone());
     let src = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
     let rows = parse_csv(src.strip_prefix('\u{feff}').unwrap_or(&src)).map_err(|e| format!("{path}: {e}"))?;
     let (header, body) = rows.split_first().ok_or("empty file")?;
@@ -156,8 +163,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (c_issue, c_text, c_id, c_product) =
         (col("Issue")?, col("Consumer complaint narrative")?, col("Complaint ID")?, col("Product")?);
     let mut analyzer = Analyzer::builtin()?;
-    if rules_english {
-        analyzer.set_category_fallback(Some(nb::Fallback { english: false, ..nb::Fallback::builtin() }));
+    if rules_english || cut_en.is_some() {
+        let fb = nb::Fallback::builtin();
+        let english = fb.english && !rules_english;
+        let self_harm = cut_en.or(fb.self_harm);
+        analyzer.set_category_fallback(Some(nb::Fallback { english, self_harm, ..fb }));
     }
     struct Item {
         id: String,

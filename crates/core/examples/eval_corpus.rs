@@ -195,7 +195,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // `--harm-cv`: the self-harm back-up of each language at several cuts, by 5-fold CV on the
     // train split.
     if std::env::args().any(|a| a == "--harm-cv") {
-        let cuts = [None, Some(5.0), Some(8.0), Some(10.0), Some(15.0), Some(20.0), Some(25.0), Some(30.0)];
+        let cuts = [
+            None,
+            Some(5.0),
+            Some(8.0),
+            Some(10.0),
+            Some(12.0),
+            Some(13.0),
+            Some(15.0),
+            Some(20.0),
+            Some(25.0),
+            Some(30.0),
+        ];
         let errors = std::env::args().any(|a| a == "--errors");
         for (lang, records) in &corpora {
             let train: Vec<&Record> = records.iter().filter(|r| r.split == Split::Train).collect();

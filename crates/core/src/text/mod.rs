@@ -1330,9 +1330,33 @@ impl<'a> Ctx<'a> {
         }
         // A speech verb opening the cue's clause (…，说我再不还钱就去法院起诉我) belongs to the
         // speaker of the clause before.
+        // English: the first word that is a pronoun of the complainant, someone else or a speech
+        // verb among the first `n` words of a clause ("Since July a collector has called …",
+        // "now says she's going to …"); `None` for the first word when none is.
+        let word_starts = |at: usize, to: usize, n: usize| {
+            let mut starts = vec![at];
+            let mut k = at;
+            while starts.len() < n && ch[k].is_ascii_alphabetic() {
+                while k < to && is_word_char(ch[k]) {
+                    k += 1;
+                }
+                if k + 1 >= to || ch[k] != ' ' || !ch[k + 1].is_ascii_alphabetic() {
+                    break;
+                }
+                k += 1;
+                starts.push(k);
+            }
+            starts
+        };
+        let me = |at: usize| {
+            let end = (at..ch.len()).find(|&i| !is_word_char(ch[i])).unwrap_or(ch.len());
+            word_is_one_of(&ch[at..end], &["i", "we", "my", "our", "i'm", "i've"])
+        };
         let verb_seen = match first_of(clause, pos) {
             Some(at) if own(at) || other(at) => return false,
-            Some(at) => self.quote_verb.inside(at, pos).any(|v| v.start == at),
+            Some(at) => word_starts(at, pos, 2)
+                .into_iter()
+                .any(|w| self.quote_verb.inside(w, pos).any(|v| v.start == w && v.weight >= 1.0)),
             None => return false,
         };
         let sentence = window_start(ch, clause, 200, is_sentence_end);
@@ -1346,8 +1370,9 @@ impl<'a> Ctx<'a> {
             if !real(start) {
                 return false;
             }
-            let Some(at) = first_of(start, end) else { continue };
-            if own(at) {
+            let Some(first) = first_of(start, end) else { continue };
+            let at = word_starts(first, end, 4).into_iter().find(|&w| me(w) || own(w) || other(w)).unwrap_or(first);
+            if own(at) || me(at) {
                 return false;
             }
             if other(at) {

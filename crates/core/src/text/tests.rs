@@ -581,6 +581,22 @@ fn unquoted_reported_speech_joining_and_amount_facts() {
     let a = az().analyze("我要求在已赔5.6万的基础上再赔付人民币叁万贰仟元整。");
     let amounts: Vec<_> = a.demands.iter().filter_map(|d| d.value.amount).collect();
     assert_eq!(amounts, vec![cny(32_000)]);
+    // English: the speaker may follow a short opener, the speech verb a short adverb; the
+    // complainant's own clause stays theirs.
+    assert!(!has(
+        "Since July a collector has called my mother, telling her that they will sue the estate.",
+        Threat::Lawsuit
+    ));
+    assert!(!has("My neighbor, of all people, now says she's going to tell the local paper.", Threat::Media));
+    assert!(has("Since July I have called them, telling them that I will sue if this is not fixed.", Threat::Lawsuit));
+    assert!(!has(
+        "Their letter tells me that if I disagree I can take it to the Financial Ombudsman.",
+        Threat::Regulator
+    ));
+    // A job title and a news report are not escalations; a past case that is over is not one.
+    assert!(!has("I work as a court clerk, so I know how this goes.", Threat::Lawsuit));
+    assert!(!has("I learned about it from a news segment last week.", Threat::Media));
+    assert!(!has("The lawsuit over his accident was in 2019. That case settled years ago.", Threat::Lawsuit));
     // Spelled-out English amounts.
     let a = az().analyze("I want my ten thousand dollars returned in full.");
     assert_eq!(a.demands.iter().find_map(|d| d.value.amount), Some(usd(1_000_000)));
@@ -617,6 +633,9 @@ fn modified_third_parties_institution_objects_and_topic_amounts() {
     assert_eq!(amounts("I need them to pay the back benefits of $14.7k."), vec![usd(1_470_000)]);
     assert_eq!(amounts("I want all of it put back, the hundred and thirty-two dollars."), vec![usd(13_200)]);
     assert_eq!(amounts("I want $1,000 for what this has cost me."), vec![usd(100_000)]);
+    // "I am demanding $X", "Please restore the $X credit": a frame without a demand word.
+    assert_eq!(amounts("I am demanding $9,415.60 for full siding replacement."), vec![usd(941_560)]);
+    assert_eq!(amounts("Please restore the $1,349.99 credit to my account."), vec![usd(134_999)]);
 }
 
 #[test]
