@@ -569,6 +569,23 @@ fn detect_lang(chars: &[char]) -> Lang {
     if latin > 0 && cjk * 4 < latin { Lang::En } else { Lang::Zh }
 }
 
+/// Whether an English rate follows an amount ending at `end`: "$200 a day", "$45 per month",
+/// "$12 each".
+fn is_rate_after(chars: &[char], end: usize) -> bool {
+    let words: Vec<String> = chars[end..chars.len().min(end + 12)]
+        .split(|c| !is_word_char(*c))
+        .filter(|w| !w.is_empty())
+        .take(2)
+        .map(|w| w.iter().map(|c| c.to_ascii_lowercase()).collect())
+        .collect();
+    let unit = |w: &str| matches!(w, "day" | "week" | "month" | "year" | "hour" | "night");
+    match words.as_slice() {
+        [a, b, ..] if matches!(a.as_str(), "a" | "an" | "per" | "every" | "each") && unit(b) => true,
+        [a, ..] => matches!(a.as_str(), "each" | "apiece" | "daily" | "monthly" | "weekly" | "nightly"),
+        [] => false,
+    }
+}
+
 /// Whether the ASCII word `w` is one of `words` (lower-case), ignoring case.
 fn word_is_one_of(w: &[char], words: &[&str]) -> bool {
     words.iter().any(|p| w.iter().map(|c| c.to_ascii_lowercase()).eq(p.chars()))
@@ -2213,6 +2230,10 @@ impl<'a> Ctx<'a> {
         // (`[bare_amount_kind]`).
         if let Some(kind) = bare_kind.filter(|_| amounts.is_empty()) {
             unassigned.retain(|a| {
+                // A rate is not the sum: "the other six days at $200 a day, so $1,200".
+                if is_rate_after(self.chars, a.end) {
+                    return true;
+                }
                 let lo = window_start(self.chars, a.start, s.bare_amount_window, is_clause_punct);
                 let before = self.bare_frame.inside(lo, a.start).find(|f| f.weight < 2.0);
                 // A weight-2 marker follows the amount instead, at most three units after it (a

@@ -636,6 +636,13 @@ fn modified_third_parties_institution_objects_and_topic_amounts() {
     // "I am demanding $X", "Please restore the $X credit": a frame without a demand word.
     assert_eq!(amounts("I am demanding $9,415.60 for full siding replacement."), vec![usd(941_560)]);
     assert_eq!(amounts("Please restore the $1,349.99 credit to my account."), vec![usd(134_999)]);
+    // The frame may stand a few words before the amount; a rate is not the sum.
+    assert_eq!(amounts("I am asking for the difference of $4,850.00."), vec![usd(485_000)]);
+    assert!(amounts("I just want the other six days at $200 a day.").is_empty());
+    // Chinese: 要求赔 alone frames its amount; 冲正 reverses a charge; "not a cent less" in dialect.
+    assert_eq!(amounts("要求赔种植牙的费用6800元。"), vec![cny(6_800)]);
+    assert_eq!(amounts("把盗刷的两万三给我冲正了！"), vec![cny(23_000)]);
+    assert_eq!(amounts("退钱！四百八蚊，一个仙都唔少得。"), vec![cny(480)]);
 }
 
 #[test]
