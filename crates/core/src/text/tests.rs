@@ -174,6 +174,18 @@ fn self_harm_is_critical() {
         let f = threat(&a, Threat::SelfHarmViolence).unwrap_or_else(|| panic!("{t}"));
         assert_eq!(f.score, 1.0, "{t}");
     }
+    // Preparatory acts are statements too (farewell letters, a chosen place, things given away);
+    // an estate's executor telling of the bank chasing a dead man is not one.
+    for t in [
+        "She had written farewell letters to each of her children.",
+        "I've decided this will be my last winter.",
+        "后事我都交代好了，你们看着办。",
+        "地方我都选好了，钱不退我就去。",
+    ] {
+        assert!(threat(&az().analyze(t), Threat::SelfHarmViolence).is_some(), "{t}");
+    }
+    let a = az().analyze("I had to explain to our mum why the bank is chasing a dead man for money.");
+    assert!(threat(&a, Threat::SelfHarmViolence).is_none());
 }
 
 #[test]
