@@ -134,7 +134,7 @@ impl Default for Settings {
             fact_window: 6,
             next_sentence_retraction_window: 8,
             amount_object_window: 12,
-            bare_amount_window: 6,
+            bare_amount_window: 12,
             close_frame_below: 0.25,
             close_frame_window: 16,
             self_harm_window: 8,

@@ -586,6 +586,12 @@ fn is_rate_after(chars: &[char], end: usize) -> bool {
     }
 }
 
+/// Whether the ASCII word starting at `at` is `word` (lower-case), ignoring case.
+fn word_at_is(chars: &[char], at: usize, word: &str) -> bool {
+    let end = (at..chars.len()).find(|&i| !is_word_char(chars[i])).unwrap_or(chars.len());
+    word_is_one_of(&chars[at..end], &[word])
+}
+
 /// Whether the ASCII word `w` is one of `words` (lower-case), ignoring case.
 fn word_is_one_of(w: &[char], words: &[&str]) -> bool {
     words.iter().any(|p| w.iter().map(|c| c.to_ascii_lowercase()).eq(p.chars()))
@@ -1371,9 +1377,12 @@ impl<'a> Ctx<'a> {
         };
         let verb_seen = match first_of(clause, pos) {
             Some(at) if own(at) || other(at) => return false,
-            Some(at) => word_starts(at, pos, 2)
-                .into_iter()
-                .any(|w| self.quote_verb.inside(w, pos).any(|v| v.start == w && v.weight >= 1.0)),
+            // An English complement clause ("… telling her she owes it - and that they will sue")
+            // continues the words of the clause before.
+            Some(at) => word_starts(at, pos, 2).into_iter().enumerate().any(|(k, w)| {
+                self.quote_verb.inside(w, pos).any(|v| v.start == w && v.weight >= 1.0)
+                    || (word_at_is(ch, w, "that") && (k == 0 || word_at_is(ch, at, "and")))
+            }),
             None => return false,
         };
         let sentence = window_start(ch, clause, 200, is_sentence_end);
