@@ -1351,11 +1351,9 @@ impl<'a> Ctx<'a> {
         if !real(clause) {
             return false;
         }
-        // A speech verb opening the cue's clause (…，说我再不还钱就去法院起诉我) belongs to the
-        // speaker of the clause before.
-        // English: the first word that is a pronoun of the complainant, someone else or a speech
-        // verb among the first `n` words of a clause ("Since July a collector has called …",
-        // "now says she's going to …"); `None` for the first word when none is.
+        // The starts of the first `n` English words of a clause from `at` (only `at` for Chinese):
+        // its speaker may follow a short opener ("Since July a collector has called …") and its
+        // speech verb a short adverb ("now says she's going to …").
         let word_starts = |at: usize, to: usize, n: usize| {
             let mut starts = vec![at];
             let mut k = at;
@@ -1371,10 +1369,13 @@ impl<'a> Ctx<'a> {
             }
             starts
         };
+        // An English word of the complainant's.
         let me = |at: usize| {
             let end = (at..ch.len()).find(|&i| !is_word_char(ch[i])).unwrap_or(ch.len());
             word_is_one_of(&ch[at..end], &["i", "we", "my", "our", "i'm", "i've"])
         };
+        // A speech verb opening the cue's clause (…，说我再不还钱就去法院起诉我; "now says …") belongs
+        // to the speaker of the clause before.
         let verb_seen = match first_of(clause, pos) {
             Some(at) if own(at) || other(at) => return false,
             // An English complement clause ("… telling her she owes it - and that they will sue")
@@ -1397,12 +1398,13 @@ impl<'a> Ctx<'a> {
                 return false;
             }
             let Some(first) = first_of(start, end) else { continue };
-            let at = word_starts(first, end, 4).into_iter().find(|&w| me(w) || own(w) || other(w)).unwrap_or(first);
-            if own(at) || me(at) {
-                return false;
-            }
+            // Someone else first: "my brother" is someone else, "my" alone the complainant.
+            let at = word_starts(first, end, 4).into_iter().find(|&w| other(w) || me(w) || own(w)).unwrap_or(first);
             if other(at) {
                 return (verb_seen || self.quote_verb.inside(at, end).next().is_some()) && !self.joins_in(at, pos);
+            }
+            if own(at) || me(at) {
+                return false;
             }
             end = start;
         }

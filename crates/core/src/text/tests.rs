@@ -605,6 +605,7 @@ fn unquoted_reported_speech_joining_and_amount_facts() {
         Threat::Lawsuit
     ));
     assert!(has("Since July I have called them, telling them that I will sue if this is not fixed.", Threat::Lawsuit));
+    assert!(!has("Since July my brother has called them, telling them that he will sue.", Threat::Lawsuit));
     assert!(!has(
         "Their letter tells me that if I disagree I can take it to the Financial Ombudsman.",
         Threat::Regulator
