@@ -656,7 +656,9 @@ fn modified_third_parties_institution_objects_and_topic_amounts() {
     // The frame may stand a few words before the amount; a rate is not the sum.
     assert_eq!(amounts("I am asking for the difference of $4,850.00."), vec![usd(485_000)]);
     assert!(amounts("I just want the other six days at $200 a day.").is_empty());
-    // Chinese: 冲正 reverses a charge; "not a cent less" in dialect.
+    // Chinese: 多扣的款项 points back to the sum of the sentence before; 冲正 reverses a charge;
+    // "not a cent less" in dialect.
+    assert_eq!(amounts("本月多扣了两次，共1,560元。请退还多扣的款项。"), vec![cny(1_560)]);
     assert_eq!(amounts("把盗刷的两万三给我冲正了！"), vec![cny(23_000)]);
     assert_eq!(amounts("退钱！四百八蚊，一个仙都唔少得。"), vec![cny(480)]);
 }
