@@ -586,10 +586,15 @@ fn is_rate_after(chars: &[char], end: usize) -> bool {
     }
 }
 
+/// The ASCII word starting at `at` (empty when none does).
+fn word_at(chars: &[char], at: usize) -> &[char] {
+    let end = (at..chars.len()).find(|&i| !is_word_char(chars[i])).unwrap_or(chars.len());
+    &chars[at..end]
+}
+
 /// Whether the ASCII word starting at `at` is `word` (lower-case), ignoring case.
 fn word_at_is(chars: &[char], at: usize, word: &str) -> bool {
-    let end = (at..chars.len()).find(|&i| !is_word_char(chars[i])).unwrap_or(chars.len());
-    word_is_one_of(&chars[at..end], &[word])
+    word_is_one_of(word_at(chars, at), &[word])
 }
 
 /// Whether the ASCII word `w` is one of `words` (lower-case), ignoring case.
@@ -1370,10 +1375,7 @@ impl<'a> Ctx<'a> {
             starts
         };
         // An English word of the complainant's.
-        let me = |at: usize| {
-            let end = (at..ch.len()).find(|&i| !is_word_char(ch[i])).unwrap_or(ch.len());
-            word_is_one_of(&ch[at..end], &["i", "we", "my", "our", "i'm", "i've"])
-        };
+        let me = |at: usize| word_is_one_of(word_at(ch, at), &["i", "we", "my", "our", "i'm", "i've"]);
         // A speech verb opening the cue's clause (…，说我再不还钱就去法院起诉我; "now says …") belongs
         // to the speaker of the clause before.
         let verb_seen = match first_of(clause, pos) {
@@ -1932,16 +1934,12 @@ impl<'a> Ctx<'a> {
         if self.amount_anaphor.inside(lo, hi).next().is_some() {
             return true;
         }
-        let word_at = |start: usize| {
-            let end = (start..ch.len()).find(|&i| !is_word_char(ch[i])).unwrap_or(ch.len());
-            &ch[start..end]
-        };
         // Right after the cue.
         let after = (cue.end..ch.len()).find(|&i| !ch[i].is_whitespace()).unwrap_or(ch.len());
         if after > cue.end
             && after < ch.len()
             && is_word_char(ch[after])
-            && word_is_one_of(word_at(after), &["it", "them"])
+            && word_is_one_of(word_at(ch, after), &["it", "them"])
         {
             return true;
         }
