@@ -208,10 +208,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some(30.0),
         ];
         let errors = std::env::args().any(|a| a == "--errors");
+        // `--by-batch`: folds of whole writing batches instead of blocks of three per category.
+        let by_batch = std::env::args().any(|a| a == "--by-batch");
+        let folds = if by_batch { "batch-blocked" } else { "5-fold" };
         for (lang, records) in &corpora {
             let train: Vec<&Record> = records.iter().filter(|r| r.split == Split::Train).collect();
-            println!("{lang} self_harm_violence by 5-fold CV (lexicon, or lexicon + sentence model at a cut)");
-            for (cut, cv) in cuts.iter().zip(nb::harm_cut_cv(&mut analyzer, &train, *lang == "en", 5, &cuts)) {
+            println!("{lang} self_harm_violence by {folds} CV (lexicon, or lexicon + sentence model at a cut)");
+            for (cut, cv) in cuts.iter().zip(nb::harm_cut_cv(&mut analyzer, &train, *lang == "en", 5, &cuts, by_batch))
+            {
                 let (tp, fp, fn_) = (cv.tp, cv.false_alarms.len(), cv.misses.len());
                 let p = tp as f64 / (tp + fp).max(1) as f64;
                 let r = tp as f64 / (tp + fn_).max(1) as f64;

@@ -546,9 +546,13 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     } else if has_cn_digit || cn_start_ten {
         // Chinese numerals: 十万 / 三万五千元 / 叁万元; never bare 千万 or 一. A bare colloquial
         // tail below 万 (三千八, 三百八) only after a demonstrative or a money noun: 把这三千八退给我,
-        // 利息三百八 (a bare 三千五 may count anything).
+        // 利息三百八 (a bare 三千五 may count anything), or before 给我 / 退回 / 一分不少.
         let money_before = start > 0 && matches!(chars[start - 1], '这' | '那' | '费' | '息' | '金' | '款');
-        (prefix || suffix_len > 0 || ends_in_wan || (implied_unit.is_some() && money_before))
+        // …or right before a demand to pay it back: 九千六一分不少给我退回来, 两百八给我退回来.
+        let demand_after = ["给我", "给俺", "退给", "退回", "还给", "还我", "一分不少", "一分都不能少", "一分不能少"]
+            .iter()
+            .any(|w| starts_with_at(chars, end, w) > 0);
+        (prefix || suffix_len > 0 || ends_in_wan || (implied_unit.is_some() && (money_before || demand_after)))
             && (has_cn_digit || body.len() >= 2)
     } else {
         false

@@ -1,6 +1,8 @@
 //! Self-harm back-up: a binary naive Bayes model over the features of single sentences — in
 //! Chinese, clauses (`Ctx::harm_units`) — with the category model's features (nb.rs: word
-//! unigrams and word bigrams in English, character bigrams in Chinese), one model per language.
+//! unigrams and word bigrams in English, character bigrams in Chinese) and word classes
+//! (data/text/harm_classes.toml: means, places, farewells, …, so that a place no training
+//! sentence names counts as its class), one model per language.
 //!
 //! Its training sentences come from the labelled corpus' `train` records of its language:
 //! positive are the sentences that hold the lexicon's self-harm cue in records labelled
@@ -12,7 +14,107 @@
 
 use super::nb::{self, FeatureOpts};
 use crate::fnv::FnvBuild;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+/// Word classes of data/text/harm_classes.toml.
+#[derive(Debug, Default)]
+struct Classes {
+    names: Vec<String>,
+    /// English word → its classes.
+    en: HashMap<String, Vec<usize>>,
+    /// Chinese term → its classes.
+    zh: Vec<(Vec<char>, usize)>,
+}
+
+/// The built-in word classes (data/text/harm_classes.toml; empty if the file does not parse,
+/// which the tests rule out).
+fn classes() -> &'static Classes {
+    static C: OnceLock<Classes> = OnceLock::new();
+    C.get_or_init(|| parse_classes(include_str!("../../data/text/harm_classes.toml")).unwrap_or_default())
+}
+
+fn parse_classes(text: &str) -> Result<Classes, toml::de::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Raw {
+        en: BTreeMap<String, Vec<String>>,
+        zh: BTreeMap<String, Vec<String>>,
+    }
+    let raw: Raw = toml::from_str(text)?;
+    let mut c = Classes::default();
+    for (english, table) in [(true, &raw.en), (false, &raw.zh)] {
+        for (name, terms) in table {
+            let i = match c.names.iter().position(|n| n == name) {
+                Some(i) => i,
+                None => {
+                    c.names.push(name.clone());
+                    c.names.len() - 1
+                }
+            };
+            for t in terms {
+                if english {
+                    c.en.entry(t.to_lowercase()).or_default().push(i);
+                } else {
+                    c.zh.push((t.chars().collect(), i));
+                }
+            }
+        }
+    }
+    Ok(c)
+}
+
+/// The class features of a sentence's model characters: "@class" for each class it has a term
+/// of, "@a+@b" for each pair of them.
+fn class_features(chars: &[char], english: bool, mut names: Option<&mut HashMap<u64, String>>) -> Vec<u64> {
+    let c = classes();
+    let mut present = vec![false; c.names.len()];
+    if english {
+        for w in chars.split(|ch| !(ch.is_alphanumeric() || *ch == '\'')) {
+            if w.is_empty() {
+                continue;
+            }
+            let w: String = w.iter().collect();
+            for i in c.en.get(&w).into_iter().flatten() {
+                present[*i] = true;
+            }
+        }
+    } else {
+        for (term, i) in &c.zh {
+            if !present[*i] && chars.windows(term.len()).any(|w| w == term.as_slice()) {
+                present[*i] = true;
+            }
+        }
+    }
+    let on: Vec<usize> = (0..present.len()).filter(|i| present[*i]).collect();
+    let mut out = Vec::new();
+    let mut push = |name: String| {
+        let id = nb::word_feature_id(&name);
+        if let Some(n) = names.as_deref_mut() {
+            n.entry(id).or_insert(name);
+        }
+        out.push(id);
+    };
+    for (k, a) in on.iter().enumerate() {
+        push(format!("@{}", c.names[*a]));
+        for b in &on[k + 1..] {
+            push(format!("@{}+@{}", c.names[*a], c.names[*b]));
+        }
+    }
+    out
+}
+
+/// A sentence's features: the category model's (nb.rs) and the class features, each once.
+fn sentence_features(chars: &[char], english: bool, mut names: Option<&mut HashMap<u64, String>>) -> Vec<(u64, u32)> {
+    let mut ids = nb::feature_ids_of(chars, english, FeatureOpts::DEFAULT, names.as_deref_mut());
+    let extra = class_features(chars, english, names);
+    if !extra.is_empty() {
+        ids.extend(extra.into_iter().map(|id| (id, 1)));
+        ids.sort_unstable();
+        ids.dedup_by_key(|(id, _)| *id);
+    }
+    ids
+}
 
 /// How many evidence features a score note lists.
 const TOP_FEATURES: usize = 6;
@@ -65,7 +167,7 @@ impl HarmModel {
         let neg = negative.into_iter().map(|s| (s, 1));
         for (sentence, class) in pos.chain(neg) {
             docs[class] += 1;
-            for (f, n) in nb::feature_ids(sentence, english, FeatureOpts::DEFAULT, Some(&mut names)) {
+            for (f, n) in sentence_features(&nb::norm_chars(sentence), english, Some(&mut names)) {
                 let next = m.vocab.len();
                 let i = *m.vocab.entry(f).or_insert(next);
                 if i == counts.len() {
@@ -137,7 +239,7 @@ impl HarmModel {
 
     /// [`HarmModel::score`] of a sentence the analyser has already folded (`normalize::fold_char`).
     pub(crate) fn score_folded(&self, sentence: &[char]) -> Option<f32> {
-        self.score_known(self.in_vocab(nb::feature_ids_folded(sentence, self.english, FeatureOpts::DEFAULT)))
+        self.score_known(self.in_vocab(sentence_features(&nb::model_chars_folded(sentence), self.english, None)))
     }
 
     fn score_known(&self, known: Vec<usize>) -> Option<f32> {
@@ -145,7 +247,7 @@ impl HarmModel {
     }
 
     fn known(&self, sentence: &str) -> Vec<usize> {
-        self.in_vocab(nb::feature_ids(sentence, self.english, FeatureOpts::DEFAULT, None))
+        self.in_vocab(sentence_features(&nb::norm_chars(sentence), self.english, None))
     }
 
     fn in_vocab(&self, ids: Vec<(u64, u32)>) -> Vec<usize> {
@@ -178,6 +280,47 @@ mod tests {
         // A word of a single positive sentence ("pills") does not raise a score.
         assert!(m.top_features("the pills").is_empty());
         assert!(HarmModel::train(true, pos, []).score("anything").is_none());
+    }
+
+    #[test]
+    fn builtin_classes_parse() {
+        let c = parse_classes(include_str!("../../data/text/harm_classes.toml")).unwrap();
+        for name in ["means", "place", "death", "violence"] {
+            assert!(c.names.iter().any(|n| n == name), "{name}");
+        }
+        assert!(c.en.len() > 100 && c.zh.len() > 100, "{} {}", c.en.len(), c.zh.len());
+        // English terms are single lower-case words as the model splits them.
+        for w in c.en.keys() {
+            assert!(w.chars().all(|ch| ch.is_alphanumeric() || ch == '\''), "{w:?}");
+            assert_eq!(*w, w.to_lowercase());
+        }
+        assert!(parse_classes("[en]\nmeans = 1").is_err());
+    }
+
+    #[test]
+    fn class_features_carry_a_place_no_training_sentence_names() {
+        let pos = [
+            "i will walk to the bridge tonight",
+            "i keep looking at the river",
+            "i went to the bridge again last night",
+            "the river looks so calm from up there",
+        ];
+        let neg = [
+            "the claim was refused in march",
+            "i want my premium back",
+            "please call me tomorrow",
+            "the invoice is wrong",
+        ];
+        let m = HarmModel::train(true, pos, neg);
+        let place = m.score("i keep thinking about the reservoir").unwrap();
+        let invoice = m.score("i keep thinking about the invoice").unwrap();
+        assert!(place > invoice, "{place} {invoice}");
+        assert!(m.top_features("i keep thinking about the reservoir").iter().any(|(f, _)| f == "@place"));
+        // Chinese terms match inside a clause.
+        let mut names = HashMap::new();
+        let ids = class_features(&nb::norm_chars("我把绳子都买好了"), false, Some(&mut names));
+        let named: Vec<&String> = ids.iter().filter_map(|id| names.get(id)).collect();
+        assert!(named.iter().any(|n| *n == "@means") && named.iter().any(|n| *n == "@affairs+@means"), "{named:?}");
     }
 
     #[test]

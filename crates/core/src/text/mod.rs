@@ -1036,10 +1036,12 @@ impl<'a> Ctx<'a> {
         self.negation.inside(lo, pos).next()
     }
 
-    /// Whether a conditional word (if, 如果, 再不) stands before the negation `n` within 30 units,
-    /// not past `stop`: the negation belongs to the condition ("if I dont hear back …").
+    /// Whether a conditional word (if, 如果) stands before the negation `n` within 30 units, not
+    /// past `stop`, or one that holds it (月底前不, 再没结果): the negation belongs to the
+    /// condition ("if I dont hear back …", 这个月底前不处理我会打12378).
     fn negation_in_condition(&self, n: &Hit, stop: Stop) -> bool {
-        self.conditional.inside(window_start(self.chars, n.start, 30, stop), n.start).next().is_some()
+        let lo = window_start(self.chars, n.start, 30, stop);
+        self.conditional.inside(lo, n.end + 8).any(|c| c.start < n.start && (c.end <= n.start || c.end >= n.end))
     }
 
     /// Whether `pos` lies inside a quotation (“…”, 「…」, "…") of someone else's words.

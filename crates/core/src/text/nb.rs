@@ -161,7 +161,7 @@ impl Default for FeatureOpts {
 
 /// Normalised characters: full-width folded, traditional → simplified, lower-cased, digits → 0,
 /// whitespace runs → one space.
-fn norm_chars(text: &str) -> Vec<char> {
+pub(super) fn norm_chars(text: &str) -> Vec<char> {
     let t = t2s();
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
     for c in text.chars() {
@@ -184,14 +184,13 @@ fn push_model_char(chars: &mut Vec<char>, c: char) {
     }
 }
 
-/// [`feature_ids`] of characters the analyser has already folded (`normalize::fold_char`):
-/// the same features, without normalising the text again.
-pub(super) fn feature_ids_folded(folded: &[char], english: bool, opts: FeatureOpts) -> Vec<(u64, u32)> {
+/// The model's characters of a text the analyser has already folded (`normalize::fold_char`).
+pub(super) fn model_chars_folded(folded: &[char]) -> Vec<char> {
     let mut chars: Vec<char> = Vec::with_capacity(folded.len());
     for &c in folded {
         push_model_char(&mut chars, c.to_ascii_lowercase());
     }
-    feature_ids_of(&chars, english, opts, None)
+    chars
 }
 
 /// Character bigrams of the normalised text (pairs of two spaces or two punctuation marks are
@@ -222,6 +221,11 @@ const UNIGRAM: u64 = 0x20_0000;
 /// High bit: a word feature (FNV-1a hash), not a character one.
 const WORD: u64 = 1 << 63;
 
+/// The id of a word feature named `name` (as [`feature_ids`] gives a single word).
+pub(super) fn word_feature_id(name: &str) -> u64 {
+    fnv(0xcbf2_9ce4_8422_2325, name) | WORD
+}
+
 fn fnv(h: u64, s: &str) -> u64 {
     let mut h = h;
     for b in s.bytes() {
@@ -244,7 +248,7 @@ pub(super) fn feature_ids(
 }
 
 /// [`feature_ids`] of already normalised characters.
-fn feature_ids_of(
+pub(super) fn feature_ids_of(
     chars: &[char],
     english: bool,
     opts: FeatureOpts,
@@ -945,6 +949,20 @@ impl Fallback {
     }
 }
 
+/// Folds of whole writing batches (blocks of consecutive ids about one batch long: 48 English,
+/// 96 Chinese records): a writer's habits of phrasing then never reach both sides of a fold, so
+/// the score estimates how the model does on a new writer's text (docs/QUALITY.md).
+pub fn batch_folds(records: &[&Record], k: usize) -> Vec<usize> {
+    records
+        .iter()
+        .map(|r| {
+            let block = if is_english(&r.text) { 48 } else { 96 };
+            let n: usize = r.id.rsplit('-').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            (n / block) % k.max(1)
+        })
+        .collect()
+}
+
 /// Fold of each record for blocked k-fold cross-validation: records are counted in order
 /// within their category, and blocks of three consecutive records (the train records of one
 /// split block of four, which share fact cores) stay in the same fold.
@@ -1139,11 +1157,12 @@ pub fn harm_cut_cv(
     english: bool,
     k: usize,
     cuts: &[Option<f32>],
+    by_batch: bool,
 ) -> Vec<HarmCv> {
     let saved = analyzer.category_fallback().cloned();
     let lang = english;
     let english: Vec<&Record> = records.iter().copied().filter(|r| is_english(&r.text) == lang).collect();
-    let fold = folds(&english, k);
+    let fold = if by_batch { batch_folds(&english, k) } else { folds(&english, k) };
     let mut out = vec![HarmCv::default(); cuts.len()];
     for f in 0..k.max(1) {
         let train: Vec<&Record> = english.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| *r).collect();
@@ -1250,7 +1269,7 @@ mod tests {
     fn builtin_model_trains_on_embedded_corpus() {
         let zh = eval::parse_jsonl(CORPUS_ZH).unwrap();
         let en = eval::parse_jsonl(CORPUS_EN).unwrap();
-        assert_eq!((zh.len(), en.len()), (5439, 3595));
+        assert_eq!((zh.len(), en.len()), (5631, 3787));
         let quoted = builtin_corpus().unwrap().iter().filter(|r| !r.harm_quotes.is_empty()).count();
         assert_eq!(quoted, HARM_QUOTES.lines().count());
         assert!(T2s::parse(normalize::BUILTIN_T2S).is_ok());

@@ -1037,3 +1037,44 @@ fn received_messages_questions_uk_cues_and_the_chinese_self_harm_model() {
         assert!(threat(&az().analyze(t), Threat::SelfHarmViolence).is_none(), "{t}");
     }
 }
+
+#[test]
+fn deadline_conditions_letters_jobs_and_others_suicides() {
+    // A negation inside a deadline condition (月底前不, 再没结果) does not cancel the threat after it.
+    for t in ["这个月底前不处理我会打12378。", "这周五之前再没结果我直接打12378。"] {
+        assert!(threat(&az().analyze(t), Threat::Regulator).is_some(), "{t}");
+    }
+    // …but a past "再没" is no condition, and 不会 still negates.
+    for t in ["我再没去过监管局", "我不会去监管局的"] {
+        assert!(threat(&az().analyze(t), Threat::Regulator).is_none(), "{t}");
+    }
+    // The company's letter, the complainant's job and finished cases are no threats.
+    for t in [
+        "The denial letter closes with a paragraph saying I have the right to contact the state Department of Insurance.",
+        "Their rejection letter says I may refer the matter to the ombudsman. Please just refund the GBP 312.",
+        "I work as a reporter at a small county newspaper, and I am writing this as a customer.",
+        "In 2022 I took them to small claims over it, the judge ruled for me, and that was the end of it.",
+        "去年我跟你们打过官司，法院判了你们赔，那案子早结了。",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
+    }
+    // Someone else's suicide, an insurer's suicide exclusion and an idiom are not self-harm.
+    for t in [
+        "我哥哥去年因为抑郁症自杀了。",
+        "前几天新闻说有人被网贷平台爆通讯录后自杀了，我看得浑身发冷。",
+        "贵司以“不能排除自杀可能”为由拒赔，警方都没有认定自杀。",
+        "贷款我拼了老命提前一年还清了，保险却退不了。",
+    ] {
+        assert!(threat(&az().analyze(t), Threat::SelfHarmViolence).is_none(), "{t}");
+    }
+    assert!(threat(&az().analyze("再不赔我就拼了"), Threat::SelfHarmViolence).is_some());
+}
+
+#[test]
+fn colloquial_tail_before_a_demand_to_pay_it_back() {
+    assert_eq!(amounts("九千六一分不少给我退回来。"), vec![cny(9_600)]);
+    assert_eq!(amounts("两百八给我退回来。"), vec![cny(280)]);
+    // Without money before or a demand after, a bare tail counts nothing.
+    assert!(amounts("他们三千五个人来闹").is_empty());
+}
