@@ -23,8 +23,9 @@ struct Classes {
     names: Vec<String>,
     /// English word → its classes.
     en: HashMap<String, Vec<usize>>,
-    /// Chinese term → its classes.
-    zh: Vec<(Vec<char>, usize)>,
+    /// Chinese terms (an automaton over all of them) and the class of each.
+    zh: Option<aho_corasick::AhoCorasick>,
+    zh_class: Vec<usize>,
 }
 
 /// The built-in word classes (data/text/harm_classes.toml; empty if the file does not parse,
@@ -43,6 +44,7 @@ fn parse_classes(text: &str) -> Result<Classes, toml::de::Error> {
     }
     let raw: Raw = toml::from_str(text)?;
     let mut c = Classes::default();
+    let mut zh_terms: Vec<String> = Vec::new();
     for (english, table) in [(true, &raw.en), (false, &raw.zh)] {
         for (name, terms) in table {
             let i = match c.names.iter().position(|n| n == name) {
@@ -56,11 +58,14 @@ fn parse_classes(text: &str) -> Result<Classes, toml::de::Error> {
                 if english {
                     c.en.entry(t.to_lowercase()).or_default().push(i);
                 } else {
-                    c.zh.push((t.chars().collect(), i));
+                    zh_terms.push(t.clone());
+                    c.zh_class.push(i);
                 }
             }
         }
     }
+    // Built once from the team's own file; a build failure leaves Chinese without classes.
+    c.zh = aho_corasick::AhoCorasick::new(&zh_terms).ok();
     Ok(c)
 }
 
@@ -80,9 +85,10 @@ fn class_features(chars: &[char], english: bool, mut names: Option<&mut HashMap<
             }
         }
     } else {
-        for (term, i) in &c.zh {
-            if !present[*i] && chars.windows(term.len()).any(|w| w == term.as_slice()) {
-                present[*i] = true;
+        if let Some(ac) = &c.zh {
+            let text: String = chars.iter().collect();
+            for m in ac.find_overlapping_iter(&text) {
+                present[c.zh_class[m.pattern().as_usize()]] = true;
             }
         }
     }
@@ -288,7 +294,8 @@ mod tests {
         for name in ["means", "place", "death", "violence"] {
             assert!(c.names.iter().any(|n| n == name), "{name}");
         }
-        assert!(c.en.len() > 100 && c.zh.len() > 100, "{} {}", c.en.len(), c.zh.len());
+        assert!(c.en.len() > 100 && c.zh_class.len() > 100, "{} {}", c.en.len(), c.zh_class.len());
+        assert!(c.zh.is_some());
         // English terms are single lower-case words as the model splits them.
         for w in c.en.keys() {
             assert!(w.chars().all(|ch| ch.is_alphanumeric() || ch == '\''), "{w:?}");

@@ -780,10 +780,10 @@ impl Fallback {
     /// CFPB narratives (one flag, a false alarm, in 1,532; docs/DECISIONS.md).
     pub const SELF_HARM_CUT: f32 = 15.0;
     /// Default cut of the Chinese (clause) model, chosen by blocked cross-validation
-    /// (`eval_corpus -- --harm-cv`): at 10 it finds 46 of the 74 statements of the two Chinese
-    /// self-harm recall sets (71, 75) against 36 for the lexicon alone, at CV precision 0.948
-    /// against 0.977 (docs/DECISIONS.md).
-    pub const SELF_HARM_CUT_ZH: f32 = 10.0;
+    /// (`eval_corpus -- --harm-cv`): 10 until 2026-11-27, then 12, when the model trained on
+    /// five recall sets scored the common despair of "我真的不知道该怎么办" at 10.7 (CV P 0.949
+    /// R 0.802 at 12 against 0.939 / 0.812 at 10; docs/DECISIONS.md).
+    pub const SELF_HARM_CUT_ZH: f32 = 12.0;
     /// The score of a self-harm threat found by the sentence model alone (the lexicon's are 1.0).
     pub const SELF_HARM_SCORE: f32 = 0.7;
 
@@ -1269,7 +1269,7 @@ mod tests {
     fn builtin_model_trains_on_embedded_corpus() {
         let zh = eval::parse_jsonl(CORPUS_ZH).unwrap();
         let en = eval::parse_jsonl(CORPUS_EN).unwrap();
-        assert_eq!((zh.len(), en.len()), (5631, 3787));
+        assert_eq!((zh.len(), en.len()), (5823, 3979));
         let quoted = builtin_corpus().unwrap().iter().filter(|r| !r.harm_quotes.is_empty()).count();
         assert_eq!(quoted, HARM_QUOTES.lines().count());
         assert!(T2s::parse(normalize::BUILTIN_T2S).is_ok());

@@ -1078,3 +1078,33 @@ fn colloquial_tail_before_a_demand_to_pay_it_back() {
     // Without money before or a demand after, a bare tail counts nothing.
     assert!(amounts("他们三千五个人来闹").is_empty());
 }
+
+#[test]
+fn chinese_steps_and_means_despair_and_english_amount_anaphors() {
+    // A thought followed by a step off (一直在想 … 往前再走一步) or a settled end (自己了断).
+    for t in [
+        "我今天在我们单位楼顶上站了一下午，我一直在想要是往前再走一步。",
+        "还不如早点自个儿了断。",
+        "我已经在网上查过哪种办法走得没那么痛苦。",
+    ] {
+        assert!(threat(&az().analyze(t), Threat::SelfHarmViolence).is_some(), "{t}");
+    }
+    // Despair without intent is no self-harm statement (the clause model's cut, nb.rs).
+    assert!(threat(&az().analyze("理赔拖了三个月了，我真的不知道该怎么办。"), Threat::SelfHarmViolence).is_none());
+    // "that amount" points back to the sum stated before.
+    assert_eq!(
+        amounts(
+            "Moving costs and the new deposit came to $2,500, and I am asking Granite Savings to reimburse that amount."
+        ),
+        vec![usd(250_000)]
+    );
+    // Someone else's lawyer, the bank's own response and a scam caller's "case" are no threats.
+    for t in [
+        "A coworker sued her agent; she ended up with a settlement that barely covered her lawyer. I don't want that.",
+        "The bank's response says that I have the right to complain to the Information Commissioner's Office.",
+        "今天又有个电话打来，说他是法院执行局的，说我的案子已经立案。",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
+    }
+}
