@@ -21,6 +21,10 @@ use std::sync::OnceLock;
 #[derive(Debug, Default)]
 struct Classes {
     names: Vec<String>,
+    /// Feature id and name of each class ("@place") and of each pair `[a][b]`, a < b
+    /// ("@means+@place"), made once so that scoring a sentence allocates no names.
+    single: Vec<(u64, String)>,
+    pair: Vec<Vec<(u64, String)>>,
     /// English word → its classes.
     en: HashMap<String, Vec<usize>>,
     /// Chinese terms (an automaton over all of them) and the class of each.
@@ -66,6 +70,9 @@ fn parse_classes(text: &str) -> Result<Classes, toml::de::Error> {
     }
     // Built once from the team's own file; a build failure leaves Chinese without classes.
     c.zh = aho_corasick::AhoCorasick::new(&zh_terms).ok();
+    let feature = |name: String| (nb::word_feature_id(&name), name);
+    c.single = c.names.iter().map(|a| feature(format!("@{a}"))).collect();
+    c.pair = c.names.iter().map(|a| c.names.iter().map(|b| feature(format!("@{a}+@{b}"))).collect()).collect();
     Ok(c)
 }
 
@@ -75,36 +82,32 @@ fn class_features(chars: &[char], english: bool, mut names: Option<&mut HashMap<
     let c = classes();
     let mut present = vec![false; c.names.len()];
     if english {
-        for w in chars.split(|ch| !(ch.is_alphanumeric() || *ch == '\'')) {
-            if w.is_empty() {
-                continue;
-            }
-            let w: String = w.iter().collect();
-            for i in c.en.get(&w).into_iter().flatten() {
+        let mut word = String::new();
+        for w in chars.split(|ch| !(ch.is_alphanumeric() || *ch == '\'')).filter(|w| !w.is_empty()) {
+            word.clear();
+            word.extend(w);
+            for i in c.en.get(&word).into_iter().flatten() {
                 present[*i] = true;
             }
         }
-    } else {
-        if let Some(ac) = &c.zh {
-            let text: String = chars.iter().collect();
-            for m in ac.find_overlapping_iter(&text) {
-                present[c.zh_class[m.pattern().as_usize()]] = true;
-            }
+    } else if let Some(ac) = &c.zh {
+        let text: String = chars.iter().collect();
+        for m in ac.find_overlapping_iter(&text) {
+            present[c.zh_class[m.pattern().as_usize()]] = true;
         }
     }
     let on: Vec<usize> = (0..present.len()).filter(|i| present[*i]).collect();
     let mut out = Vec::new();
-    let mut push = |name: String| {
-        let id = nb::word_feature_id(&name);
+    let mut push = |(id, name): &(u64, String)| {
         if let Some(n) = names.as_deref_mut() {
-            n.entry(id).or_insert(name);
+            n.entry(*id).or_insert_with(|| name.clone());
         }
-        out.push(id);
+        out.push(*id);
     };
     for (k, a) in on.iter().enumerate() {
-        push(format!("@{}", c.names[*a]));
+        push(&c.single[*a]);
         for b in &on[k + 1..] {
-            push(format!("@{}+@{}", c.names[*a], c.names[*b]));
+            push(&c.pair[*a][*b]);
         }
     }
     out
