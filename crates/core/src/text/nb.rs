@@ -274,7 +274,7 @@ pub(super) fn feature_ids_of(
         }
         let strs: Vec<String> = words.iter().map(|w| w.iter().collect()).collect();
         for (i, w) in strs.iter().enumerate() {
-            let h1 = fnv(0xcbf2_9ce4_8422_2325, w) | WORD;
+            let h1 = word_feature_id(w);
             ids.push(h1);
             if let Some(n) = names.as_deref_mut() {
                 n.entry(h1).or_insert_with(|| w.clone());
