@@ -123,6 +123,21 @@ fn restated_bare_numbers(chars: &[char], out: &mut Vec<AmountHit>) {
     while i < chars.len() {
         let boundary =
             i == 0 || !(chars[i - 1].is_alphanumeric() || matches!(chars[i - 1], '$' | '¥' | '£' | '€' | '.' | ','));
+        // The same sum in words without its unit: "That's two hundred and ten dollars. … I want
+        // the two hundred and ten back."
+        if boundary && chars[i].is_ascii_alphabetic() {
+            let words = number_words(chars, i).filter(|(t, c, _)| t + c >= 10);
+            if let Some((total, current, end)) = words {
+                let minor = i64::try_from((total + current) * 100).unwrap_or(i64::MAX);
+                if let Some(m) = known.iter().find(|m| m.minor == minor)
+                    && !out.iter().any(|h| h.start < end && h.end > i)
+                {
+                    added.push(AmountHit { start: i, end, money: *m });
+                }
+                i = end;
+                continue;
+            }
+        }
         if !(chars[i].is_ascii_digit() && boundary) {
             i += 1;
             continue;
@@ -212,10 +227,11 @@ fn word_at(chars: &[char], i: usize) -> (String, usize) {
 /// First letters of the number words, "hundred", "thousand", "million", "and" and "dollar(s)".
 const NUMBER_INITIALS: &str = "zotwfsenhmad";
 
-/// An amount spelled out in English words: followed by "dollars" or "bucks" ("ten thousand
-/// dollars", "twenty-three thousand seven hundred dollars", "five hundred and fifty dollars"),
-/// by "grand" ("five grand"), or ending in a scale word ("sixty thousand").
-fn scan_words(chars: &[char], start: usize) -> Option<AmountHit> {
+/// A number spelled out in English words from `start` ("two hundred and ten", "a hundred and
+/// thirty-two", "twenty-three thousand seven hundred"): the thousands and above, the rest below
+/// a thousand, and the end of its last word; `None` when no number word starts there or it is
+/// zero.
+fn number_words(chars: &[char], start: usize) -> Option<(u64, u64, usize)> {
     let (mut total, mut current, mut any) = (0u64, 0u64, false);
     let mut i = start;
     let mut end = start;
@@ -258,10 +274,15 @@ fn scan_words(chars: &[char], start: usize) -> Option<AmountHit> {
             break;
         }
     }
+    (any && total + current > 0).then_some((total, current, end))
+}
+
+/// An amount spelled out in English words: followed by "dollars" or "bucks" ("ten thousand
+/// dollars", "twenty-three thousand seven hundred dollars", "five hundred and fifty dollars"),
+/// by "grand" ("five grand"), or ending in a scale word ("sixty thousand").
+fn scan_words(chars: &[char], start: usize) -> Option<AmountHit> {
+    let (total, current, end) = number_words(chars, start)?;
     let value = total + current;
-    if !any || value == 0 {
-        return None;
-    }
     // Then "dollars" / "bucks" ("five hundred bucks"), "grand" (thousands: "five grand"), or
     // nothing after a scale word ("the whole sixty thousand back").
     let k = skip_spaces(chars, end);
@@ -382,7 +403,10 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
             // followed by a unit of its own (3万5千 is fine) ends the number.
             // (八万三一分都不能少: the idiom 一分… after the tail ends the number too.)
             let idiom_after = next == Some('一') && chars.get(i + 2) == Some(&'分');
-            let ends = idiom_after || next.is_none_or(|n| !(is_numeral(n) || n == '.' || n == ',' || n == '点'));
+            // (A comma or point continues the number only before a digit: 四万二，赶紧补上.)
+            let digit_after = chars.get(i + 2).is_some_and(|d| d.is_ascii_digit() || is_cn_digit(*d));
+            let ends = idiom_after
+                || next.is_none_or(|n| !(is_numeral(n) || ((n == '.' || n == ',' || n == '点') && digit_after)));
             let before_minor = next.is_some_and(|n| matches!(n, '角' | '毛' | '分'));
             let next_is_unit = next.is_some_and(is_cn_unit);
             if ends && !before_minor && matches!(u, '万' | '千' | '仟' | '百' | '佰') {

@@ -1273,9 +1273,66 @@ impl<'a> Ctx<'a> {
         let Some(who) =
             starting_in(&self.third_party, i, i + MODIFIER_MAX + 1).iter().find(|t| t.end <= pos && modified(t))
         else {
-            return self.reported_without_quotes(start, pos);
+            return self.reported_without_quotes(start, pos) || self.reported_complement(pos);
         };
         !self.joins_in(who.end, pos)
+    }
+
+    /// English reported speech within one clause: a speech verb (`[quote_verb]`, weight ≥ 1)
+    /// before the cue whose subject — the words from the clause start to the verb — has no
+    /// first-person word, followed by "that" or "if" ("The store owner's last email to me said
+    /// that if I wanted my money I'd have to sue him", "On the phone the agent's supervisor said
+    /// that we could always complain to the FCA"). A first person resuming after a conjunction
+    /// ("…, so I will sue", "and we are going to the press") makes the cue the complainant's again.
+    fn reported_complement(&self, pos: usize) -> bool {
+        const FIRST_PERSON: &[&str] =
+            &["i", "we", "i'm", "i've", "i'd", "i'll", "we're", "we've", "we'd", "we'll", "im", "ive", "id"];
+        let ch = self.chars;
+        let clause = window_start(ch, pos, 40, is_clause_punct);
+        let Some(verb) =
+            self.quote_verb.inside(clause, pos).filter(|v| v.weight >= 1.0 && v.end < pos).max_by_key(|v| v.start)
+        else {
+            return false;
+        };
+        if !ch[verb.start].is_ascii_alphabetic() {
+            return false;
+        }
+        let words = |lo: usize, hi: usize| {
+            let mut out = Vec::new();
+            let mut k = lo;
+            while k < hi {
+                if is_word_char(ch[k]) && (k == 0 || !is_word_char(ch[k - 1])) {
+                    out.push(k);
+                }
+                k += 1;
+            }
+            out
+        };
+        // The verb's object may follow it ("told me", "informed us") before "that" / "if".
+        let after = words(verb.end, pos);
+        let complement = after.iter().take(3).any(|&w| word_at_is(ch, w, "that") || word_at_is(ch, w, "if"));
+        // The complainant as the subject: "I", "we", or a note's "Caller", "The consumer".
+        let own_subject = words(clause, verb.start).iter().any(|&w| word_is_one_of(word_at(ch, w), FIRST_PERSON))
+            || starting_in(&self.speaker_self, clause, verb.start).iter().any(|h| !word_at_is(ch, h.start, "me"));
+        // A bare name is a note's caller ("Jimenez stated that she and other families …"); "Please
+        // be advised that …" is the complainant's own formula.
+        let subject = words(clause, verb.start);
+        let named = subject
+            .iter()
+            .all(|&w| ch[w].is_ascii_uppercase() || word_is_one_of(word_at(ch, w), &["mr", "mrs", "ms", "dr"]));
+        let passive = subject
+            .last()
+            .is_some_and(|&w| word_is_one_of(word_at(ch, w), &["be", "been", "being", "was", "were", "is", "are"]));
+        if named || passive {
+            return false;
+        }
+        if !complement || own_subject {
+            return false;
+        }
+        !after.windows(2).any(|p| {
+            word_is_one_of(word_at(ch, p[0]), &["so", "but", "and", "therefore"])
+                && word_is_one_of(word_at(ch, p[1]), FIRST_PERSON)
+        })
     }
 
     /// The line holding `pos` is someone else's turn in a transcript: it opens with a speaker
@@ -1914,13 +1971,38 @@ impl<'a> Ctx<'a> {
     /// starting at `cue` in the next clause when that clause has no frame of its own: "一共700块，
     /// 全部退回来", "38,650.20元，一分不少给我赔了", "$480, refunded" — but not "共交5万元，要求全额退保"
     /// (a full frame of its own; a light frame below weight 1 such as 给我 or 什么时候 does not
-    /// count: "少了我1,200，给我补上").
-    fn amount_ends_clause(&self, amount_end: usize, i: usize, cue: usize) -> bool {
+    /// count: "少了我1,200，给我补上"). A clause that is only a short topic and the amount names
+    /// the sum whatever frame follows: "差额四万二，赶紧补上！", "理赔款￥5,600.00，请尽快支付".
+    /// Never when the cue's own clause names a sum: "应该是6,860元，请补发1,960元", "起码应该赔五万八，
+    /// 差的二万六你们必需给我补上".
+    fn amount_ends_clause(
+        &self,
+        amount: &amount::AmountHit,
+        i: usize,
+        cue: usize,
+        found: &[amount::AmountHit],
+    ) -> bool {
         let ch = self.chars;
+        let clause_end = window_end(ch, cue, 40, is_clause_punct);
         ch[i] == ','
-            && (amount_end..i).all(|k| ch[k].is_whitespace() || matches!(ch[k], '块' | '元' | '钱'))
+            && (amount.end..i).all(|k| ch[k].is_whitespace() || matches!(ch[k], '块' | '元' | '钱'))
             && !(i + 1..cue).any(|k| is_clause_punct(ch, k))
-            && !self.frame.inside(i, cue).any(|f| f.weight >= 1.0)
+            && !found.iter().any(|a| a.start > i && a.end <= clause_end)
+            && (!self.frame.inside(i, cue).any(|f| f.weight >= 1.0) || self.topic_and_amount(amount.start))
+    }
+
+    /// Whether the clause of an amount starting at `start` is a bare topic of at most four
+    /// Chinese characters before it (差额, 理赔款, 保费): no subject, no verb of a past fact.
+    fn topic_and_amount(&self, start: usize) -> bool {
+        let ch = self.chars;
+        let clause = window_start(ch, start, 6, is_clause_punct);
+        let topic: Vec<char> = ch[clause..start].iter().copied().filter(|c| !c.is_whitespace()).collect();
+        (clause == 0 || is_clause_punct(ch, clause - 1))
+            && (1..=4).contains(&topic.len())
+            && topic.iter().all(|c| {
+                is_cjk(*c)
+                    && !matches!(c, '我' | '俺' | '你' | '他' | '她' | '了' | '已' | '只' | '仅' | '才' | '是' | '为')
+            })
     }
 
     /// Whether a demand cue points back to an amount stated before: an `[amount_anaphor]` near
@@ -2093,6 +2175,17 @@ impl<'a> Ctx<'a> {
                     let clause = window_start(self.chars, h.start, s.amount_object_window, is_clause_punct);
                     self.amount_object.inside(clause, h.start).find(|o| amount_within(o.end, h.start))
                 });
+            // A negated frame on a pronoun asks for nothing: "I'm not asking for that back" (not
+            // "I am not asking for anything beyond …", "things he didn't ask for closed").
+            if frame.is_some_and(|f| {
+                f.weight >= 1.0 && self.negation_before(f.start, 2).is_some() && {
+                    let next = (f.end..h.start).find(|&i| !self.chars[i].is_whitespace()).unwrap_or(h.start);
+                    next < h.start
+                        && word_is_one_of(word_at(self.chars, next), &["that", "it", "this", "them", "those"])
+                }
+            }) {
+                continue;
+            }
             // An English imperative (the sentence starts with the demand: "Pay the $4,650
             // claim.", "2. Refund my 500 dollars") is framed by itself. (A Chinese sentence that
             // starts with a demand word is as often a noun phrase: 赔付金额为….)
@@ -2134,15 +2227,21 @@ impl<'a> Ctx<'a> {
                         .opening_word(sentence, h.start)
                         .is_some_and(|f| !starting_in(&self.imperative_verb, f, f + 1).is_empty())
                 });
-            // A Chinese sentence that starts with a demand verb on 我 and names the sum right
-            // after it is an imperative too: 退我40块！, 还给我1,260元.
+            // A Chinese sentence that starts with a demand verb and names the sum in the verb's
+            // clause is an imperative too: 退我40块！, 还给我1,260元, 退我3,600元！, 退回258元年费,
+            // 退我多收的手续费864.00元 (not a noun phrase: 退还金额为…, 理赔款…, 赔付的…).
             let imperative = imperative
                 || (frame.is_none()
-                    && text_of(self.chars, h.start, h.end).ends_with('我')
+                    && matches!(self.chars[h.start], '退' | '还' | '赔' | '补' | '返' | '给' | '打' | '付')
+                    && !text_of(self.chars, h.start, h.end).ends_with('了')
                     && self.chars[window_start(self.chars, h.start, 200, is_sentence_end)..h.start]
                         .iter()
                         .all(|c| c.is_whitespace())
-                    && amount_within(h.end, window_end(self.chars, h.end, 2, is_clause_punct)));
+                    && !matches!(
+                        self.chars.get(h.end),
+                        Some('金' | '款' | '额' | '的' | '时' | '为' | '是' | '后' | '了' | '标')
+                    )
+                    && amount_within(h.end, window_end(self.chars, h.end, s.frame_window, is_clause_punct)));
             if frame.is_none() && !imperative && h.weight < s.unframed_demand_min {
                 continue;
             }
@@ -2221,7 +2320,8 @@ impl<'a> Ctx<'a> {
                     } else {
                         continue;
                     };
-                    if d > limit || (lo..hi).any(|i| stop(self.chars, i) && !self.amount_ends_clause(a.end, i, hi)) {
+                    if d > limit || (lo..hi).any(|i| stop(self.chars, i) && !self.amount_ends_clause(&a, i, hi, &found))
+                    {
                         continue;
                     }
                     if best.is_none_or(|(bd, _)| d < bd) {
@@ -2246,11 +2346,19 @@ impl<'a> Ctx<'a> {
                     return true;
                 }
                 let lo = window_start(self.chars, a.start, s.bare_amount_window, is_clause_punct);
-                let before = self.bare_frame.inside(lo, a.start).find(|f| f.weight < 2.0);
+                // Not a request to explain the sum: "I just want somebody to put in writing how
+                // you got from sixteen thousand down to …".
+                let explain = |from: usize| {
+                    (from..a.start).any(|k| {
+                        (k == 0 || !is_word_char(self.chars[k - 1]))
+                            && word_is_one_of(word_at(self.chars, k), &["how", "why", "whether", "explain"])
+                    })
+                };
+                let before = self.bare_frame.inside(lo, a.start).find(|f| f.weight < 2.0 && !explain(f.end));
                 // A weight-2 marker follows the amount instead, at most three units after it (a
                 // noun between): 3.5万一分不能少, 30万保额一分不能少, 把¥12,000打到我账户上.
                 let Some(f) = before.or_else(|| {
-                    self.bare_frame.inside(a.end, (a.end + 24).min(self.chars.len())).find(|f| {
+                    self.bare_frame.inside(a.end, (a.end + 48).min(self.chars.len())).find(|f| {
                         f.weight >= 2.0
                             && units_between(self.chars, a.end, f.start, 4) <= 3
                             && !(a.end..f.start).any(|i| is_clause_punct(self.chars, i))

@@ -1108,3 +1108,51 @@ fn chinese_steps_and_means_despair_and_english_amount_anaphors() {
         assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
     }
 }
+
+#[test]
+fn reported_complements_rights_and_chinese_imperatives_with_topic_amounts() {
+    // Someone else's words in one clause: "X said that if …" (no first person as the subject).
+    for t in [
+        "On the phone the agent's supervisor said that if we didn't like it we could always complain to the FCA, as if that were a joke.",
+        "The store owner's last email to me said that if I wanted my money I'd have to sue him in small claims.",
+        "I understand that I may refer the matter to the Financial Ombudsman Service if I remain unhappy after eight weeks.",
+        "I've read online that there is a class action against the lender in another state; I'm not part of it.",
+        "I hold a durable power of attorney, prepared by her estate lawyer.",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
+    }
+    // …but the complainant's own (a note's "Caller", "Insured") and a first person resuming are threats.
+    for t in [
+        "Caller stated that if there is no decision by 11/30 she will file a complaint with the Department of Insurance.",
+        "Insured requests the payment this week and said if no decision is made by Friday she will file a complaint with the state Department of Insurance.",
+        "Their email said that they would not pay and I am going to sue them.",
+    ] {
+        let a = az().analyze(t);
+        assert!(!a.threats.is_empty(), "{t}");
+    }
+    // A Chinese sentence that opens with a demand verb and names the sum in its clause.
+    assert_eq!(amounts("你们乱扣费。退我3,600元！"), vec![cny(3_600)]);
+    assert_eq!(amounts("活动规则改了。退回258元年费。"), vec![cny(258)]);
+    assert_eq!(amounts("分期费率不对。退我多收的手续费864.00元。"), vec![cny(864)]);
+    // …not a noun phrase or a past fact: 赔付标准是…, 赔了830块.
+    assert!(amounts("赔付标准是每满3小时200元。").is_empty());
+    // A bare topic and its sum, then the demand: 差额四万二，赶紧补上 (a colloquial tail before a comma).
+    assert_eq!(amounts("你们按十级算的。差额四万二，赶紧补上！"), vec![cny(42_000)]);
+    assert_eq!(amounts("门诊理赔报上去二十多天了。理赔款￥5,600.00，请尽快支付。"), vec![cny(5_600)]);
+    // …but the cue's own clause names the sum: 应该是6,860元，请补发1,960元.
+    assert_eq!(amounts("你们按50%给了我4,900元，应该是6,860元，请补发1,960元。"), vec![cny(1_960)]);
+    // English: "… is what the policy owes me", an imperative joined by "and", a sum restated in words.
+    let gbp = |pounds: i64| Money { minor: pounds * 100, currency: Currency::Gbp };
+    assert_eq!(
+        amounts("The critical illness claim was refused. The remaining £37,500 is what the policy owes me."),
+        vec![gbp(37_500)]
+    );
+    assert_eq!(amounts("Apply the correct 3% and pay me the £4,600 you've overcharged."), vec![gbp(4_600)]);
+    assert_eq!(
+        amounts("That's two hundred and ten dollars in fees. I want the two hundred and ten back."),
+        vec![usd(21_000)]
+    );
+    // A negated request on a pronoun asks for nothing.
+    assert!(amounts("The taxi and the calls cost me $85.40. I'm not asking for that back.").is_empty());
+}
