@@ -32,6 +32,7 @@ const SUFFIXES: &[&str] = &[
     "块",
     "圆",
     "蚊",
+    "箍",
 ];
 
 fn is_cn_digit(c: char) -> bool {
@@ -592,8 +593,8 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     s.extend(&chars[j..end - usize::from(jiao_tail.is_some())]);
     let mut s = s.to_ascii_uppercase();
     let mut currency = default;
-    // Cantonese 蚊 is 元.
-    if let Some(x) = s.strip_suffix('蚊') {
+    // Cantonese 蚊 and Hokkien 箍 are 元.
+    if let Some(x) = s.strip_suffix('蚊').or_else(|| s.strip_suffix('箍')) {
         s = format!("{x}元");
     }
     for (word, cur) in [
