@@ -127,10 +127,10 @@ fn restated_bare_numbers(chars: &[char], out: &mut Vec<AmountHit>) {
         // The same sum in words without its unit: "That's two hundred and ten dollars. … I want
         // the two hundred and ten back."
         if boundary && chars[i].is_ascii_alphabetic() {
-            let words = number_words(chars, i).filter(|(t, c, _)| t + c >= 10);
+            let words = number_words(chars, i).filter(|(t, c, _)| t.saturating_add(*c) >= 10);
             if let Some((total, current, end)) = words {
-                let minor = i64::try_from((total + current) * 100).unwrap_or(i64::MAX);
-                if let Some(m) = known.iter().find(|m| m.minor == minor)
+                let minor = total.saturating_add(current).checked_mul(100).and_then(|v| i64::try_from(v).ok());
+                if let Some(m) = minor.and_then(|minor| known.iter().find(|m| m.minor == minor))
                     && !out.iter().any(|h| h.start < end && h.end > i)
                 {
                     added.push(AmountHit { start: i, end, money: *m });
@@ -242,14 +242,15 @@ fn number_words(chars: &[char], start: usize) -> Option<(u64, u64, usize)> {
             break;
         }
         match (w.as_str(), NUMBER_WORDS.iter().find(|(n, _)| *n == w)) {
-            (_, Some((_, v))) => current += v,
-            ("hundred", None) if any => current = current.max(1) * 100,
+            (_, Some((_, v))) => current = current.saturating_add(*v),
+            // (Saturating: text is input, "hundred hundred hundred …" must not overflow.)
+            ("hundred", None) if any => current = current.max(1).saturating_mul(100),
             ("thousand", None) if any => {
-                total += current.max(1) * 1_000;
+                total = total.saturating_add(current.max(1).saturating_mul(1_000));
                 current = 0;
             }
             ("million", None) if any => {
-                total += current.max(1) * 1_000_000;
+                total = total.saturating_add(current.max(1).saturating_mul(1_000_000));
                 current = 0;
             }
             ("and", None) if any => {}
@@ -275,7 +276,7 @@ fn number_words(chars: &[char], start: usize) -> Option<(u64, u64, usize)> {
             break;
         }
     }
-    (any && total + current > 0).then_some((total, current, end))
+    (any && total.saturating_add(current) > 0).then_some((total, current, end))
 }
 
 /// An amount spelled out in English words: followed by "dollars" or "bucks" ("ten thousand
@@ -283,7 +284,7 @@ fn number_words(chars: &[char], start: usize) -> Option<(u64, u64, usize)> {
 /// by "grand" ("five grand"), or ending in a scale word ("sixty thousand").
 fn scan_words(chars: &[char], start: usize) -> Option<AmountHit> {
     let (total, current, end) = number_words(chars, start)?;
-    let value = total + current;
+    let value = total.saturating_add(current);
     // Then "dollars" / "bucks" ("five hundred bucks"), "grand" (thousands: "five grand"), or
     // nothing after a scale word ("the whole sixty thousand back").
     let k = skip_spaces(chars, end);

@@ -1279,11 +1279,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// English reported speech within one clause: a speech verb (`[quote_verb]`, weight ≥ 1)
-    /// before the cue whose subject — the words from the clause start to the verb — has no
-    /// first-person word, followed by "that" or "if" ("The store owner's last email to me said
-    /// that if I wanted my money I'd have to sue him", "On the phone the agent's supervisor said
-    /// that we could always complain to the FCA"). A first person resuming after a conjunction
-    /// ("…, so I will sue", "and we are going to the press") makes the cue the complainant's again.
+    /// before the cue, followed within three words by "that" or "if", whose subject — the words
+    /// from the clause start to the verb — is someone else ("The store owner's last email to me
+    /// said that if I wanted my money I'd have to sue him", "On the phone the agent's supervisor
+    /// said that we could always complain to the FCA"). Not when the subject holds a first-person
+    /// word or a note's complainant (`[speaker_self]`: Caller, Insured; "me" as an object does not
+    /// count), is a bare name (a note's "Jimenez stated that she …") or ends in a passive ("Please
+    /// be advised that …"); a first person resuming after a conjunction ("… and I am going to sue
+    /// them") makes the cue the complainant's again.
     fn reported_complement(&self, pos: usize) -> bool {
         const FIRST_PERSON: &[&str] =
             &["i", "we", "i'm", "i've", "i'd", "i'll", "we're", "we've", "we'd", "we'll", "im", "ive", "id"];
@@ -1297,42 +1300,25 @@ impl<'a> Ctx<'a> {
         if !ch[verb.start].is_ascii_alphabetic() {
             return false;
         }
-        let words = |lo: usize, hi: usize| {
-            let mut out = Vec::new();
-            let mut k = lo;
-            while k < hi {
-                if is_word_char(ch[k]) && (k == 0 || !is_word_char(ch[k - 1])) {
-                    out.push(k);
-                }
-                k += 1;
-            }
-            out
+        // Starts of the words in [lo, hi).
+        let words = |lo: usize, hi: usize| -> Vec<usize> {
+            (lo..hi).filter(|&k| is_word_char(ch[k]) && (k == 0 || !is_word_char(ch[k - 1]))).collect()
         };
         // The verb's object may follow it ("told me", "informed us") before "that" / "if".
         let after = words(verb.end, pos);
-        let complement = after.iter().take(3).any(|&w| word_at_is(ch, w, "that") || word_at_is(ch, w, "if"));
-        // The complainant as the subject: "I", "we", or a note's "Caller", "The consumer".
-        let own_subject = words(clause, verb.start).iter().any(|&w| word_is_one_of(word_at(ch, w), FIRST_PERSON))
-            || starting_in(&self.speaker_self, clause, verb.start).iter().any(|h| !word_at_is(ch, h.start, "me"));
-        // A bare name is a note's caller ("Jimenez stated that she and other families …"); "Please
-        // be advised that …" is the complainant's own formula.
+        if !after.iter().take(3).any(|&w| word_at_is(ch, w, "that") || word_at_is(ch, w, "if")) {
+            return false;
+        }
         let subject = words(clause, verb.start);
-        let named = subject
-            .iter()
-            .all(|&w| ch[w].is_ascii_uppercase() || word_is_one_of(word_at(ch, w), &["mr", "mrs", "ms", "dr"]));
-        let passive = subject
-            .last()
-            .is_some_and(|&w| word_is_one_of(word_at(ch, w), &["be", "been", "being", "was", "were", "is", "are"]));
-        if named || passive {
+        let is = |w: usize, list: &[&str]| word_is_one_of(word_at(ch, w), list);
+        let own = subject.iter().any(|&w| is(w, FIRST_PERSON))
+            || starting_in(&self.speaker_self, clause, verb.start).iter().any(|h| !word_at_is(ch, h.start, "me"));
+        let named = subject.iter().all(|&w| ch[w].is_ascii_uppercase() || is(w, &["mr", "mrs", "ms", "dr"]));
+        let passive = subject.last().is_some_and(|&w| is(w, &["be", "been", "being", "was", "were", "is", "are"]));
+        if own || named || passive {
             return false;
         }
-        if !complement || own_subject {
-            return false;
-        }
-        !after.windows(2).any(|p| {
-            word_is_one_of(word_at(ch, p[0]), &["so", "but", "and", "therefore"])
-                && word_is_one_of(word_at(ch, p[1]), FIRST_PERSON)
-        })
+        !after.windows(2).any(|p| is(p[0], &["so", "but", "and", "therefore"]) && is(p[1], FIRST_PERSON))
     }
 
     /// The line holding `pos` is someone else's turn in a transcript: it opens with a speaker

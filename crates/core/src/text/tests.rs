@@ -1153,6 +1153,10 @@ fn reported_complements_rights_and_chinese_imperatives_with_topic_amounts() {
         amounts("That's two hundred and ten dollars in fees. I want the two hundred and ten back."),
         vec![usd(21_000)]
     );
+    // Number words are input: a run of scale words saturates instead of overflowing.
+    let many =
+        format!("I paid $500. I want the five{} back, five{} dollars.", " hundred".repeat(12), " million".repeat(40));
+    let _ = amounts(&many);
     // A negated request on a pronoun asks for nothing.
     assert!(amounts("The taxi and the calls cost me $85.40. I'm not asking for that back.").is_empty());
 }
