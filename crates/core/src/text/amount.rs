@@ -341,6 +341,39 @@ fn money_may_follow(chars: &[char], end: usize) -> bool {
     WORDS.contains(&word.as_str())
 }
 
+/// Words right after a bare number that demand it back: 九千六一分不少给我退回来, 把4800退给我.
+fn demand_follows(chars: &[char], end: usize) -> bool {
+    ["给我", "给俺", "退给", "退回", "还给", "还我", "全退", "全部退", "一分不少", "一分都不能少", "一分不能少"]
+        .iter()
+        .any(|w| starts_with_at(chars, end, w) > 0)
+}
+
+/// A bare Arabic number (no currency, 100 to 9,999,999.99) in Chinese text that a word before it
+/// makes a sum — a demonstrative or 把 (把这18600全退给我, 这8,700你们要是不退), 足 (退足38000),
+/// 共 / 计 (一共2000，这个钱…) — and that a demand or the end of its clause follows. Not a count,
+/// a date or a phone number: 这3个月, 共2019年, 把13800138000.
+fn bare_cn_sum(chars: &[char], start: usize, body: &[char], end: usize) -> bool {
+    // (Cents only as two decimals: 这1,026.40你们到底赔不赔.)
+    let point = body.iter().position(|&c| c == '.');
+    let digits = body[..point.unwrap_or(body.len())].iter().filter(|c| c.is_ascii_digit()).count();
+    if !(3..=7).contains(&digits) || point.is_some_and(|p| body.len() - p != 3) || start == 0 {
+        return false;
+    }
+    let mut k = start;
+    while k > 0 && chars[k - 1] == ' ' {
+        k -= 1;
+    }
+    let cue_before = k > 0 && matches!(chars[k - 1], '这' | '那' | '把' | '足' | '共' | '计');
+    // The clause ends, a demand follows, or the subject of the demand does (这8,700你们要是不退).
+    let after = skip_spaces(chars, end);
+    let next = chars.get(after).copied();
+    cue_before
+        && (next
+            .is_none_or(|c| matches!(c, ',' | '.' | '!' | '?' | ';' | '，' | '。' | '！' | '？' | '；' | '\n' | '…'))
+            || demand_follows(chars, end)
+            || next.is_some_and(|c| matches!(c, '你' | '您' | '我' | '俺')))
+}
+
 /// Range separators: "1-2万元", "1万至2万元", "5000到8000元" state no exact amount.
 fn is_range_sep(c: char) -> bool {
     matches!(c, '-' | '~' | '～' | '—' | '–' | '至' | '到')
@@ -399,16 +432,25 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         let digit = c.is_ascii_digit() || is_cn_digit(c);
+        // 三十万一分都不能少: 一分 after a unit is the idiom, not a tail of the number.
+        if c == '一' && next == Some('分') && matches!(prev, Prev::Unit(_)) {
+            break;
+        }
         if digit && let Prev::Unit(u) = prev {
             // A single digit after 万/千 that ends the number is a colloquial tail; a digit
             // before 分/角 (34.2万一分不能少) or any other digit after a unit that is not
             // followed by a unit of its own (3万5千 is fine) ends the number.
             // (八万三一分都不能少: the idiom 一分… after the tail ends the number too.)
             let idiom_after = next == Some('一') && chars.get(i + 2) == Some(&'分');
-            // (A comma or point continues the number only before a digit: 四万二，赶紧补上.)
-            let digit_after = chars.get(i + 2).is_some_and(|d| d.is_ascii_digit() || is_cn_digit(*d));
-            let ends = idiom_after
-                || next.is_none_or(|n| !(is_numeral(n) || ((n == '.' || n == ',' || n == '点') && digit_after)));
+            // (A comma or point continues the number only before an Arabic digit, 点 before any
+            // digit: 四万二，赶紧补上, 一万三千六，一分不能少.)
+            let after2 = chars.get(i + 2).copied();
+            let separator = next.is_some_and(|n| match n {
+                '.' | ',' => after2.is_some_and(|d| d.is_ascii_digit()),
+                '点' => after2.is_some_and(|d| d.is_ascii_digit() || is_cn_digit(d)),
+                _ => false,
+            });
+            let ends = idiom_after || next.is_none_or(|n| !(is_numeral(n) || separator));
             let before_minor = next.is_some_and(|n| matches!(n, '角' | '毛' | '分'));
             let next_is_unit = next.is_some_and(is_cn_unit);
             if ends && !before_minor && matches!(u, '万' | '千' | '仟' | '百' | '佰') {
@@ -566,19 +608,27 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     let last_body = body[body.len() - 1];
     let ends_in_wan = matches!(last_body, '万' | '亿') || implied_unit == Some('千') || multiplier == 10_000;
     // A bare 1.8k in Chinese text (把扣的1.8k退给我) is money too.
-    let cjk_k = multiplier == 1_000 && chars.get(j).is_some_and(|&c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let cjk_k = multiplier == 1_000 && chars.get(j).is_some_and(|&c| super::is_cjk(c));
     let valid = if has_arabic && !has_cn_digit {
-        prefix || suffix_len > 0 || ends_in_wan || cjk_k || grand || (scaled && money_may_follow(chars, end))
+        prefix
+            || suffix_len > 0
+            || ends_in_wan
+            || cjk_k
+            || grand
+            || (scaled && money_may_follow(chars, end))
+            || bare_cn_sum(chars, start, body, end)
     } else if has_cn_digit || cn_start_ten {
         // Chinese numerals: 十万 / 三万五千元 / 叁万元; never bare 千万 or 一. A bare colloquial
         // tail below 万 (三千八, 三百八) only after a demonstrative or a money noun: 把这三千八退给我,
         // 利息三百八 (a bare 三千五 may count anything), or before 给我 / 退回 / 一分不少.
-        let money_before = start > 0 && matches!(chars[start - 1], '这' | '那' | '费' | '息' | '金' | '款');
+        // (差的四千二 你们给我补上: 差 / 的 before it too.)
+        let money_before =
+            start > 0 && matches!(chars[start - 1], '这' | '那' | '费' | '息' | '金' | '款' | '差' | '的');
         // …or right before a demand to pay it back: 九千六一分不少给我退回来, 两百八给我退回来.
-        let demand_after = ["给我", "给俺", "退给", "退回", "还给", "还我", "一分不少", "一分都不能少", "一分不能少"]
-            .iter()
-            .any(|w| starts_with_at(chars, end, w) > 0);
-        (prefix || suffix_len > 0 || ends_in_wan || (implied_unit.is_some() && (money_before || demand_after)))
+        let demand_after = demand_follows(chars, end);
+        // A whole number without a unit (这七千八百七十八给我退回来) only right before the demand.
+        let whole = body.iter().any(|&c| is_cn_unit(c)) && demand_after;
+        (prefix || suffix_len > 0 || ends_in_wan || (implied_unit.is_some() && (money_before || demand_after)) || whole)
             && (has_cn_digit || body.len() >= 2)
     } else {
         false
@@ -754,6 +804,17 @@ mod tests {
             // (No currency: the text's default, here CNY; USD in an English text.)
             ("and 5 thousand for what they did", "5 thousand", "5000.00 CNY"),
             ("the whole sixty thousand back", "sixty thousand", "60000.00 USD"),
+            // 一分 after a unit is the idiom (这三十万一分都不能少), and a comma ends a Chinese
+            // number unless an Arabic digit follows (一万三千六，一分不能少).
+            ("这三十万一分都不能少", "三十万", "300000.00 CNY"),
+            ("医药费一万三千六，一分不能少", "一万三千六", "13600.00 CNY"),
+            ("差的四千二 你们给我补上", "四千二", "4200.00 CNY"),
+            ("必须把这七千八百七十八给我退回来", "七千八百七十八", "7878.00 CNY"),
+            // A bare Arabic sum after 这 / 把 / 足 / 共 before a demand, its subject or a clause end.
+            ("你们把这18600全退给我", "18600", "18600.00 CNY"),
+            ("退足38000！", "38000", "38000.00 CNY"),
+            ("这8,700你们要是不退", "8,700", "8700.00 CNY"),
+            ("这1,026.40你们到底赔不赔", "1,026.40", "1026.40 CNY"),
         ];
         for (text, sub, val) in cases {
             assert_eq!(find(text), vec![(sub.to_string(), val.to_string())], "{text}");
@@ -794,6 +855,14 @@ mod tests {
             "三千五",
             "排了三百五",
             "三百八十个",
+            // A bare Arabic number is a sum only after 这 / 把 / 足 / 共 / 计 and before a demand,
+            // a subject or a clause end: not a count, a year, a phone number or a decimal.
+            "这300个人",
+            "共2019年",
+            "把13800138000，",
+            "这12.5，",
+            "交了18600，",
+            "这三百个",
             // English number words need "dollars" right after them.
             "one of the dollars",
             "two payments of forty",

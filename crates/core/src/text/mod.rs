@@ -1958,9 +1958,11 @@ impl<'a> Ctx<'a> {
     /// 全部退回来", "38,650.20元，一分不少给我赔了", "$480, refunded" — but not "共交5万元，要求全额退保"
     /// (a full frame of its own; a light frame below weight 1 such as 给我 or 什么时候 does not
     /// count: "少了我1,200，给我补上"). A clause that is only a short topic and the amount names
-    /// the sum whatever frame follows: "差额四万二，赶紧补上！", "理赔款￥5,600.00，请尽快支付".
-    /// Never when the cue's own clause names a sum: "应该是6,860元，请补发1,960元", "起码应该赔五万八，
-    /// 差的二万六你们必需给我补上".
+    /// the sum whatever frame follows: "差额四万二，赶紧补上！", "理赔款￥5,600.00，请尽快支付"; so
+    /// does a total (以上三项合计3,390元，我要求贵司补赔). A money noun may stand between the sum
+    /// and the comma (二十万重疾保险金，一分都不能少), and a pause in an unpunctuated transcript ends a
+    /// clause like a comma (差的四千二 你们给我补上). Never when the cue's own clause names a sum:
+    /// "应该是6,860元，请补发1,960元", "起码应该赔五万八，差的二万六你们必需给我补上".
     fn amount_ends_clause(
         &self,
         amount: &amount::AmountHit,
@@ -1970,21 +1972,41 @@ impl<'a> Ctx<'a> {
     ) -> bool {
         let ch = self.chars;
         let clause_end = window_end(ch, cue, 40, is_clause_punct);
-        ch[i] == ','
-            && (amount.end..i).all(|k| ch[k].is_whitespace() || matches!(ch[k], '块' | '元' | '钱'))
+        matches!(ch[i], ',' | ' ')
+            && (Self::money_noun(&ch[amount.end..i])
+                || (amount.end..i).all(|k| ch[k].is_whitespace() || matches!(ch[k], '块' | '元' | '钱')))
             && !(i + 1..cue).any(|k| is_clause_punct(ch, k))
             && !found.iter().any(|a| a.start > i && a.end <= clause_end)
-            && (!self.frame.inside(i, cue).any(|f| f.weight >= 1.0) || self.topic_and_amount(amount.start))
+            && (!self.frame.inside(i, cue).any(|f| f.weight >= 1.0)
+                || self.topic_and_amount(amount.start)
+                || self.total_before(amount.start))
+    }
+
+    /// Whether `between` (what stands between an amount and its clause's end) is a money noun of
+    /// at most six Chinese characters: 二十万重疾保险金，一分都不能少 (保险金, 医疗费, 差价款, 赔偿金额).
+    fn money_noun(between: &[char]) -> bool {
+        (1..=6).contains(&between.len())
+            && between.iter().all(|c| is_cjk(*c) && !matches!(c, '了' | '已' | '只' | '仅' | '我' | '你' | '他' | '她'))
+            && matches!(between.last(), Some('金' | '费' | '款' | '钱' | '额' | '息'))
+    }
+
+    /// Whether an `[amount_total]` word (共计, 合计, a total of) stands right before an amount
+    /// starting at `start` (at most one unit between): 以上三项合计3,390元，我要求贵司补赔.
+    fn total_before(&self, start: usize) -> bool {
+        self.amount_total
+            .inside(start.saturating_sub(16), start)
+            .any(|t| units_between(self.chars, t.end, start, 2) <= 1)
     }
 
     /// Whether the clause of an amount starting at `start` is a bare topic of at most four
-    /// Chinese characters before it (差额, 理赔款, 保费): no subject, no verb of a past fact.
+    /// Chinese characters before it (差额, 理赔款, 保费), or nothing (二十万，一分不少还给我): no
+    /// subject, no verb of a past fact.
     fn topic_and_amount(&self, start: usize) -> bool {
         let ch = self.chars;
         let clause = window_start(ch, start, 6, is_clause_punct);
         let topic: Vec<char> = ch[clause..start].iter().copied().filter(|c| !c.is_whitespace()).collect();
         (clause == 0 || is_clause_punct(ch, clause - 1))
-            && (1..=4).contains(&topic.len())
+            && topic.len() <= 4
             && topic.iter().all(|c| {
                 is_cjk(*c)
                     && !matches!(c, '我' | '俺' | '你' | '他' | '她' | '了' | '已' | '只' | '仅' | '才' | '是' | '为')
@@ -2276,10 +2298,7 @@ impl<'a> Ctx<'a> {
                 // A total after the cue may stand further away in its sentence: "Refund the
                 // wire fee and the undisclosed exchange margin, a total of $212.40", 共计5万元,
                 // "reverse all three charges, $194.00 altogether".
-                let total = self
-                    .amount_total
-                    .inside(a.start.saturating_sub(16), a.start)
-                    .any(|t| units_between(self.chars, t.end, a.start, 2) <= 1)
+                let total = self.total_before(a.start)
                     || self
                         .amount_total
                         .inside(a.end, (a.end + 16).min(self.chars.len()))
@@ -2343,13 +2362,26 @@ impl<'a> Ctx<'a> {
                 let before = self.bare_frame.inside(lo, a.start).find(|f| f.weight < 2.0 && !explain(f.end));
                 // A weight-2 marker follows the amount instead, at most three units after it (a
                 // noun between): 3.5万一分不能少, 30万保额一分不能少, 把¥12,000打到我账户上.
-                let Some(f) = before.or_else(|| {
-                    self.bare_frame.inside(a.end, (a.end + 48).min(self.chars.len())).find(|f| {
-                        f.weight >= 2.0
-                            && units_between(self.chars, a.end, f.start, 4) <= 3
-                            && !(a.end..f.start).any(|i| is_clause_punct(self.chars, i))
+                let Some(f) = before
+                    .or_else(|| {
+                        self.bare_frame.inside(a.end, (a.end + 48).min(self.chars.len())).find(|f| {
+                            f.weight >= 2.0
+                                && units_between(self.chars, a.end, f.start, 4) <= 3
+                                && !(a.end..f.start).any(|i| is_clause_punct(self.chars, i))
+                        })
                     })
-                }) else {
+                    // An English imperative whose opening verb takes the sum as its object, at most
+                    // six units on, in its clause: "Put the £72 back", "Send the other $25,020.",
+                    // "Please settle the £6,240 now.", "Release Daniel's $6,450.12 to the estate."
+                    .or_else(|| {
+                        let sentence = window_start(self.chars, a.start, 200, is_sentence_end);
+                        let opening = self.opening_word(sentence, a.start)?;
+                        let verb = *starting_in(&self.imperative_verb, opening, opening + 1).first()?;
+                        (units_between(self.chars, verb.end, a.start, 8) <= 6
+                            && !(verb.end..a.start).any(|i| is_clause_punct(self.chars, i)))
+                        .then_some(verb)
+                    })
+                else {
                     return true;
                 };
                 amounts.entry(kind).or_default().push((a.money, Span::new(a.start, a.end)));

@@ -1160,3 +1160,41 @@ fn reported_complements_rights_and_chinese_imperatives_with_topic_amounts() {
     // A negated request on a pronoun asks for nothing.
     assert!(amounts("The taxi and the calls cost me $85.40. I'm not asking for that back.").is_empty());
 }
+
+#[test]
+fn chinese_sums_before_their_demand_across_a_clause_break() {
+    // A total, a money noun or nothing before the clause break, a transcript's pause as the break.
+    assert_eq!(amounts("床位费差额840元、救护车费600元。以上三项合计3,390元，我要求贵司补赔。"), vec![cny(3_390)]);
+    assert_eq!(amounts("合同约定的二十万重疾保险金，一分都不能少。"), vec![cny(200_000)]);
+    assert_eq!(amounts("说好保本的。二十万，一分不少还给我！"), vec![cny(200_000)]);
+    assert_eq!(amounts("按条款应该是一万二千七 差的四千二 你们给我补上撒"), vec![cny(4_200)]);
+    assert_eq!(
+        amounts("住院一共花了38,650.20元，一分不少给我赔了。"),
+        vec![Money { minor: 3_865_020, currency: Currency::Cny }]
+    );
+    // Bare Arabic sums and Cantonese 赔返俾我.
+    assert_eq!(amounts("一共交了18600 你们把这18600全退给我"), vec![cny(18_600)]);
+    assert_eq!(amounts("你哋要将剩低嘅3.8万元赔返俾我"), vec![cny(38_000)]);
+}
+
+#[test]
+fn company_stated_rights_estate_lawyers_and_declined_offers_are_not_threats() {
+    for t in [
+        "Their letter ends by saying that if I disagree I am free to pursue the matter through the courts.",
+        "The estate's attorney faxed a fresh certified copy in June.",
+        "My husband's cousin is an attorney and offered to get involved; we thanked him and said no, this shouldn't need a lawyer.",
+        "The bank pointed me to a clause in its privacy notice saying disputes go to binding arbitration.",
+        "Their written reply ends with a paragraph telling me I have the right to contact the CFPB.",
+        "I read on the BBC website that the regulator fined a different insurer last year.",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
+    }
+    for t in [
+        "If you do not pay, I will file a lawsuit for bad faith.",
+        "If this is not fixed by Friday I will contact the CFPB.",
+        "I will take this to the BBC if I have to.",
+    ] {
+        assert!(!az().analyze(t).threats.is_empty(), "{t}");
+    }
+}
