@@ -1574,11 +1574,14 @@ impl<'a> Ctx<'a> {
             let end = window_end(ch, h.end, 200, is_sentence_end);
             matches!(ch.get(end), Some('?' | '？'))
         };
-        if self
-            .declined
-            .inside(unquoted, h.start)
-            .any(|d| self.barrier.inside(d.end, h.start).next().is_none() && (d.weight >= 1.0 || question()))
-        {
+        // A right stated in the first person (weight 1.5: "I have the right to", "I understand that
+        // I may") declines only when the complainant does not commit to it after the cue: "I have
+        // the right to sue you and I will" is a threat.
+        if self.declined.inside(unquoted, h.start).any(|d| {
+            self.barrier.inside(d.end, h.start).next().is_none()
+                && (d.weight >= 1.0 || question())
+                && !(d.weight >= 1.5 && self.commits_after(h))
+        }) {
             return true;
         }
         let past_hi = window_end(ch, h.end, s.past_after_window, is_clause_punct);
@@ -1586,6 +1589,35 @@ impl<'a> Ctx<'a> {
             self.past.inside(clause, h.start).next().is_some() || self.past.inside(h.end, past_hi).next().is_some();
         past && self.future.inside(clause, clause_end).next().is_none()
             && self.conditional.inside(clause, clause_end).next().is_none()
+    }
+
+    /// Whether a first person commits to an escalation after its cue, in its sentence: "… and I
+    /// will", "and I intend to", "which is what I'm going to do", "and we'll do it".
+    fn commits_after(&self, h: &Hit) -> bool {
+        let ch = self.chars;
+        let end = window_end(ch, h.end, 60, is_sentence_end);
+        let words: Vec<String> = text_of(ch, h.end, end)
+            .to_lowercase()
+            .replace('’', "'")
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let person = |w: &str| matches!(w, "i" | "we" | "i'm" | "we're");
+        words.iter().enumerate().any(|(k, w)| {
+            let before = |n: usize| k.checked_sub(n).and_then(|j| words.get(j)).map(String::as_str);
+            match w.as_str() {
+                "i'll" | "we'll" => true,
+                "will" | "shall" | "intend" | "plan" => before(1).is_some_and(person),
+                // "I'm going to", "I am going to".
+                "going" => {
+                    words.get(k + 1).is_some_and(|n| n == "to")
+                        && (before(1).is_some_and(person)
+                            || (before(1).is_some_and(|b| matches!(b, "am" | "are")) && before(2).is_some_and(person)))
+                }
+                _ => false,
+            }
+        })
     }
 
     /// Emotions from the lexicon, and the emotions whose every cue was negated.

@@ -1194,6 +1194,11 @@ fn company_stated_rights_estate_lawyers_and_declined_offers_are_not_threats() {
         "If you do not pay, I will file a lawsuit for bad faith.",
         "If this is not fixed by Friday I will contact the CFPB.",
         "I will take this to the BBC if I have to.",
+        // A right stated in the first person and then taken up is a threat.
+        "I have the right to sue you and I will do it if this is not fixed.",
+        "I am free to contact the CFPB and I intend to.",
+        "I have the right to take this to court, which is what I'm going to do.",
+        "I understand that I may refer this to the ombudsman, and I will.",
     ] {
         assert!(!az().analyze(t).threats.is_empty(), "{t}");
     }
