@@ -1175,6 +1175,10 @@ fn chinese_sums_before_their_demand_across_a_clause_break() {
     // Bare Arabic sums and Cantonese 赔返俾我.
     assert_eq!(amounts("一共交了18600 你们把这18600全退给我"), vec![cny(18_600)]);
     assert_eq!(amounts("你哋要将剩低嘅3.8万元赔返俾我"), vec![cny(38_000)]);
+    // The new cues stay off their near-misses: 必须赔礼道歉 is an apology, 补我一个说法 no payment.
+    let kinds = |t: &str| az().analyze(t).demands.iter().map(|d| d.value.kind).collect::<Vec<_>>();
+    assert_eq!(kinds("你们必须赔礼道歉。"), vec![DemandKind::Apology]);
+    assert!(kinds("补我一个说法。").is_empty());
 }
 
 #[test]
