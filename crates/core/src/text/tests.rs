@@ -1203,6 +1203,9 @@ fn company_stated_rights_estate_lawyers_and_declined_offers_are_not_threats() {
         "I am free to contact the CFPB and I intend to.",
         "I have the right to take this to court, which is what I'm going to do.",
         "I understand that I may refer this to the ombudsman, and I will.",
+        // A declining sentence about something else does not retract the threat before it.
+        "If this is not fixed I will sue. I don't want to turn this into a circus, but I will.",
+        "I will report you to the CFPB. I don't want my name in your marketing lists either.",
     ] {
         assert!(!az().analyze(t).threats.is_empty(), "{t}");
     }
