@@ -1206,6 +1206,9 @@ fn company_stated_rights_estate_lawyers_and_declined_offers_are_not_threats() {
         // A declining sentence about something else does not retract the threat before it.
         "If this is not fixed I will sue. I don't want to turn this into a circus, but I will.",
         "I will report you to the CFPB. I don't want my name in your marketing lists either.",
+        // The masks are the company's phrasings only.
+        "I'm saying a lawsuit is coming if you don't pay me by Friday.",
+        "If you refuse, I will start binding arbitration under the contract.",
     ] {
         assert!(!az().analyze(t).threats.is_empty(), "{t}");
     }
