@@ -1026,6 +1026,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The `[imperative_verb]` hit that opens the sentence starting at `sentence` (its first word
+    /// before `end`, past softeners and a speaker label): "Reprocess …", "Please settle …".
+    fn opening_imperative(&self, sentence: usize, end: usize) -> Option<&'a Hit> {
+        let f = self.opening_word(sentence, end)?;
+        starting_in(&self.imperative_verb, f, f + 1).first().copied()
+    }
+
     /// The negation that cancels a cue starting at `pos`, if any: within `units` units
     /// before it, in the same clause, and not before a barrier word (就, 否则, then …).
     fn negation_before(&self, pos: usize, units: usize) -> Option<&'a Hit> {
@@ -2263,9 +2270,7 @@ impl<'a> Ctx<'a> {
                         k -= 1;
                     }
                     let and = k >= sentence + 4 && text_of(self.chars, k - 4, k).eq_ignore_ascii_case(" and");
-                    and && self
-                        .opening_word(sentence, h.start)
-                        .is_some_and(|f| !starting_in(&self.imperative_verb, f, f + 1).is_empty())
+                    and && self.opening_imperative(sentence, h.start).is_some()
                 });
             // A Chinese sentence that starts with a demand verb and names the sum in the verb's
             // clause is an imperative too: 退我40块！, 还给我1,260元, 退我3,600元！, 退回258元年费,
@@ -2407,8 +2412,7 @@ impl<'a> Ctx<'a> {
                     // "Please settle the £6,240 now.", "Release Daniel's $6,450.12 to the estate."
                     .or_else(|| {
                         let sentence = window_start(self.chars, a.start, 200, is_sentence_end);
-                        let opening = self.opening_word(sentence, a.start)?;
-                        let verb = *starting_in(&self.imperative_verb, opening, opening + 1).first()?;
+                        let verb = self.opening_imperative(sentence, a.start)?;
                         (units_between(self.chars, verb.end, a.start, 8) <= 6
                             && !(verb.end..a.start).any(|i| is_clause_punct(self.chars, i)))
                         .then_some(verb)
