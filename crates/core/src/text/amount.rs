@@ -350,28 +350,53 @@ fn demand_follows(chars: &[char], end: usize) -> bool {
 
 /// A bare Arabic number (no currency, 100 to 9,999,999.99) in Chinese text that a word before it
 /// makes a sum — a demonstrative or 把 (把这18600全退给我, 这8,700你们要是不退), 足 (退足38000),
-/// 共 / 计 (一共2000，这个钱…) — and that a demand or the end of its clause follows. Not a count,
-/// a date or a phone number: 这3个月, 共2019年, 把13800138000.
+/// 共 / 计 (一共2000，这个钱…), 的 (剩下的1290你们给我补上) — and that a demand, the end of its
+/// clause or the subject of the demand follows; after a demonstrative a money noun may follow
+/// too (这5000押金限期一周退给我), and the sum may have two digits (这50你们银行要退给我). Not a
+/// count, a date or a phone number: 这3个月, 共2019年, 把13800138000, 这50天.
 fn bare_cn_sum(chars: &[char], start: usize, body: &[char], end: usize) -> bool {
     // (Cents only as two decimals: 这1,026.40你们到底赔不赔.)
     let point = body.iter().position(|&c| c == '.');
     let digits = body[..point.unwrap_or(body.len())].iter().filter(|c| c.is_ascii_digit()).count();
-    if !(3..=7).contains(&digits) || point.is_some_and(|p| body.len() - p != 3) || start == 0 {
+    if !(2..=7).contains(&digits) || point.is_some_and(|p| body.len() - p != 3) || start == 0 {
         return false;
     }
     let mut k = start;
     while k > 0 && chars[k - 1] == ' ' {
         k -= 1;
     }
-    let cue_before = k > 0 && matches!(chars[k - 1], '这' | '那' | '把' | '足' | '共' | '计');
+    let before = (k > 0).then(|| chars[k - 1]);
+    let demonstrative = matches!(before, Some('这' | '那'));
+    let cue_before = demonstrative || matches!(before, Some('把' | '足' | '共' | '计' | '的'));
     // The clause ends, a demand follows, or the subject of the demand does (这8,700你们要是不退).
     let after = skip_spaces(chars, end);
     let next = chars.get(after).copied();
+    let subject_next = next.is_some_and(|c| matches!(c, '你' | '您' | '我' | '俺'));
+    if digits == 2 {
+        return demonstrative && (subject_next || demand_follows(chars, end));
+    }
     cue_before
         && (next
             .is_none_or(|c| matches!(c, ',' | '.' | '!' | '?' | ';' | '，' | '。' | '！' | '？' | '；' | '\n' | '…'))
             || demand_follows(chars, end)
-            || next.is_some_and(|c| matches!(c, '你' | '您' | '我' | '俺')))
+            || subject_next
+            || (demonstrative && money_noun_at(chars, after)))
+}
+
+/// Whether a money noun of at most four Chinese characters (押金, 年费, 保费, 违约金, 手续费)
+/// starts at `at`: its last character is 金, 费, 款, 钱 or 息. Not a date or a count before
+/// it (这2024年保费, 这300个月费用); 年费 is the one noun that may start with 年.
+fn money_noun_at(chars: &[char], at: usize) -> bool {
+    if starts_with_at(chars, at, "年费") > 0 {
+        return true;
+    }
+    (1..=4).any(|n| {
+        let end = at + n;
+        end <= chars.len()
+            && chars[at..end].iter().all(|&c| super::is_cjk(c) && !matches!(c, '了' | '是'))
+            && !matches!(chars[at], '年' | '月' | '天' | '个' | '次' | '期')
+            && matches!(chars[end - 1], '金' | '费' | '款' | '钱' | '息')
+    })
 }
 
 /// Range separators: "1-2万元", "1万至2万元", "5000到8000元" state no exact amount.

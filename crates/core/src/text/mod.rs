@@ -1313,7 +1313,10 @@ impl<'a> Ctx<'a> {
         };
         // The verb's object may follow it ("told me", "informed us") before "that" / "if".
         let after = words(verb.end, pos);
-        if !after.iter().take(3).any(|&w| word_at_is(ch, w, "that") || word_at_is(ch, w, "if")) {
+        // …or the complement follows the object with no "that": 'the handler told me the
+        // ombudsman "would side with us"' (the cue at most three words after the verb).
+        let that_less = (2..=3).contains(&after.len()) && word_is_one_of(word_at(ch, after[0]), &["me", "us"]);
+        if !that_less && !after.iter().take(3).any(|&w| word_at_is(ch, w, "that") || word_at_is(ch, w, "if")) {
             return false;
         }
         let subject = words(clause, verb.start);
@@ -2011,7 +2014,8 @@ impl<'a> Ctx<'a> {
     ) -> bool {
         let ch = self.chars;
         let clause_end = window_end(ch, cue, 40, is_clause_punct);
-        matches!(ch[i], ',' | ' ')
+        i >= amount.end
+            && matches!(ch[i], ',' | ' ')
             && (Self::money_noun(&ch[amount.end..i])
                 || (amount.end..i).all(|k| ch[k].is_whitespace() || matches!(ch[k], '块' | '元' | '钱')))
             && !(i + 1..cue).any(|k| is_clause_punct(ch, k))
@@ -2050,6 +2054,27 @@ impl<'a> Ctx<'a> {
                 is_cjk(*c)
                     && !matches!(c, '我' | '俺' | '你' | '他' | '她' | '了' | '已' | '只' | '仅' | '才' | '是' | '为')
             })
+    }
+
+    /// Whether an amount opens its clause after a bare demonstrative (这 / 那) as the topic of a
+    /// demand later in its sentence, across a clause break: 这2000块是我给孩子交学费的，你们银行
+    /// 必须尽快退回来; 那三十万，你们必须赔. Not when another amount stands between it and the
+    /// end of the cue's clause (这2000是学费，退我1500就行), when a negation stands between (这5320元
+    ///跟我无关我不还，恢复我的征信记录), or when the cue asks for no money.
+    fn demonstrative_topic(&self, amount: &amount::AmountHit, cue: &Hit, found: &[amount::AmountHit]) -> bool {
+        let ch = self.chars;
+        let clause = window_start(ch, amount.start, 6, is_clause_punct);
+        let lead: Vec<char> = ch[clause..amount.start].iter().copied().filter(|c| !c.is_whitespace()).collect();
+        let clause_end = window_end(ch, cue.end, 40, is_clause_punct);
+        let money = matches!(
+            cue.group,
+            Group::Demand(DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
+        );
+        money
+            && (clause == 0 || is_clause_punct(ch, clause - 1))
+            && matches!(lead.as_slice(), ['这' | '那'])
+            && self.negation.inside(amount.end, cue.start).next().is_none()
+            && !found.iter().any(|b| b.start >= amount.end && b.end <= clause_end)
     }
 
     /// Whether a demand cue points back to an amount stated before: an `[amount_anaphor]` near
@@ -2166,6 +2191,9 @@ impl<'a> Ctx<'a> {
             kind: DemandKind,
             score: f32,
             evidence: Evidence,
+            /// For a bare 赔 after 按: where 按 stands (the cue takes only an amount after it,
+            /// before the cue or at most two units after it).
+            by: Option<usize>,
         }
         let mut occs: Vec<Occ> = Vec::new();
         let lists = self.demand_lists();
@@ -2197,6 +2225,33 @@ impl<'a> Ctx<'a> {
             if ultimatum.is_none() && self.negation_before(h.start, s.negation_window).is_some() {
                 continue;
             }
+            // A bare 赔 / 陪 (a one-character cue) asks for a sum only after 按 in its clause, at
+            // most 14 units before it, with at most six characters before 按 in the clause and
+            // none of them stating an entitlement or a fact: 要求按4S店报价13600元赔, 立刻按保额
+            // 赔50万 (not 只赔了, 赔多少, 按说应该赔4200元, 只按轻度赔了6万).
+            // Such a cue takes only an amount between 按 and it or right after it (`by`), and
+            // none with 每 (a rate: 按每头1200元的保额赔); not in reported speech (你们说是推定
+            // 全损，按实际价值给我赔7万3).
+            let by = (h.end - h.start == 1 && !self.chars[h.start].is_ascii()).then(|| {
+                let clause = window_start(self.chars, h.start, 14, is_clause_punct);
+                let sentence = window_start(self.chars, h.start, 60, is_sentence_end);
+                (clause..h.start).find(|&k| self.chars[k] == '按').filter(|&b| {
+                    b - clause <= 6
+                        && !self.chars[sentence..b].contains(&'说')
+                        && !self.chars[clause..h.start]
+                            .iter()
+                            .any(|c| matches!(c, '应' | '该' | '只' | '仅' | '才' | '已' | '每'))
+                        && !matches!(
+                            self.chars.get(h.end),
+                            Some('了' | '咗' | '的' | '过' | '钱' | '金' | '款' | '额' | '率')
+                        )
+                        && !matches!(self.chars[h.start - 1], '免' | '拒' | '理' | '索' | '应' | '该' | '照')
+                })
+            });
+            if by.is_some_and(|b| b.is_none()) {
+                continue;
+            }
+            let by = by.flatten();
             // A faint cue (weight below `close_frame_below`: "paid") needs its frame close by, in
             // its clause: "I want the full death benefit of $250,000 paid", not "I want my money
             // back, all that I paid".
@@ -2287,6 +2342,11 @@ impl<'a> Ctx<'a> {
                         Some('金' | '款' | '额' | '的' | '时' | '为' | '是' | '后' | '了' | '标')
                     )
                     && amount_within(h.end, window_end(self.chars, h.end, s.frame_window, is_clause_punct)));
+            // 按 opening its clause before a bare 赔 is an imperative too: 按4S店报价3万5赔.
+            let imperative = imperative
+                || by.is_some_and(|b| {
+                    self.chars[window_start(self.chars, b, 14, is_clause_punct)..b].iter().all(|c| c.is_whitespace())
+                });
             if frame.is_none() && !imperative && h.weight < s.unframed_demand_min {
                 continue;
             }
@@ -2318,6 +2378,7 @@ impl<'a> Ctx<'a> {
                 kind,
                 score,
                 evidence: Evidence { rule: format!("demand.{}", kind.code()), spans, note },
+                by,
             });
         }
         // Amounts belong to the nearest demand cue in the same sentence.
@@ -2342,8 +2403,35 @@ impl<'a> Ctx<'a> {
                         .any(|t| units_between(self.chars, a.end, t.start, 2) == 0);
                 let mut best: Option<(usize, DemandKind)> = None;
                 for o in &occs {
-                    let (limit, stop): (usize, Stop) = if a.start >= o.hit.end {
+                    if o.by.is_some_and(|b| a.start < b) {
+                        continue;
+                    }
+                    // After a bare 赔: right after it (赔50万), or as the next clause when that
+                    // clause states only the sum (要求按全损赔，八千块; 按实际费用赔，一共6,300元).
+                    if o.by.is_some() && a.start >= o.hit.end {
+                        let breaks = (o.hit.end..a.start).filter(|&i| is_clause_punct(self.chars, i)).count();
+                        let next_clause = || {
+                            let clause = window_start(self.chars, a.start, 12, is_clause_punct);
+                            let lead = self.chars[clause..a.start].iter().filter(|c| !c.is_whitespace());
+                            units_between(self.chars, o.hit.end, clause, 3) <= 1
+                                && lead.clone().count() <= 8
+                                && !lead.clone().any(|c| matches!(c, '只' | '仅' | '才' | '已' | '了' | '每'))
+                                && !self.chars[a.end..window_end(self.chars, a.end, 4, is_clause_punct)]
+                                    .iter()
+                                    .any(|c| is_cjk(*c) && !matches!(c, '元' | '块' | '钱'))
+                        };
+                        if !(breaks == 0 && units_between(self.chars, o.hit.end, a.start, 3) <= 2
+                            || breaks == 1 && next_clause())
+                        {
+                            continue;
+                        }
+                    }
+                    let (limit, stop): (usize, Stop) = if o.by.is_some() && a.start >= o.hit.end {
+                        (20, is_sentence_end)
+                    } else if a.start >= o.hit.end {
                         (if total { s.amount_after * 3 } else { s.amount_after }, is_sentence_end)
+                    } else if self.demonstrative_topic(&a, o.hit, &found) {
+                        (s.amount_before * 2 + 1, is_sentence_end)
                     } else {
                         (s.amount_before + 1, is_clause_punct)
                     };
@@ -2434,6 +2522,7 @@ impl<'a> Ctx<'a> {
                             text_of(self.chars, f.start, f.end)
                         ),
                     },
+                    by: None,
                 });
                 false
             });

@@ -1213,3 +1213,56 @@ fn company_stated_rights_estate_lawyers_and_declined_offers_are_not_threats() {
         assert!(!az().analyze(t).threats.is_empty(), "{t}");
     }
 }
+
+#[test]
+fn chinese_topic_sums_bare_pei_after_an_and_second_person_demands() {
+    // A sum after 这 / 那 opens its clause and a later demand of the sentence takes it.
+    assert_eq!(amounts("这2000块是我给孩子交学费的，你们银行必须尽快退回来。"), vec![cny(2_000)]);
+    // …not when a negation or another sum stands between, nor for a demand of no money.
+    assert!(amounts("这5320元跟我无关我不还，要求恢复我的征信记录。").is_empty());
+    // Bare Arabic sums after 这 with a money noun, after 的, and two-digit ones before a subject.
+    assert_eq!(amounts("这5000押金限期一周退给我。"), vec![cny(5_000)]);
+    assert_eq!(amounts("剩下的1290你们给我补上，不然我就发小红书。"), vec![cny(1_290)]);
+    assert_eq!(amounts("这50你们银行要退给我。"), vec![cny(50)]);
+    assert!(amounts("这50天你们要退给我。").is_empty());
+    // 按 … 赔: the sum between them or right after 赔, or alone in the next clause.
+    assert_eq!(amounts("要求按4S店报价13600元赔，不然就去法院告他们。"), vec![cny(13_600)]);
+    assert_eq!(amounts("立刻按保额赔50万，否则我明天就去金融监管总局投诉！"), vec![cny(500_000)]);
+    assert_eq!(amounts("你们那一万八我不要，按4S店报价3万5赔。"), vec![cny(35_000)]);
+    assert_eq!(amounts("俺家大棚全完了。要求按全损赔，八千块。"), vec![cny(8_000)]);
+    // …not a rate, an entitlement, a fact, reported speech or a deductible.
+    assert!(amounts("要求每头按1000块赔。").is_empty());
+    assert!(amounts("按说应该赔4200元。").is_empty());
+    assert!(amounts("保险公司只按轻度脑中风赔了6万。").is_empty());
+    assert!(amounts("你们说是推定全损，按实际价值给我赔7万3。").is_empty());
+    assert!(amounts("按合同约定年免赔额1,000元。").is_empty());
+    // A second person owing the sum: 你们要赔给我, 你哋要赔, 你们得赔; 折现 as the alternative.
+    assert_eq!(amounts("被骗的12,000元你们要赔给我。"), vec![cny(12_000)]);
+    assert_eq!(amounts("房东已经扣咗我500蚊违约金，呢笔钱你哋要赔。"), vec![cny(500)]);
+    assert_eq!(amounts("这两万三你们得赔 不赔我就拍视频发抖音"), vec![cny(23_000)]);
+    assert_eq!(amounts("要么把卡寄过来，要么折现800元给我。"), vec![cny(800)]);
+    // 骨折现在 is no 折现.
+    let kinds = |t: &str| az().analyze(t).demands.iter().map(|d| d.value.kind).collect::<Vec<_>>();
+    assert!(kinds("我腰椎骨折现在还下不了地。").is_empty());
+}
+
+#[test]
+fn english_regulators_in_others_words_and_news_are_not_threats_but_an_mp_is_a_petition() {
+    for t in [
+        "When I complained, the handler told me the ombudsman \"would side with us anyway\".",
+        "I don't need to hear what the ombudsman would think.",
+        "I saw a news piece saying the regulator had told banks to treat customers fairly.",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
+    }
+    for t in [
+        "I told them the ombudsman will hear about this.",
+        "If this is not sorted I will go to the Financial Ombudsman.",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.iter().any(|f| f.value == Threat::Regulator), "{t}: {:?}", a.threats);
+    }
+    let a = az().analyze("Caller states she will write to her MP if an adjuster has not attended by Friday.");
+    assert!(a.threats.iter().any(|f| f.value == Threat::Petition), "{:?}", a.threats);
+}
