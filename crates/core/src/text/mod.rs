@@ -2017,12 +2017,20 @@ impl<'a> Ctx<'a> {
         i >= amount.end
             && matches!(ch[i], ',' | ' ')
             && (Self::money_noun(&ch[amount.end..i])
+                || Self::english_total(&ch[amount.end..i])
                 || (amount.end..i).all(|k| ch[k].is_whitespace() || matches!(ch[k], '块' | '元' | '钱')))
             && !(i + 1..cue).any(|k| is_clause_punct(ch, k))
             && !found.iter().any(|a| a.start > i && a.end <= clause_end)
             && (!self.frame.inside(i, cue).any(|f| f.weight >= 1.0)
                 || self.topic_and_amount(amount.start)
                 || self.total_before(amount.start))
+    }
+
+    /// Whether `between` (what stands between an amount and its comma) says the amount is a
+    /// total: "I want the three late fees, $262.50 in total, refunded".
+    fn english_total(between: &[char]) -> bool {
+        let s: String = between.iter().collect::<String>().trim().to_ascii_lowercase();
+        matches!(s.as_str(), "in total" | "total" | "altogether" | "all told" | "combined" | "together" | "in all")
     }
 
     /// Whether `between` (what stands between an amount and its clause's end) is a money noun of

@@ -1266,3 +1266,15 @@ fn english_regulators_in_others_words_and_news_are_not_threats_but_an_mp_is_a_pe
     let a = az().analyze("Caller states she will write to her MP if an adjuster has not attended by Friday.");
     assert!(a.threats.iter().any(|f| f.value == Threat::Petition), "{:?}", a.threats);
 }
+
+#[test]
+fn english_totals_in_apposition_and_third_person_requests_name_the_sum() {
+    let usd = |cents: i64| Money { minor: cents, currency: Currency::Usd };
+    assert_eq!(
+        amounts("I want the three late fees, $262.50 in total, refunded and the late payment removed."),
+        vec![usd(26_250)]
+    );
+    assert_eq!(amounts("Caller asks that the USD 7,500.00 benefit be paid this week."), vec![usd(750_000)]);
+    // A sum that is no total keeps its clause: the balance is not the refund.
+    assert!(amounts("My balance was $900, refunded later by someone else.").is_empty());
+}
