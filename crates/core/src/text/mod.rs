@@ -2013,15 +2013,24 @@ impl<'a> Ctx<'a> {
         found: &[amount::AmountHit],
     ) -> bool {
         let ch = self.chars;
+        if i < amount.end {
+            return false;
+        }
         let clause_end = window_end(ch, cue, 40, is_clause_punct);
-        i >= amount.end
-            && matches!(ch[i], ',' | ' ')
+        // An English relative clause after the amount holds the demand: "That cost me USD
+        // 120.00, which I'd like reimbursed".
+        let which = ch[i] == ','
+            && (amount.end..i).all(|k| ch[k] == ' ')
+            && word_at_is(ch, (i + 1..cue).find(|&k| !ch[k].is_whitespace()).unwrap_or(cue), "which");
+        let unit_only = matches!(ch[i], ',' | ' ')
             && (Self::money_noun(&ch[amount.end..i])
                 || Self::english_total(&ch[amount.end..i])
-                || (amount.end..i).all(|k| ch[k].is_whitespace() || matches!(ch[k], '块' | '元' | '钱')))
+                || (amount.end..i).all(|k| ch[k].is_whitespace() || matches!(ch[k], '块' | '元' | '钱')));
+        (which || unit_only)
             && !(i + 1..cue).any(|k| is_clause_punct(ch, k))
             && !found.iter().any(|a| a.start > i && a.end <= clause_end)
-            && (!self.frame.inside(i, cue).any(|f| f.weight >= 1.0)
+            && (which
+                || !self.frame.inside(i, cue).any(|f| f.weight >= 1.0)
                 || self.topic_and_amount(amount.start)
                 || self.total_before(amount.start))
     }
@@ -2483,7 +2492,16 @@ impl<'a> Ctx<'a> {
                 if is_rate_after(self.chars, a.end) {
                     return true;
                 }
-                let lo = window_start(self.chars, a.start, s.bare_amount_window, is_clause_punct);
+                let mut lo = window_start(self.chars, a.start, s.bare_amount_window, is_clause_punct);
+                // An amount in apposition right after a comma keeps the frame of the clause
+                // before: "I'm asking for the difference, 1,450 pounds, so …", "I'm asking for
+                // the rest of my premium, $1,387.83."
+                if lo > 0 && lo == a.start - (lo..a.start).filter(|&k| self.chars[k] == ' ').count() {
+                    let comma = lo - 1;
+                    if self.chars[comma] == ',' {
+                        lo = window_start(self.chars, comma, s.bare_amount_window, is_clause_punct);
+                    }
+                }
                 // Not a request to explain the sum: "I just want somebody to put in writing how
                 // you got from sixteen thousand down to …".
                 let explain = |from: usize| {

@@ -1278,3 +1278,17 @@ fn english_totals_in_apposition_and_third_person_requests_name_the_sum() {
     // A sum that is no total keeps its clause: the balance is not the refund.
     assert!(amounts("My balance was $900, refunded later by someone else.").is_empty());
 }
+
+#[test]
+fn english_appositions_relative_clauses_and_the_balance_reach_the_sum() {
+    let gbp = |pence: i64| Money { minor: pence, currency: Currency::Gbp };
+    let usd = |cents: i64| Money { minor: cents, currency: Currency::Usd };
+    assert_eq!(
+        amounts("The free-look period was ignored. I'm asking for the rest of my premium, $1,387.83."),
+        vec![usd(138_783)]
+    );
+    assert_eq!(amounts("That cost me USD 120.00, which I'd like reimbursed since I'm a customer."), vec![usd(12_000)]);
+    assert_eq!(amounts("So I'm £249.00 short. Please pay the balance."), vec![gbp(24_900)]);
+    // A relative clause with no demand, and the balance of a loan stated as a fact, stay out.
+    assert!(amounts("My balance was $900, which was correct.").is_empty());
+}
