@@ -1280,7 +1280,7 @@ fn english_totals_in_apposition_and_third_person_requests_name_the_sum() {
 }
 
 #[test]
-fn english_appositions_relative_clauses_and_the_balance_reach_the_sum() {
+fn english_appositions_relative_clauses_and_a_shortfall_reach_the_sum() {
     let gbp = |pence: i64| Money { minor: pence, currency: Currency::Gbp };
     let usd = |cents: i64| Money { minor: cents, currency: Currency::Usd };
     assert_eq!(
@@ -1288,7 +1288,9 @@ fn english_appositions_relative_clauses_and_the_balance_reach_the_sum() {
         vec![usd(138_783)]
     );
     assert_eq!(amounts("That cost me USD 120.00, which I'd like reimbursed since I'm a customer."), vec![usd(12_000)]);
-    assert_eq!(amounts("So I'm £249.00 short. Please pay the balance."), vec![gbp(24_900)]);
+    assert_eq!(amounts("That is a shortfall of £249.00. Please pay the shortfall."), vec![gbp(24_900)]);
+    // A balance or a difference is computed, not the last sum stated: no amount.
+    assert!(amounts("They paid $2,000. The repair cost $3,500. I want the difference paid.").is_empty());
     // A relative clause with no demand, and the balance of a loan stated as a fact, stay out.
     assert!(amounts("My balance was $900, which was correct.").is_empty());
 }
