@@ -1294,3 +1294,10 @@ fn english_appositions_relative_clauses_and_a_shortfall_reach_the_sum() {
     // A relative clause with no demand, and the balance of a loan stated as a fact, stay out.
     assert!(amounts("My balance was $900, which was correct.").is_empty());
 }
+
+#[test]
+fn chinese_you_pay_me_and_what_was_reimbursed() {
+    assert_eq!(amounts("来回跑了三趟，路费加误工一共480块，这480我要你们赔。"), vec![cny(480)]);
+    // 报了 before a sum states what was reimbursed: only the demanded rest counts.
+    assert_eq!(amounts("住了二十天院花了六万二，你们就给我报了一万八。把剩下的四万四给我补齐。"), vec![cny(44_000)]);
+}
