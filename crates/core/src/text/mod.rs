@@ -2080,18 +2080,27 @@ impl<'a> Ctx<'a> {
     ///跟我无关我不还，恢复我的征信记录), or when the cue asks for no money.
     fn demonstrative_topic(&self, amount: &amount::AmountHit, cue: &Hit, found: &[amount::AmountHit]) -> bool {
         let ch = self.chars;
-        let clause = window_start(ch, amount.start, 6, is_clause_punct);
-        let lead: Vec<char> = ch[clause..amount.start].iter().copied().filter(|c| !c.is_whitespace()).collect();
-        let clause_end = window_end(ch, cue.end, 40, is_clause_punct);
         let money = matches!(
             cue.group,
             Group::Demand(DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
         );
-        money
-            && (clause == 0 || is_clause_punct(ch, clause - 1))
-            && matches!(lead.as_slice(), ['这' | '那'])
-            && self.negation.inside(amount.end, cue.start).next().is_none()
-            && !found.iter().any(|b| b.start >= amount.end && b.end <= clause_end)
+        // Cheap tests first: this runs for every amount before every cue.
+        if !money || amount.end > cue.start || cue.start - amount.end > 2 * self.settings.amount_before * MAX_WORD_CHARS
+        {
+            return false;
+        }
+        let clause = window_start(ch, amount.start, 6, is_clause_punct);
+        let mut lead = ch[clause..amount.start].iter().filter(|c| !c.is_whitespace());
+        if !(matches!(lead.next(), Some('这' | '那')) && lead.next().is_none())
+            || (clause > 0 && !is_clause_punct(ch, clause - 1))
+        {
+            return false;
+        }
+        let clause_end = window_end(ch, cue.end, 40, is_clause_punct);
+        // The amounts are in text order and do not overlap: the next one decides.
+        let next = found.partition_point(|b| b.start < amount.end);
+        self.negation.inside(amount.end, cue.start).next().is_none()
+            && found.get(next).is_none_or(|b| b.end > clause_end)
     }
 
     /// Whether a demand cue points back to an amount stated before: an `[amount_anaphor]` near
