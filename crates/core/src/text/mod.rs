@@ -2435,6 +2435,10 @@ impl<'a> Ctx<'a> {
                     // After a bare 赔: right after it (赔50万), or as the next clause when that
                     // clause states only the sum (要求按全损赔，八千块; 按实际费用赔，一共6,300元).
                     if o.by.is_some() && a.start >= o.hit.end {
+                        // (Cheap first: this runs for every amount after every such cue.)
+                        if a.start - o.hit.end > s.amount_after * MAX_WORD_CHARS {
+                            continue;
+                        }
                         let breaks = (o.hit.end..a.start).filter(|&i| is_clause_punct(self.chars, i)).count();
                         let next_clause = || {
                             let clause = window_start(self.chars, a.start, 12, is_clause_punct);
