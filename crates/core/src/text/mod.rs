@@ -2394,6 +2394,9 @@ impl<'a> Ctx<'a> {
                     spans.insert(0, f.span());
                     format!("cue {term:?} {} framed by {:?}", h.weight, text_of(self.chars, f.start, f.end))
                 }
+                None if imperative && by.is_some() => {
+                    format!("cue {term:?} {}, imperative (按 opens its clause)", h.weight)
+                }
                 None if imperative => format!("cue {term:?} {}, imperative (starts its sentence)", h.weight),
                 None => format!("cue {term:?} {}", h.weight),
             };
