@@ -2512,7 +2512,7 @@ impl<'a> Ctx<'a> {
                 // An amount in apposition right after a comma keeps the frame of the clause
                 // before: "I'm asking for the difference, 1,450 pounds, so …", "I'm asking for
                 // the rest of my premium, $1,387.83."
-                if lo > 0 && lo == a.start - (lo..a.start).filter(|&k| self.chars[k] == ' ').count() {
+                if lo > 0 && self.chars[lo..a.start].iter().all(|&c| c == ' ') {
                     let comma = lo - 1;
                     if self.chars[comma] == ',' {
                         lo = window_start(self.chars, comma, s.bare_amount_window, is_clause_punct);
