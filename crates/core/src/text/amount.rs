@@ -342,10 +342,15 @@ fn money_may_follow(chars: &[char], end: usize) -> bool {
 }
 
 /// Words right after a bare number that demand it back: 九千六一分不少给我退回来, 把4800退给我.
+/// (一分不少 / 一分不能少 may follow after a comma: 六千二，一分不能少.)
 fn demand_follows(chars: &[char], end: usize) -> bool {
     ["给我", "给俺", "退给", "退回", "还给", "还我", "全退", "全部退", "一分不少", "一分都不能少", "一分不能少"]
         .iter()
         .any(|w| starts_with_at(chars, end, w) > 0)
+        || (matches!(chars.get(end), Some(',' | '，'))
+            && ["一分不少", "一分都不能少", "一分不能少", "一分都不少"]
+                .iter()
+                .any(|w| starts_with_at(chars, end + 1, w) > 0))
 }
 
 /// A bare Arabic number (no currency, 100 to 9,999,999.99) in Chinese text that a word before it
@@ -634,11 +639,22 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     let ends_in_wan = matches!(last_body, '万' | '亿') || implied_unit == Some('千') || multiplier == 10_000;
     // A bare 1.8k in Chinese text (把扣的1.8k退给我) is money too.
     let cjk_k = multiplier == 1_000 && chars.get(j).is_some_and(|&c| super::is_cjk(c));
+    // An English 1.2k is money too: with a decimal point ("That's 1.2k I overpaid", "the missing
+    // 1.2k paid"), or a whole number of thousands where a sum may stand ("2k back", "the 3k.");
+    // not a retirement plan (401k, 403k, 457k) nor a count ("5k steps").
+    let english_k = multiplier == 1_000
+        && chars.get(j - 1).is_some_and(|c| matches!(c, 'k' | 'K'))
+        && body.iter().take_while(|c| c.is_ascii_digit()).count() <= 3
+        && (start == 0 || chars[start - 1] != '§')
+        && !chars.get(j).is_some_and(|&c| super::is_cjk(c))
+        && (body.contains(&'.')
+            || (money_may_follow(chars, j) && !matches!(body, ['4', '0', '1' | '3'] | ['4', '5', '7'])));
     let valid = if has_arabic && !has_cn_digit {
         prefix
             || suffix_len > 0
             || ends_in_wan
             || cjk_k
+            || english_k
             || grand
             || (scaled && money_may_follow(chars, end))
             || bare_cn_sum(chars, start, body, end)
@@ -653,7 +669,14 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         let demand_after = demand_follows(chars, end);
         // A whole number without a unit (这七千八百七十八给我退回来) only right before the demand.
         let whole = body.iter().any(|&c| is_cn_unit(c)) && demand_after;
-        (prefix || suffix_len > 0 || ends_in_wan || (implied_unit.is_some() && (money_before || demand_after)) || whole)
+        // A colloquial tail after 千 below a 万 (一万一千二) states a sum too.
+        let wan_tail = implied_unit.is_some() && body.contains(&'万');
+        (prefix
+            || suffix_len > 0
+            || ends_in_wan
+            || wan_tail
+            || (implied_unit.is_some() && (money_before || demand_after))
+            || whole)
             && (has_cn_digit || body.len() >= 2)
     } else {
         false
@@ -741,6 +764,8 @@ mod tests {
     fn every_notation() {
         let cases = [
             ("赔偿35000元", "35000元", "35000.00 CNY"),
+            ("那十四头的钱 一万一千二 得给俺补上", "一万一千二", "11200.00 CNY"),
+            ("工资损失你们必须赔，六千二，一分不能少", "六千二", "6200.00 CNY"),
             ("赔3.5万给我", "3.5万", "35000.00 CNY"),
             ("要求三万五千元赔偿", "三万五千元", "35000.00 CNY"),
             ("共¥35,000。", "¥35,000", "35000.00 CNY"),
@@ -769,6 +794,8 @@ mod tests {
             ("差的利息,2,346.18元,补给我", "2,346.18元", "2346.18 CNY"),
             ("Fees.$45 back", "$45", "45.00 USD"),
             ("benefits of $14.7k, plus", "$14.7k", "14700.00 USD"),
+            ("That's 1.2k I overpaid", "1.2k", "1200.00 CNY"),
+            ("I want the 3k back", "3k", "3000.00 CNY"),
             ("已交的三年保费4.2w。", "4.2w", "42000.00 CNY"),
             ("三百五十八块八，一分都不能少", "三百五十八块八", "358.80 CNY"),
             ("三百五十八块八,一分都不能少", "三百五十八块八", "358.80 CNY"),
@@ -878,6 +905,7 @@ mod tests {
             "十几万",
             // A bare colloquial tail needs 万, a unit, or a demonstrative or money noun before it.
             "三千五",
+            "一万一千二百人",
             "排了三百五",
             "三百八十个",
             // A bare Arabic number is a sum only after 这 / 把 / 足 / 共 / 计 and before a demand,
@@ -888,6 +916,11 @@ mod tests {
             "这12.5，",
             "交了18600，",
             "这三百个",
+            // A bare English k: not a retirement plan nor a count.
+            "my 401k.",
+            "the 403k plan",
+            "a 5k run",
+            "under 15 U.S.C. 1692k.",
             // English number words need "dollars" right after them.
             "one of the dollars",
             "two payments of forty",

@@ -47,6 +47,9 @@ pub struct Settings {
     pub frame_boost: f32,
     pub amount_after: usize,
     pub amount_before: usize,
+    /// Sentences before a demand's own that a money noun of its object reaches back for its sum
+    /// ("pay that bill" → "The hospital bill … came to £3,912.60.").
+    pub noun_reach: usize,
     pub repeat_punct_boost: f32,
     pub extra_cue_boost: f32,
     pub long_letter_chars: usize,
@@ -118,6 +121,7 @@ impl Default for Settings {
             frame_boost: 0.4,
             amount_after: 20,
             amount_before: 20,
+            noun_reach: 5,
             repeat_punct_boost: 0.1,
             extra_cue_boost: 0.1,
             long_letter_chars: 800,
@@ -161,6 +165,7 @@ struct RawSettings {
     frame_boost: Option<f32>,
     amount_after: Option<usize>,
     amount_before: Option<usize>,
+    noun_reach: Option<usize>,
     repeat_punct_boost: Option<f32>,
     extra_cue_boost: Option<f32>,
     long_letter_chars: Option<usize>,
@@ -269,6 +274,8 @@ struct RawFile {
     #[serde(default)]
     amount_anaphor: Terms,
     #[serde(default)]
+    amount_noun: Terms,
+    #[serde(default)]
     self_harm_ideation: Terms,
     #[serde(default)]
     self_harm_act: Terms,
@@ -322,6 +329,7 @@ pub(crate) enum Group {
     BareAmountFrame,
     AmountTotal,
     AmountAnaphor,
+    AmountNoun,
     SelfHarmIdeation,
     SelfHarmAct,
     Marker(MarkerCue),
@@ -367,6 +375,7 @@ impl Group {
             Group::BareAmountFrame => 42,
             Group::AmountTotal => 43,
             Group::AmountAnaphor => 44,
+            Group::AmountNoun => 49,
             Group::SelfHarmIdeation => 45,
             Group::SelfHarmAct => 46,
             Group::ImperativeVerb => 47,
@@ -434,6 +443,7 @@ impl Merged {
             frame_boost,
             amount_after,
             amount_before,
+            noun_reach,
             repeat_punct_boost,
             extra_cue_boost,
             long_letter_chars,
@@ -499,6 +509,7 @@ impl Merged {
             (Group::BareAmountFrame, raw.bare_amount_frame),
             (Group::AmountTotal, raw.amount_total),
             (Group::AmountAnaphor, raw.amount_anaphor),
+            (Group::AmountNoun, raw.amount_noun),
             (Group::SelfHarmIdeation, raw.self_harm_ideation),
             (Group::SelfHarmAct, raw.self_harm_act),
         ] {
@@ -563,6 +574,7 @@ impl Merged {
             frame_boost: r.frame_boost.unwrap_or(d.frame_boost),
             amount_after: r.amount_after.unwrap_or(d.amount_after),
             amount_before: r.amount_before.unwrap_or(d.amount_before),
+            noun_reach: r.noun_reach.unwrap_or(d.noun_reach),
             repeat_punct_boost: r.repeat_punct_boost.unwrap_or(d.repeat_punct_boost),
             extra_cue_boost: r.extra_cue_boost.unwrap_or(d.extra_cue_boost),
             long_letter_chars: r.long_letter_chars.unwrap_or(d.long_letter_chars),

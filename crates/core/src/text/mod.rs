@@ -310,7 +310,11 @@ impl Analyzer {
             threats.push(f);
             threats.sort_by_key(|t| t.value);
         }
-        let default_currency = if lang == Lang::En { Currency::Usd } else { Currency::Cny };
+        let default_currency = match lang {
+            Lang::En if pounds_only(ctx.chars) => Currency::Gbp,
+            Lang::En => Currency::Usd,
+            _ => Currency::Cny,
+        };
         let (demands, demanded_total) = ctx.demands(default_currency, category.as_ref().map(|c| c.value));
         let markers = ctx.markers(&demands);
         let vulnerability = ctx.vulnerability();
@@ -586,6 +590,31 @@ fn is_rate_after(chars: &[char], end: usize) -> bool {
     }
 }
 
+/// Whether an English text states its sums in pounds only (£, GBP, pounds, quid; no $, USD or
+/// dollars): its bare sums ("the missing 1.2k") are pounds too.
+fn pounds_only(chars: &[char]) -> bool {
+    let mut pounds = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '$' {
+            return false;
+        }
+        pounds |= c == '£';
+        if c.is_ascii_alphabetic() && (i == 0 || !chars[i - 1].is_ascii_alphabetic()) {
+            let w = word_at(chars, i);
+            if word_is_one_of(w, &["usd", "dollar", "dollars", "bucks"]) {
+                return false;
+            }
+            pounds |= word_is_one_of(w, &["gbp", "pound", "pounds", "quid"]);
+            i += w.len().max(1);
+        } else {
+            i += 1;
+        }
+    }
+    pounds
+}
+
 /// The ASCII word starting at `at` (empty when none does).
 fn word_at(chars: &[char], at: usize) -> &[char] {
     let end = (at..chars.len()).find(|&i| !is_word_char(chars[i])).unwrap_or(chars.len());
@@ -744,6 +773,20 @@ fn window_end(chars: &[char], pos: usize, units: usize, stop: Stop) -> usize {
     i
 }
 
+/// English determiners before a money noun that make it a definite object: "those late fees".
+const DETERMINERS: &[&str] = &["the", "that", "those", "these", "this", "all", "both", "every", "my", "our"];
+
+/// Words before an English sum that make it an estimate: "over £180 in charges".
+const APPROX_WORDS: &[&str] =
+    &["over", "about", "around", "nearly", "almost", "roughly", "approximately", "than", "some", "under", "upwards"];
+
+/// Words that make the sums of an English sentence a rate or a count of items, not the sum of
+/// the items a demand names: "a $29 late fee every month", "two further premiums of £38.60".
+const RECURRENCE_WORDS: &[&str] = &[
+    "every", "each", "monthly", "weekly", "yearly", "annual", "annually", "daily", "per", "twice", "both", "two",
+    "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "multiple",
+];
+
 /// Words that may come before an English order without changing it ("Just pay the $340
 /// already.", "so now refund it"); "" for none.
 const SOFTENERS: [&str; 6] = ["", "just", "please", "so", "now", "then"];
@@ -863,6 +906,9 @@ struct Ctx<'a> {
     amount_total: ByEnd<'a>,
     /// 上述, 这笔 near a demand cue (`[amount_anaphor]`).
     amount_anaphor: ByEnd<'a>,
+    /// English money nouns (fees, charges, bill, the total) a demand's object may name to point
+    /// back to a sum stated sentences before (`[amount_noun]`).
+    amount_noun: ByEnd<'a>,
     marker: BTreeMap<MarkerCue, Vec<&'a Hit>>,
     vuln: Vec<&'a Hit>,
 }
@@ -912,6 +958,7 @@ impl<'a> Ctx<'a> {
             bare_frame: ByEnd::default(),
             amount_total: ByEnd::default(),
             amount_anaphor: ByEnd::default(),
+            amount_noun: ByEnd::default(),
             marker: BTreeMap::new(),
             vuln: vec![],
         };
@@ -922,6 +969,7 @@ impl<'a> Ctx<'a> {
         let mut bare_frame = vec![];
         let mut amount_total = vec![];
         let mut amount_anaphor = vec![];
+        let mut amount_noun = vec![];
         let mut amount_fact = vec![];
         let mut quote_source = vec![];
         let (mut channel, mut declined, mut past, mut future, mut object_self, mut quote_verb, mut fact) =
@@ -965,6 +1013,7 @@ impl<'a> Ctx<'a> {
                 Group::BareAmountFrame => bare_frame.push(h),
                 Group::AmountTotal => amount_total.push(h),
                 Group::AmountAnaphor => amount_anaphor.push(h),
+                Group::AmountNoun => amount_noun.push(h),
                 Group::SelfHarmIdeation => c.ideation.push(h),
                 Group::SelfHarmAct => c.harm_act.push(h),
                 Group::Marker(m) => c.marker.entry(m).or_default().push(h),
@@ -997,6 +1046,7 @@ impl<'a> Ctx<'a> {
         c.bare_frame = ByEnd::new(bare_frame);
         c.amount_total = ByEnd::new(amount_total);
         c.amount_anaphor = ByEnd::new(amount_anaphor);
+        c.amount_noun = ByEnd::new(amount_noun);
         for v in [&mut c.cat, &mut c.sub, &mut c.emotion, &mut c.threat, &mut c.demand, &mut c.vuln, &mut c.harm_act] {
             v.sort_by_key(|h| (h.start, h.end, h.group));
         }
@@ -2058,6 +2108,171 @@ impl<'a> Ctx<'a> {
             .any(|t| units_between(self.chars, t.end, start, 2) <= 1)
     }
 
+    /// Whether an amount is stated as a total: an `[amount_total]` word right before it ("a
+    /// total of $212.40", 共计5万元) or right after it ("$194.00 altogether").
+    fn is_total(&self, a: &amount::AmountHit) -> bool {
+        self.total_before(a.start)
+            || self
+                .amount_total
+                .inside(a.end, (a.end + 16).min(self.chars.len()))
+                .any(|t| units_between(self.chars, a.end, t.start, 2) == 0)
+    }
+
+    /// The index in `amounts` of the sum an English money demand's object names by a money
+    /// noun (`[amount_noun]`) stated in an earlier sentence, at most `noun_reach` sentences
+    /// before the cue's: "I'd like those late fees refunded" after "…, 78 dollars in late fees
+    /// altogether.", "pay that bill" after "The hospital bill … came to £3,912.60.", "Please
+    /// refund all 30 fees" after "… the fee has been charged every month … USD 450 in total.".
+    /// The object is the noun with a determiner at most three words before it (those, all 30,
+    /// the), ending at most four words before the cue or starting at most five after it, in its
+    /// clause. The sum is the last total (`is_total`) of the latest sentence that mentions the
+    /// noun (singular or plural) and of the sentence after it, else the only sum of that
+    /// sentence; never a rate ($87.50 each, $15 a month). A noun of weight 2 (the total, the
+    /// money) names the last total within reach, whatever its sentence says.
+    fn noun_antecedent(&self, cue: &Hit, amounts: &[amount::AmountHit]) -> Option<usize> {
+        let ch = self.chars;
+        let money = matches!(
+            cue.group,
+            Group::Demand(DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
+        );
+        if !money || !ch[cue.start].is_ascii_alphabetic() || self.amount_noun.is_empty() || amounts.is_empty() {
+            return None;
+        }
+        let lo = window_start(ch, cue.start, 4, is_clause_punct);
+        let hi = window_end(ch, cue.end, 6, is_clause_punct);
+        // Only light words between the noun and the cue: "those late fees refunded", "the fees
+        // to be refunded", "refund me those fees", "reimburse us for the charges" (not "the fees
+        // for this year refunded").
+        let light = |a: usize, b: usize| {
+            a >= b
+                || text_of(ch, a, b).split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).all(|w| {
+                    ["to", "be", "in", "full", "fully", "me", "us", "for", "back", "all", "of"]
+                        .iter()
+                        .any(|l| w.eq_ignore_ascii_case(l))
+                })
+        };
+        let object = self.amount_noun.inside(lo, hi).find(|n| {
+            // Not a computed remainder: "the remaining fees", "the other charges".
+            let remainder = self.words_before(n.start, 2).any(|w| {
+                word_is_one_of(w, &["remaining", "rest", "outstanding", "other", "remainder", "further", "unpaid"])
+            });
+            !remainder
+                && self.determiner_start(n.start).is_some_and(|det| {
+                    if n.end <= cue.start {
+                        light(n.end, cue.start)
+                    } else if n.start >= cue.end {
+                        light(cue.end, det.max(cue.end))
+                    } else {
+                        // The noun inside the cue: "I want the three charges reversed".
+                        n.start >= cue.start && n.end <= cue.end
+                    }
+                })
+        })?;
+        let sentence_of = |pos: usize| window_start(ch, pos, 200, is_sentence_end);
+        let sentence = sentence_of(cue.start.min(object.start));
+        // Sentence starts and ends, over the blank lines and stops between sentences.
+        let gap = |k: usize| ch[k].is_whitespace() || is_quote_mark(ch[k]) || is_sentence_end(ch, k);
+        let mut reach = sentence;
+        for _ in 0..self.settings.noun_reach {
+            let mut k = reach;
+            while k > 0 && gap(k - 1) {
+                k -= 1;
+            }
+            if k == 0 {
+                break;
+            }
+            reach = sentence_of(k);
+        }
+        // Not a rate ($87.50 each, $15 a month) nor an estimate (over £180).
+        let free = |a: &amount::AmountHit| {
+            !is_rate_after(ch, a.end) && !self.words_before(a.start, 2).any(|w| word_is_one_of(w, APPROX_WORDS))
+        };
+        // The amounts (in text order, not overlapping) inside [lo, hi), by binary search: this
+        // runs for every money demand without a sum.
+        let within = |lo: usize, hi: usize| {
+            let first = amounts.partition_point(|a| a.start < lo);
+            let last = amounts.partition_point(|a| a.end <= hi).max(first);
+            (first..last).map(|i| (i, &amounts[i]))
+        };
+        let last_total =
+            |lo: usize, hi: usize| within(lo, hi).rev().find(|(_, a)| free(a) && self.is_total(a)).map(|(i, _)| i);
+        if object.weight >= 2.0 {
+            return last_total(reach, sentence);
+        }
+        // fee / fees, bill / bills / billed, charge / charges / charged.
+        let stem = |h: &Hit| {
+            let w = text_of(ch, h.start, h.end).to_ascii_lowercase();
+            let w = w.strip_suffix('s').unwrap_or(&w);
+            w.strip_suffix("ed").or_else(|| w.strip_suffix('e')).unwrap_or(w).to_string()
+        };
+        let wanted = stem(object);
+        self.amount_noun.inside(reach, sentence).filter(|m| stem(m) == wanted).find_map(|m| {
+            let from = sentence_of(m.start);
+            let to = window_end(ch, m.end, 200, is_sentence_end);
+            let mut k = to;
+            while k < sentence && gap(k) {
+                k += 1;
+            }
+            let next = window_end(ch, k, 200, is_sentence_end).min(sentence).max(to);
+            last_total(from, next).or_else(|| {
+                // The only sum of the sentence, when it states no recurrence or count of items
+                // ("a $29 late fee every month", "two premiums of £38.60").
+                let mut own = within(from, to);
+                let recurring = || {
+                    (from..to).any(|k| {
+                        (k == 0 || !is_word_char(ch[k - 1])) && word_is_one_of(word_at(ch, k), RECURRENCE_WORDS)
+                    })
+                };
+                match (own.next(), own.next()) {
+                    (Some((i, a)), None) if free(a) && !recurring() => Some(i),
+                    _ => None,
+                }
+            })
+        })
+    }
+
+    /// The (up to) `n` English words right before `pos`, in its clause, the nearest first.
+    fn words_before(&self, pos: usize, n: usize) -> impl Iterator<Item = &'a [char]> + '_ {
+        let ch = self.chars;
+        let mut i = pos;
+        (0..n).map_while(move |_| {
+            while i > 0 && ch[i - 1].is_whitespace() {
+                i -= 1;
+            }
+            if i == 0 || !is_word_char(ch[i - 1]) {
+                return None;
+            }
+            let end = i;
+            while i > 0 && is_word_char(ch[i - 1]) {
+                i -= 1;
+            }
+            Some(&ch[i..end])
+        })
+    }
+
+    /// Where a determiner (the, that, those, these, this, all, both, every, my, our) starts, at
+    /// most three words before `pos`, in its clause: "those late fees", "all 30 fees".
+    fn determiner_start(&self, pos: usize) -> Option<usize> {
+        let ch = self.chars;
+        let mut i = pos;
+        for _ in 0..3 {
+            while i > 0 && ch[i - 1].is_whitespace() {
+                i -= 1;
+            }
+            if i == 0 || !is_word_char(ch[i - 1]) {
+                return None;
+            }
+            let end = i;
+            while i > 0 && is_word_char(ch[i - 1]) {
+                i -= 1;
+            }
+            if word_is_one_of(&ch[i..end], DETERMINERS) {
+                return Some(i);
+            }
+        }
+        None
+    }
+
     /// Whether the clause of an amount starting at `start` is a bare topic of at most four
     /// Chinese characters before it (差额, 理赔款, 保费), or nothing (二十万，一分不少还给我): no
     /// subject, no verb of a past fact.
@@ -2109,9 +2324,11 @@ impl<'a> Ctx<'a> {
     /// ("pay it", "refund them"; not "the interest that …", nor "want them to pay").
     fn pronoun_object(&self, cue: &Hit) -> bool {
         let ch = self.chars;
-        // Chinese: an `[amount_anaphor]` (上述, 这笔) within 6 units of the cue, in its clause:
+        // Chinese: an `[amount_anaphor]` (上述, 这笔) within 8 units before the cue (6 after, and
+        // 6 before an English cue), in its clause:
         // 要求保险公司立即支付上述定损赔款, 这笔钱必须退给我.
-        let lo = window_start(ch, cue.start, 6, is_clause_punct);
+        // (Eight units before a Chinese cue: 这笔钱你们必须按合同赔给我.)
+        let lo = window_start(ch, cue.start, if ch[cue.start].is_ascii() { 6 } else { 8 }, is_clause_punct);
         let hi = window_end(ch, cue.end, 6, is_clause_punct);
         if self.amount_anaphor.inside(lo, hi).next().is_some() {
             return true;
@@ -2125,9 +2342,19 @@ impl<'a> Ctx<'a> {
         {
             return true;
         }
-        // Up to two words before it, in its clause.
+        // "… is what I want paid": a clause that equates the sum before with the demand.
+        let before: Vec<&[char]> = self.words_before(cue.start, 5).collect();
+        if before
+            .windows(2)
+            .skip(1)
+            .any(|w| word_is_one_of(w[0], &["what"]) && word_is_one_of(w[1], &["is", "that's", "it's", "was"]))
+        {
+            return true;
+        }
+        // Up to two words before it, in its clause ("them" only right before it: "I want them
+        // covered", not "I want them to pay").
         let mut i = cue.start;
-        for _ in 0..2 {
+        for n in 0..2 {
             while i > 0 && ch[i - 1].is_whitespace() {
                 i -= 1;
             }
@@ -2138,7 +2365,9 @@ impl<'a> Ctx<'a> {
             while i > 0 && is_word_char(ch[i - 1]) {
                 i -= 1;
             }
-            if word_is_one_of(&ch[i..end], &["it", "that", "this", "those"]) {
+            if word_is_one_of(&ch[i..end], &["it", "that", "this", "those"])
+                || (n == 0 && word_is_one_of(&ch[i..end], &["them"]))
+            {
                 return true;
             }
         }
@@ -2425,11 +2654,7 @@ impl<'a> Ctx<'a> {
                 // A total after the cue may stand further away in its sentence: "Refund the
                 // wire fee and the undisclosed exchange margin, a total of $212.40", 共计5万元,
                 // "reverse all three charges, $194.00 altogether".
-                let total = self.total_before(a.start)
-                    || self
-                        .amount_total
-                        .inside(a.end, (a.end + 16).min(self.chars.len()))
-                        .any(|t| units_between(self.chars, a.end, t.start, 2) == 0);
+                let total = self.is_total(&a);
                 let mut best: Option<(usize, DemandKind)> = None;
                 for o in &occs {
                     if o.by.is_some_and(|b| a.start < b) {
@@ -2583,7 +2808,10 @@ impl<'a> Ctx<'a> {
                 unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start)
             };
             let found = if self.pronoun_object(o.hit) { by_pronoun() } else { None };
-            if let Some(i) = found.or_else(|| self.all_of_amount_before(o.hit, &unassigned)) {
+            if let Some(i) = found
+                .or_else(|| self.all_of_amount_before(o.hit, &unassigned))
+                .or_else(|| self.noun_antecedent(o.hit, &unassigned))
+            {
                 let a = unassigned.remove(i);
                 amounts.entry(o.kind).or_default().push((a.money, Span::new(a.start, a.end)));
             }

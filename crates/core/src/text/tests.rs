@@ -1301,3 +1301,105 @@ fn chinese_you_pay_me_and_what_was_reimbursed() {
     // 报了 before a sum states what was reimbursed: only the demanded rest counts.
     assert_eq!(amounts("住了二十天院花了六万二，你们就给我报了一万八。把剩下的四万四给我补齐。"), vec![cny(44_000)]);
 }
+
+#[test]
+fn english_money_nouns_point_back_to_the_sum_of_an_earlier_sentence() {
+    let gbp = |pence: i64| Money { minor: pence, currency: Currency::Gbp };
+    let usd = |cents: i64| Money { minor: cents, currency: Currency::Usd };
+    // The latest sentence that names the noun states the sum (its total, or its only sum).
+    assert_eq!(
+        amounts(
+            "They charged me 78 dollars in late fees to date. I have the bank statements. \
+             I'd like those late fees refunded."
+        ),
+        vec![usd(7_800)]
+    );
+    assert_eq!(
+        amounts(
+            "The hospital bill, which the insurer already has, came to £3,912.60. Larkspur refused \
+             the claim. I was treated for pneumonia. I expect Larkspur to pay that bill."
+        ),
+        vec![gbp(391_260)]
+    );
+    // Over a paragraph break, the total in the sentence after the one naming the noun.
+    assert_eq!(
+        amounts(
+            "The fee has been charged every month, 30 months in a row. USD 450 in total.\n\n\
+             Their agent offered a courtesy refund. Please refund all 30 fees."
+        ),
+        vec![usd(45_000)]
+    );
+    // "the total" names the last total within reach.
+    assert_eq!(
+        amounts("MRI $1,890.60, brace $3,402.00. That comes to $5,292.60. I'm in therapy. Pay the total."),
+        vec![usd(529_260)]
+    );
+    // Not a rate, a count of items, an estimate, nor a noun with a restriction after it.
+    for t in [
+        "They started charging me a $29 late fee every month. I want the late fees refunded.",
+        "Two further premiums of £38.60 have been taken. Please refund both premiums.",
+        "Altogether that's over £180 in charges. I'm asking you to refund these charges.",
+        "The late fees came to $70 in total. I want the late fees from March refunded.",
+        "The repair bill came to $900 and I paid it in March. I want them to explain the bill.",
+    ] {
+        assert!(amounts(t).is_empty(), "{t}: {:?}", amounts(t));
+    }
+}
+
+#[test]
+fn english_pronouns_spelled_thousands_and_pounds_by_default() {
+    let gbp = |pence: i64| Money { minor: pence, currency: Currency::Gbp };
+    let usd = |cents: i64| Money { minor: cents, currency: Currency::Usd };
+    // "them" right before the cue, "… is what I want paid".
+    assert_eq!(amounts("Those two charges come to $110. I want them covered by the bank."), Vec::<Money>::new());
+    assert_eq!(amounts("Those two charges come to $110. I want them refunded by the bank."), vec![usd(11_000)]);
+    assert_eq!(
+        amounts("Three days at $500 a day is one thousand five hundred dollars, and that is what I want paid."),
+        vec![usd(150_000)]
+    );
+    // "I want them to pay" is no pronoun object.
+    assert!(amounts("The fee was $35. I want them to pay for the letter they lost.").is_empty());
+    // A bare 1.2k; a text in pounds only makes it pounds.
+    assert_eq!(amounts("That's 1.2k I overpaid. I want the 1.2k refunded to me."), vec![usd(120_000)]);
+    assert_eq!(
+        amounts("The roofer quoted £3,450 and they paid £2,250. I want the missing 1.2k paid before winter."),
+        vec![gbp(120_000)]
+    );
+    // "I'd rather you … pay" frames the demand.
+    assert_eq!(
+        amounts("That comes to $8,412.60. I'd honestly rather you just read your own policy and pay the total."),
+        vec![usd(841_260)]
+    );
+}
+
+#[test]
+fn chinese_oblique_self_harm_and_violence_wordings() {
+    for t in [
+        "我现在每日下班走过外白渡桥，脚就想往栏杆外头跨。",
+        "站在桥上看水，看了蛮久，下回再去，我就不一定走得回来了。",
+        "你们上门那天，就是来给我收尸的那天。",
+        "再敢来敲一次，门后那根擀面杖可不认人。",
+        "你们要是不处理，我就自己上门处理他，到时候别怪我下手没个轻重。",
+    ] {
+        let a = az().analyze(t);
+        assert!(threat(&a, Threat::SelfHarmViolence).is_some(), "{t}: {:?}", a.threats);
+    }
+    // Someone else's death, a dispute about who pays, and a figure of speech are none.
+    for t in ["我爸上个月走了，你们还不赔。", "他们说这钱认人不认账。", "这事把我气得够呛。"]
+    {
+        let a = az().analyze(t);
+        assert!(threat(&a, Threat::SelfHarmViolence).is_none(), "{t}: {:?}", a.threats);
+    }
+}
+
+#[test]
+fn chinese_sums_named_by_this_money_and_this_figure() {
+    // 这笔钱 eight units before the cue, 这个数 in the cue's clause.
+    assert_eq!(amounts("合同上写的保额是三十万，这笔钱你们必须按合同赔给我。"), vec![cny(300_000)]);
+    assert_eq!(amounts("字画当年的买价是8,800元，有收据，你们必须按这个数赔给我。"), vec![cny(8_800)]);
+    // A colloquial tail below 万 and a sum before ，一分不能少.
+    assert_eq!(amounts("一头赔八百 那十四头的钱 一万一千二 得给俺补上"), vec![cny(11_200)]);
+    assert_eq!(amounts("这个月的工资损失你们必须赔，六千二，一分不能少。"), vec![cny(6_200)]);
+    // A count is no sum.
+    assert!(amounts("全县一万一千二百人都买了这个保险，你们必须赔。").is_empty());
+}
