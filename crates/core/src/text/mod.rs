@@ -2124,11 +2124,12 @@ impl<'a> Ctx<'a> {
     /// altogether.", "pay that bill" after "The hospital bill … came to £3,912.60.", "Please
     /// refund all 30 fees" after "… the fee has been charged every month … USD 450 in total.".
     /// The object is the noun with a determiner at most three words before it (those, all 30,
-    /// the), ending at most four words before the cue or starting at most five after it, in its
-    /// clause. The sum is the last total (`is_total`) of the latest sentence that mentions the
+    /// the), in the cue (charges reversed), ending at most four words before it or at most six
+    /// words after it, in its clause, with only light words between (to be, in full, me, for). The sum is the last total (`is_total`) of the latest sentence that mentions the
     /// noun (singular or plural) and of the sentence after it, else the only sum of that
-    /// sentence; never a rate ($87.50 each, $15 a month). A noun of weight 2 (the total, the
-    /// money) names the last total within reach, whatever its sentence says.
+    /// sentence; never a rate ($87.50 each, $15 a month), an estimate (over £180) or a remainder
+    /// (the remaining fees). A noun of weight 2 (the total, every cent) names the last total
+    /// within reach, whatever its sentence says.
     fn noun_antecedent(&self, cue: &Hit, amounts: &[amount::AmountHit]) -> Option<usize> {
         let ch = self.chars;
         let money = matches!(
@@ -2153,7 +2154,7 @@ impl<'a> Ctx<'a> {
         };
         let object = self.amount_noun.inside(lo, hi).find(|n| {
             // Not a computed remainder: "the remaining fees", "the other charges".
-            let remainder = self.words_before(n.start, 2).any(|w| {
+            let remainder = self.words_before(n.start, 2).any(|(_, w)| {
                 word_is_one_of(w, &["remaining", "rest", "outstanding", "other", "remainder", "further", "unpaid"])
             });
             !remainder
@@ -2185,7 +2186,7 @@ impl<'a> Ctx<'a> {
         }
         // Not a rate ($87.50 each, $15 a month) nor an estimate (over £180).
         let free = |a: &amount::AmountHit| {
-            !is_rate_after(ch, a.end) && !self.words_before(a.start, 2).any(|w| word_is_one_of(w, APPROX_WORDS))
+            !is_rate_after(ch, a.end) && !self.words_before(a.start, 2).any(|(_, w)| word_is_one_of(w, APPROX_WORDS))
         };
         // The amounts (in text order, not overlapping) inside [lo, hi), by binary search: this
         // runs for every money demand without a sum.
@@ -2231,8 +2232,9 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// The (up to) `n` English words right before `pos`, in its clause, the nearest first.
-    fn words_before(&self, pos: usize, n: usize) -> impl Iterator<Item = &'a [char]> + '_ {
+    /// The (up to) `n` English words right before `pos`, the nearest first, each with where it
+    /// starts; they stop at anything that is neither a word nor a space (punctuation, CJK).
+    fn words_before(&self, pos: usize, n: usize) -> impl Iterator<Item = (usize, &'a [char])> + '_ {
         let ch = self.chars;
         let mut i = pos;
         (0..n).map_while(move |_| {
@@ -2246,31 +2248,14 @@ impl<'a> Ctx<'a> {
             while i > 0 && is_word_char(ch[i - 1]) {
                 i -= 1;
             }
-            Some(&ch[i..end])
+            Some((i, &ch[i..end]))
         })
     }
 
     /// Where a determiner (the, that, those, these, this, all, both, every, my, our) starts, at
     /// most three words before `pos`, in its clause: "those late fees", "all 30 fees".
     fn determiner_start(&self, pos: usize) -> Option<usize> {
-        let ch = self.chars;
-        let mut i = pos;
-        for _ in 0..3 {
-            while i > 0 && ch[i - 1].is_whitespace() {
-                i -= 1;
-            }
-            if i == 0 || !is_word_char(ch[i - 1]) {
-                return None;
-            }
-            let end = i;
-            while i > 0 && is_word_char(ch[i - 1]) {
-                i -= 1;
-            }
-            if word_is_one_of(&ch[i..end], DETERMINERS) {
-                return Some(i);
-            }
-        }
-        None
+        self.words_before(pos, 3).find(|(_, w)| word_is_one_of(w, DETERMINERS)).map(|(start, _)| start)
     }
 
     /// Whether the clause of an amount starting at `start` is a bare topic of at most four
@@ -2343,7 +2328,7 @@ impl<'a> Ctx<'a> {
             return true;
         }
         // "… is what I want paid": a clause that equates the sum before with the demand.
-        let before: Vec<&[char]> = self.words_before(cue.start, 5).collect();
+        let before: Vec<&[char]> = self.words_before(cue.start, 5).map(|(_, w)| w).collect();
         if before
             .windows(2)
             .skip(1)
@@ -2353,25 +2338,9 @@ impl<'a> Ctx<'a> {
         }
         // Up to two words before it, in its clause ("them" only right before it: "I want them
         // covered", not "I want them to pay").
-        let mut i = cue.start;
-        for n in 0..2 {
-            while i > 0 && ch[i - 1].is_whitespace() {
-                i -= 1;
-            }
-            if i == 0 || !is_word_char(ch[i - 1]) {
-                return false;
-            }
-            let end = i;
-            while i > 0 && is_word_char(ch[i - 1]) {
-                i -= 1;
-            }
-            if word_is_one_of(&ch[i..end], &["it", "that", "this", "those"])
-                || (n == 0 && word_is_one_of(&ch[i..end], &["them"]))
-            {
-                return true;
-            }
-        }
-        false
+        before.iter().take(2).enumerate().any(|(n, w)| {
+            word_is_one_of(w, &["it", "that", "this", "those"]) || (n == 0 && word_is_one_of(w, &["them"]))
+        })
     }
 
     /// The index in `amounts` of the amount a Chinese demand cue with 全部 / 全额 in it or up to
