@@ -646,7 +646,7 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         && chars.get(j - 1).is_some_and(|c| matches!(c, 'k' | 'K'))
         && body.iter().take_while(|c| c.is_ascii_digit()).count() <= 3
         && (start == 0 || chars[start - 1] != '§')
-        && !chars.get(j).is_some_and(|&c| super::is_cjk(c))
+        && !cjk_k
         && (body.contains(&'.')
             || (money_may_follow(chars, j) && !matches!(body, ['4', '0', '1' | '3'] | ['4', '5', '7'])));
     let valid = if has_arabic && !has_cn_digit {
