@@ -53,6 +53,9 @@ fn print_findings(analyzer: &Analyzer, text: &str) {
         let spans: Vec<String> = e.spans.iter().map(|s| s.slice(text)).collect();
         println!("   {} {:?} {}", e.rule, spans, e.note);
     }
+    for d in &a.demands {
+        println!("   => {} {}", d.value.kind.code(), d.value.amount.map(|m| m.display()).unwrap_or_else(|| "-".into()));
+    }
     if let Some(c) = &a.category {
         for e in &c.evidence {
             println!("   {} {}", e.rule, e.note);

@@ -649,6 +649,25 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         && !cjk_k
         && (body.contains(&'.')
             || (money_may_follow(chars, j) && !matches!(body, ['4', '0', '1' | '3'] | ['4', '5', '7'])));
+    // What makes a bare number without a currency (三千八, 八千, 8千) a sum: a demonstrative or a
+    // money noun right before it…
+    let money_before = start > 0 && matches!(chars[start - 1], '这' | '那' | '费' | '息' | '金' | '款' | '差' | '的');
+    // …a whole number (八千, 二百六十一, 一千零五十) after a demonstrative or a money noun, a
+    // total word or a money verb (那八千你们退回来, 多收的一千零五十, 加起来二百六十一, 一共花了七千八百六,
+    // 退我八千), when no counter follows it (那八千人, 花了两千块 has its own unit).
+    let sum_before = money_before
+        || (start > 0 && matches!(chars[start - 1], '共' | '计' | '来'))
+        || (start > 1
+            && matches!(chars[start - 1], '了' | '我')
+            && matches!(chars[start - 2], '花' | '交' | '扣' | '收' | '付' | '赔' | '退' | '欠' | '补' | '还' | '亏'));
+    let no_counter = || {
+        let next = skip_spaces(chars, end);
+        next == chars.len()
+            || (next > end && chars.get(next).is_some_and(|&c| super::is_cjk(c)))
+            || chars.get(next).is_some_and(|&c| !c.is_alphanumeric() || "你我给都也要必得就全退赔补还一".contains(c))
+    };
+    // …or right before a demand to pay it back: 九千六一分不少给我退回来, 两百八给我退回来.
+    let demand_after = || demand_follows(chars, end);
     let valid = if has_arabic && !has_cn_digit {
         prefix
             || suffix_len > 0
@@ -658,24 +677,23 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
             || grand
             || (scaled && money_may_follow(chars, end))
             || bare_cn_sum(chars, start, body, end)
+            // 8千, 3千5 after a money word, like the Chinese numerals below: 服务费那8千必须退给我.
+            || (body.iter().any(|&c| matches!(c, '千' | '仟' | '百' | '佰'))
+                && (money_before || demand_after() || (sum_before && no_counter())))
     } else if has_cn_digit || cn_start_ten {
         // Chinese numerals: 十万 / 三万五千元 / 叁万元; never bare 千万 or 一. A bare colloquial
         // tail below 万 (三千八, 三百八) only after a demonstrative or a money noun: 把这三千八退给我,
         // 利息三百八 (a bare 三千五 may count anything), or before 给我 / 退回 / 一分不少.
         // (差的四千二 你们给我补上: 差 / 的 before it too.)
-        let money_before =
-            start > 0 && matches!(chars[start - 1], '这' | '那' | '费' | '息' | '金' | '款' | '差' | '的');
-        // …or right before a demand to pay it back: 九千六一分不少给我退回来, 两百八给我退回来.
-        let demand_after = demand_follows(chars, end);
         // A whole number without a unit (这七千八百七十八给我退回来) only right before the demand.
-        let whole = body.iter().any(|&c| is_cn_unit(c)) && demand_after;
+        let whole = body.iter().any(|&c| is_cn_unit(c)) && (demand_after() || (sum_before && no_counter()));
         // A colloquial tail after 千 below a 万 (一万一千二) states a sum too.
         let wan_tail = implied_unit.is_some() && body.contains(&'万');
         (prefix
             || suffix_len > 0
             || ends_in_wan
             || wan_tail
-            || (implied_unit.is_some() && (money_before || demand_after))
+            || (implied_unit.is_some() && (money_before || demand_after() || (sum_before && no_counter())))
             || whole)
             && (has_cn_digit || body.len() >= 2)
     } else {

@@ -242,6 +242,8 @@ struct RawFile {
     #[serde(default)]
     threat_object_self: Terms,
     #[serde(default)]
+    threat_received: Terms,
+    #[serde(default)]
     quote_verb: Terms,
     #[serde(default)]
     demand_fact: Terms,
@@ -313,6 +315,7 @@ pub(crate) enum Group {
     ThreatPast,
     ThreatFuture,
     ThreatObjectSelf,
+    ThreatReceived,
     QuoteVerb,
     DemandFact,
     AmountFact,
@@ -361,6 +364,7 @@ impl Group {
             Group::ThreatPast => 35,
             Group::ThreatFuture => 36,
             Group::ThreatObjectSelf => 37,
+            Group::ThreatReceived => 50,
             Group::QuoteVerb => 38,
             Group::DemandFact => 39,
             Group::AmountFact => 40,
@@ -494,6 +498,7 @@ impl Merged {
             (Group::ThreatPast, raw.threat_past),
             (Group::ThreatFuture, raw.threat_future),
             (Group::ThreatObjectSelf, raw.threat_object_self),
+            (Group::ThreatReceived, raw.threat_received),
             (Group::QuoteVerb, raw.quote_verb),
             (Group::DemandFact, raw.demand_fact),
             (Group::AmountFact, raw.amount_fact),

@@ -504,6 +504,10 @@ const MAX_REPEATS: usize = 3;
 /// Longest modifier before a third party at a clause start (同行的朋友, 隔壁床的大哥).
 const MODIFIER_MAX: usize = 6;
 
+/// One-character adverbs that may stand before a Chinese speech verb opening a clause: 还说,
+/// 又说, 并称, 也说, 就说, 还称.
+const SPEECH_ADVERBS: &[char] = &['还', '又', '并', '也', '就', '则', '便', '更'];
+
 /// A CJK unified ideograph (basic block).
 fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
@@ -878,6 +882,9 @@ struct Ctx<'a> {
     past: ByEnd<'a>,
     future: ByEnd<'a>,
     object_self: ByEnd<'a>,
+    /// Terms that make the complainant the receiver of someone else's escalation
+    /// (`[threat_received]`: 给我发, 收到, 不还就).
+    received: ByEnd<'a>,
     quote_verb: ByEnd<'a>,
     fact: ByEnd<'a>,
     amount_fact: ByEnd<'a>,
@@ -937,6 +944,7 @@ impl<'a> Ctx<'a> {
             past: ByEnd::default(),
             future: ByEnd::default(),
             object_self: ByEnd::default(),
+            received: ByEnd::default(),
             quote_verb: ByEnd::default(),
             fact: ByEnd::default(),
             amount_fact: ByEnd::default(),
@@ -972,6 +980,7 @@ impl<'a> Ctx<'a> {
         let mut amount_noun = vec![];
         let mut amount_fact = vec![];
         let mut quote_source = vec![];
+        let mut received = vec![];
         let (mut channel, mut declined, mut past, mut future, mut object_self, mut quote_verb, mut fact) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         for h in hits {
@@ -996,6 +1005,7 @@ impl<'a> Ctx<'a> {
                 Group::ThreatPast => past.push(h),
                 Group::ThreatFuture => future.push(h),
                 Group::ThreatObjectSelf => object_self.push(h),
+                Group::ThreatReceived => received.push(h),
                 Group::QuoteVerb => quote_verb.push(h),
                 Group::DemandFact => fact.push(h),
                 Group::AmountFact => amount_fact.push(h),
@@ -1037,6 +1047,7 @@ impl<'a> Ctx<'a> {
         c.past = ByEnd::new(past);
         c.future = ByEnd::new(future);
         c.object_self = ByEnd::new(object_self);
+        c.received = ByEnd::new(received);
         c.quote_verb = ByEnd::new(quote_verb);
         c.quote_source = ByEnd::new(quote_source);
         c.fact = ByEnd::new(fact);
@@ -1481,16 +1492,24 @@ impl<'a> Ctx<'a> {
         };
         // An English word of the complainant's.
         let me = |at: usize| word_is_one_of(word_at(ch, at), &["i", "we", "my", "our", "i'm", "i've"]);
-        // A speech verb opening the cue's clause (…，说我再不还钱就去法院起诉我; "now says …") belongs
-        // to the speaker of the clause before.
-        let verb_seen = match first_of(clause, pos) {
+        // A Chinese clause opening with a speech verb, perhaps after one adverb (说…, 还说…, 并称…).
+        let opens_with_verb = |at: usize, to: usize| {
+            let verb_at = |k: usize| self.quote_verb.inside(k, to).any(|v| v.start == k && v.weight >= 1.0);
+            is_cjk(ch[at]) && (verb_at(at) || (SPEECH_ADVERBS.contains(&ch[at]) && at + 1 < to && verb_at(at + 1)))
+        };
+        // A speech verb opening the cue's clause (…，说我再不还钱就去法院起诉我; …，并称将起诉全部继承人;
+        // "now says …") belongs to the speaker of the clause before.
+        let mut verb_seen = match first_of(clause, pos) {
             Some(at) if own(at) || other(at) => return false,
             // An English complement clause ("… telling her she owes it - and that they will sue")
             // continues the words of the clause before.
-            Some(at) => word_starts(at, pos, 2).into_iter().enumerate().any(|(k, w)| {
-                self.quote_verb.inside(w, pos).any(|v| v.start == w && v.weight >= 1.0)
-                    || (word_at_is(ch, w, "that") && (k == 0 || word_at_is(ch, at, "and")))
-            }),
+            Some(at) => {
+                opens_with_verb(at, pos)
+                    || word_starts(at, pos, 2).into_iter().enumerate().any(|(k, w)| {
+                        self.quote_verb.inside(w, pos).any(|v| v.start == w && v.weight >= 1.0)
+                            || (word_at_is(ch, w, "that") && (k == 0 || word_at_is(ch, at, "and")))
+                    })
+            }
             None => return false,
         };
         let sentence = window_start(ch, clause, 200, is_sentence_end);
@@ -1513,6 +1532,9 @@ impl<'a> Ctx<'a> {
             if own(at) || me(at) {
                 return false;
             }
+            // A clause between that opens with a speech verb carries the words on: 你们的催收天天打，
+            // 还说已经交给律师了，马上就起诉.
+            verb_seen |= opens_with_verb(first, end);
             end = start;
         }
         false
@@ -1527,6 +1549,8 @@ impl<'a> Ctx<'a> {
     ///   or its action verb (起诉我, 起诉我们, 告了我, 去法院起诉我, 连我一起告, sue me; not a note's 我司 / 我行);
     /// - a declined intention anywhere before the cue in the clause, with no barrier word
     ///   between (我不打算为这点钱去打官司, 我都唔想为咗三百蚊搞到上法庭);
+    /// - someone else's escalation aimed at the complainant: a `[threat_received]` term before the
+    ///   cue in its clause (给我发律师函, 不还就起诉);
     /// - a past escalation: a `[threat_past]` term before the cue in the clause or within
     ///   `past_after_window` units after it (此前曾向消费者协会投诉, 投诉到监管局过一次, I filed a
     ///   BBB complaint), unless the clause also has a `[threat_future]` or conditional term.
@@ -1642,6 +1666,12 @@ impl<'a> Ctx<'a> {
                 && (d.weight >= 1.0 || question())
                 && !(d.weight >= 1.5 && self.commits_after(h))
         }) {
+            return true;
+        }
+        // Someone else's escalation aimed at the complainant: a `[threat_received]` term before
+        // the cue in its clause, with no barrier between (你们给我发律师函, 发来的律师函, 收到法院的传票,
+        // 不还就起诉).
+        if self.received.inside(clause, h.start).any(|r| self.barrier.inside(r.end, h.start).next().is_none()) {
             return true;
         }
         let past_hi = window_end(ch, h.end, s.past_after_window, is_clause_punct);
@@ -2291,9 +2321,12 @@ impl<'a> Ctx<'a> {
         }
         let clause = window_start(ch, amount.start, 6, is_clause_punct);
         let mut lead = ch[clause..amount.start].iter().filter(|c| !c.is_whitespace());
-        if !(matches!(lead.next(), Some('这' | '那')) && lead.next().is_none())
-            || (clause > 0 && !is_clause_punct(ch, clause - 1))
-        {
+        // 这 / 那, or 这个 / 那个, alone before the sum: 那八千你们退回来, 这个三十万你们必须给我赔出来.
+        let first = lead.next();
+        let second = lead.next();
+        let demonstrative = matches!(first, Some('这' | '那'))
+            && (second.is_none() || (second == Some(&'个') && lead.next().is_none()));
+        if !demonstrative || (clause > 0 && !is_clause_punct(ch, clause - 1)) {
             return false;
         }
         let clause_end = window_end(ch, cue.end, 40, is_clause_punct);
@@ -2446,7 +2479,26 @@ impl<'a> Ctx<'a> {
                     && !self.person_subject(c.end, h.start)
                     && amount_within(c.end, window_end(self.chars, h.end, s.frame_window, is_clause_punct))
             });
-            if ultimatum.is_none() && self.negation_before(h.start, s.negation_window).is_some() {
+            // An unmarked ultimatum: a negated demand naming its sum, and the next clause opens
+            // with the consequence (这次的2,000元不退回来，我就重新发; 这3万不赔，我们就去告).
+            let implicit_ultimatum = || {
+                let end = window_end(self.chars, h.end, s.frame_window, is_clause_punct);
+                let next = (end + 1..self.chars.len()).find(|&i| !self.chars[i].is_whitespace());
+                matches!(self.chars.get(end), Some(',' | '，'))
+                    && amount_within(clause, h.start)
+                    && next.is_some_and(|n| {
+                        // (Not a resignation: 就算了, 就这样吧.)
+                        ["我就", "就", "我们就", "那我就", "那就", "俺就"].iter().any(|w| {
+                            let w: Vec<char> = w.chars().collect();
+                            self.chars[n..].starts_with(&w)
+                                && !matches!(self.chars.get(n + w.len()), Some('算' | '这' | '行' | '好' | '罢'))
+                        })
+                    })
+            };
+            if ultimatum.is_none()
+                && self.negation_before(h.start, s.negation_window).is_some()
+                && !implicit_ultimatum()
+            {
                 continue;
             }
             // A bare 赔 / 陪 (a one-character cue) asks for a sum only after 按 in its clause, at

@@ -1402,3 +1402,72 @@ fn chinese_sums_named_by_this_money_and_this_figure() {
     // A count is no sum.
     assert!(amounts("全县一万一千二百人都买了这个保险，你们必须赔。").is_empty());
 }
+
+#[test]
+fn chinese_courts_letters_and_collectors_aimed_at_the_complainant_are_not_threats() {
+    for t in [
+        // A court's act in the past, a court as someone's workplace, court fees.
+        "对方一直不肯赔，后来是法院判的，判决书今年三月生效。",
+        "我的车去年被对方追尾，法院判决对方承担70%责任。",
+        "我姐在法院上班 她说这种官司不好打 我也就不告了",
+        "按判决书把本金、利息和诉讼费一共都还清了。",
+        // A lawyer's letter the complainant received.
+        "你们的律师函我收到了，说我房贷逾期两期要求限期还款。",
+        "现在反过来给我发律师函？请你们先查清楚是谁的问题。",
+        "贵司委托的律师事务所发来的律师函已收悉。",
+        // A creditor's condition, and a collector's words carried on by 还说 / 并称.
+        "要我下个月之前把本金全部还上，不还就起诉，还要查封我的房子。",
+        "你们的催收天天打，一天几十个，还说已经交给律师了，马上就起诉。",
+        "对方仍继续催收，并称将起诉全部继承人。",
+        // Someone else's lawsuit that was lost, and a workplace's own plan.
+        "查了网上，说有人为这种自动分期跟你们打官司还输了，我就不折腾那个了。",
+        "4S店说要去法院告你们，那是他们的事，我只想把车开回家。",
+        // The channel: a call put through from the hotline; a journalist's job.
+        "来电人称其通过12378热线转接至本行客服。",
+        "先说明一下，我是做记者的，但这次纯粹是以普通客户身份投诉。",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
+    }
+    for t in [
+        "再不解决我就去法院起诉你们。",
+        "我已经让律师准备材料了，你们看着办。",
+        "你们再给我发催收短信，我就去法院告你们。",
+        "明天还没人理我，我就直接到你们分公司门口开直播。",
+    ] {
+        assert!(!az().analyze(t).threats.is_empty(), "{t}");
+    }
+}
+
+#[test]
+fn chinese_whole_numbers_named_as_sums_and_colloquial_demands() {
+    // A whole number after a demonstrative, a total word or a money verb; 8千 after a money noun.
+    assert_eq!(amounts("合同写的五万，到手只有四万二，砍掉那八千你们退回来"), vec![cny(8_000)]);
+    assert_eq!(amounts("服务费那8千必须退给我"), vec![cny(8_000)]);
+    assert_eq!(amounts("医疗费那块，一共花了七千八百六，全都要赔。"), vec![cny(7_860)]);
+    // 这个 before the sum, and colloquial demand verbs.
+    assert_eq!(amounts("保额是三十万 现在一分不赔 这个三十万你们必须给我赔出来"), vec![cny(300_000)]);
+    assert_eq!(amounts("请按判决的比例，把8,640元赔足。"), vec![cny(8_640)]);
+    assert_eq!(amounts("剩下那五千五你们给我补了"), vec![cny(5_500)]);
+    assert_eq!(amounts("这3,696元到底什么时候到账？"), vec![cny(3_696)]);
+    // Counts are no sums, and neither is what was already paid.
+    assert!(amounts("那八千人都来了，你们必须退给我。").is_empty());
+    assert!(amounts("我们那8千人都去了，你们必须退给我。").is_empty());
+    assert_eq!(amounts("合同重疾保额20万，我要求按重疾赔足，扣掉已经赔的6万，再补14万。"), vec![cny(140_000)]);
+    // An unmarked ultimatum names its sum; a resignation does not.
+    assert_eq!(amounts("这次的2,000元不退回来，我就重新发。"), vec![cny(2_000)]);
+    assert!(amounts("以前2000元没退回来，就算了。").is_empty());
+}
+
+#[test]
+fn english_suicide_exclusions_past_episodes_and_the_advertising_regulator() {
+    for t in [
+        "The exclusion applies to suicide. It does not apply to an accidental death.",
+        "In 2019 I had a spell of severe depression and at one point thought about suicide. I had good treatment, I've been well for over three years and I'm completely safe.",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
+    }
+    let a = az().analyze("If it's still up next week I'll be reporting it to the Advertising Standards Authority.");
+    assert_eq!(a.threats.iter().map(|t| t.value).collect::<Vec<_>>(), vec![Threat::Regulator]);
+}
