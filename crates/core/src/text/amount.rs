@@ -652,9 +652,9 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     // What makes a bare number without a currency (三千八, 八千, 8千) a sum: a demonstrative or a
     // money noun right before it…
     let money_before = start > 0 && matches!(chars[start - 1], '这' | '那' | '费' | '息' | '金' | '款' | '差' | '的');
-    // …a whole number (八千, 二百六十一, 一千零五十) after a demonstrative or a money noun, a
-    // total word or a money verb (那八千你们退回来, 多收的一千零五十, 加起来二百六十一, 一共花了七千八百六,
-    // 退我八千), when no counter follows it (那八千人, 花了两千块 has its own unit).
+    // …and for a whole number (八千, 二百六十一, 一千零五十) also a total word or a money verb
+    // (那八千你们退回来, 多收的一千零五十, 加起来二百六十一, 一共花了七千八百六, 退我八千), when no counter
+    // follows it (那八千人, 一共三千米).
     let sum_before = money_before
         || (start > 0 && matches!(chars[start - 1], '共' | '计' | '来'))
         || (start > 1
@@ -677,9 +677,10 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
             || grand
             || (scaled && money_may_follow(chars, end))
             || bare_cn_sum(chars, start, body, end)
-            // 8千, 3千5 after a money word, like the Chinese numerals below: 服务费那8千必须退给我.
+            // 8千, 3千5 after a money word and before no counter, like a whole Chinese number below:
+            // 服务费那8千必须退给我 (not 那8千人).
             || (body.iter().any(|&c| matches!(c, '千' | '仟' | '百' | '佰'))
-                && (money_before || demand_after() || (sum_before && no_counter())))
+                && (demand_after() || (sum_before && no_counter())))
     } else if has_cn_digit || cn_start_ten {
         // Chinese numerals: 十万 / 三万五千元 / 叁万元; never bare 千万 or 一. A bare colloquial
         // tail below 万 (三千八, 三百八) only after a demonstrative or a money noun: 把这三千八退给我,
@@ -934,6 +935,10 @@ mod tests {
             "这12.5，",
             "交了18600，",
             "这三百个",
+            // A whole number after a money word is a count when a counter follows.
+            "那八千人都来了",
+            "那8千人都去了",
+            "一共三千米",
             // A bare English k: not a retirement plan nor a count.
             "my 401k.",
             "the 403k plan",

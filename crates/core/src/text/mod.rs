@@ -2480,7 +2480,7 @@ impl<'a> Ctx<'a> {
                     && amount_within(c.end, window_end(self.chars, h.end, s.frame_window, is_clause_punct))
             });
             // An unmarked ultimatum: a negated demand naming its sum, and the next clause opens
-            // with the consequence (这次的2,000元不退回来，我就重新发; 这3万不赔，我们就去告).
+            // with the consequence (这次的2,000元不退回来，我就重新发; 这3万不退给我，我们就去告).
             let implicit_ultimatum = || {
                 let end = window_end(self.chars, h.end, s.frame_window, is_clause_punct);
                 let next = (end + 1..self.chars.len()).find(|&i| !self.chars[i].is_whitespace());
