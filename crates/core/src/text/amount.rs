@@ -69,7 +69,9 @@ fn is_numeral(c: char) -> bool {
     c.is_ascii_digit() || is_cn_digit(c) || is_cn_unit(c)
 }
 
-fn starts_with_at(chars: &[char], i: usize, pat: &str) -> usize {
+/// The length of `pat` when `chars` spell it from `i` (ASCII letters in any case; `pat` in lower
+/// case), else 0.
+pub(super) fn starts_with_at(chars: &[char], i: usize, pat: &str) -> usize {
     let mut n = 0;
     for p in pat.chars() {
         match chars.get(i + n) {

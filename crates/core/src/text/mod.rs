@@ -2489,9 +2489,8 @@ impl<'a> Ctx<'a> {
                     && next.is_some_and(|n| {
                         // (Not a resignation: 就算了, 就这样吧.)
                         ["我就", "就", "我们就", "那我就", "那就", "俺就"].iter().any(|w| {
-                            let w: Vec<char> = w.chars().collect();
-                            self.chars[n..].starts_with(&w)
-                                && !matches!(self.chars.get(n + w.len()), Some('算' | '这' | '行' | '好' | '罢'))
+                            let len = amount::starts_with_at(self.chars, n, w);
+                            len > 0 && !matches!(self.chars.get(n + len), Some('算' | '这' | '行' | '好' | '罢'))
                         })
                     })
             };
