@@ -661,7 +661,9 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         || (start > 0 && matches!(chars[start - 1], '共' | '计' | '来'))
         || (start > 1
             && matches!(chars[start - 1], '了' | '我')
-            && matches!(chars[start - 2], '花' | '交' | '扣' | '收' | '付' | '赔' | '退' | '欠' | '补' | '还' | '亏'));
+            && matches!(chars[start - 2], '花' | '交' | '扣' | '收' | '付' | '赔' | '退' | '欠' | '补' | '还' | '亏'))
+        // 该赔四千八, 应赔五千二: what is owed.
+        || (start > 1 && chars[start - 1] == '赔' && matches!(chars[start - 2], '该' | '应'));
     let no_counter = || {
         let next = skip_spaces(chars, end);
         next == chars.len()
@@ -670,6 +672,14 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     };
     // …or right before a demand to pay it back: 九千六一分不少给我退回来, 两百八给我退回来.
     let demand_after = || demand_follows(chars, end);
+    // …or alone between commas, a sum named as its own clause: 差的七天，一千四，你们得补给我 (or
+    // between the pauses of an unpunctuated transcript: 扣咗三年 七千八 全部退返俾佢).
+    let pause = |i: usize| {
+        chars[i] == ' ' && i > 0 && super::is_cjk(chars[i - 1]) && chars.get(i + 1).is_some_and(|&c| super::is_cjk(c))
+    };
+    let alone = start > 0
+        && (matches!(chars[start - 1], '，' | ',') || pause(start - 1))
+        && (matches!(chars.get(end), Some('，' | ',')) || (end < chars.len() && pause(end)));
     let valid = if has_arabic && !has_cn_digit {
         prefix
             || suffix_len > 0
@@ -689,14 +699,14 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         // 利息三百八 (a bare 三千五 may count anything), or before 给我 / 退回 / 一分不少.
         // (差的四千二 你们给我补上: 差 / 的 before it too.)
         // A whole number without a unit (这七千八百七十八给我退回来) only right before the demand.
-        let whole = body.iter().any(|&c| is_cn_unit(c)) && (demand_after() || (sum_before && no_counter()));
+        let whole = body.iter().any(|&c| is_cn_unit(c)) && (demand_after() || alone || (sum_before && no_counter()));
         // A colloquial tail after 千 below a 万 (一万一千二) states a sum too.
         let wan_tail = implied_unit.is_some() && body.contains(&'万');
         (prefix
             || suffix_len > 0
             || ends_in_wan
             || wan_tail
-            || (implied_unit.is_some() && (money_before || demand_after() || (sum_before && no_counter())))
+            || (implied_unit.is_some() && (money_before || demand_after() || alone || (sum_before && no_counter())))
             || whole)
             && (has_cn_digit || body.len() >= 2)
     } else {

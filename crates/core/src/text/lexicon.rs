@@ -353,6 +353,9 @@ impl Group {
             Group::Barrier => 6,
             Group::Conditional => 7,
             Group::Rhetorical | Group::Insult => 8,
+            // A group action is a family of its own: 一起去监管 does not hide the regulator 监管
+            // (other threat cues do hide each other: "attorney general" hides "attorney").
+            Group::Threat(Threat::GroupAction) => 51,
             Group::Threat(_) => 9,
             Group::ThreatAction => 10,
             Group::ThreatMask => 14,

@@ -508,6 +508,20 @@ const MODIFIER_MAX: usize = 6;
 /// 又说, 并称, 也说, 就说, 还称.
 const SPEECH_ADVERBS: &[char] = &['还', '又', '并', '也', '就', '则', '便', '更'];
 
+/// Connectives that may open a Chinese clause before its subject: 所以你们催收员在电话里说…,
+/// 可你们银行还是…. The speaker of the clause is the word after them.
+const CONNECTIVES: &[&str] = &["所以", "但是", "可是", "然后", "结果", "后来", "而且", "不过", "于是", "但", "可"];
+
+/// Where a Chinese clause's subject starts: `at`, or after one connective that opens it (see
+/// [`CONNECTIVES`]), when something follows it before `to`.
+fn after_connective(chars: &[char], at: usize, to: usize) -> usize {
+    CONNECTIVES
+        .iter()
+        .map(|c| amount::starts_with_at(chars, at, c))
+        .find(|&n| n > 0 && at + n < to)
+        .map_or(at, |n| at + n)
+}
+
 /// A CJK unified ideograph (basic block).
 fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
@@ -1037,6 +1051,8 @@ impl<'a> Ctx<'a> {
         c.barrier = ByEnd::new(barrier);
         c.conditional = ByEnd::new(conditional);
         c.action = ByEnd::new(action);
+        // Weight below 0.1 in the retractions marks a mask: 不怕麻烦 hides 怕麻烦.
+        retraction.retain(|h: &&Hit| h.weight >= 0.1);
         c.retraction = ByEnd::new(retraction);
         // Weight below 0.5 in these lists marks a mask: a longer word that hides a marker
         // inside it (申请 hides the frame 请, 协会 the future marker 会) and means nothing itself.
@@ -1047,7 +1063,11 @@ impl<'a> Ctx<'a> {
         c.past = ByEnd::new(past);
         c.future = ByEnd::new(future);
         c.object_self = ByEnd::new(object_self);
+        // Weight below 0.1 marks a longer word that hides a term (要求我的 hides 要求我).
+        received.retain(|h: &&Hit| h.weight >= 0.1);
         c.received = ByEnd::new(received);
+        // Weight below 0.1 marks a word that hides a speech verb (说法, 知道, 道歉).
+        quote_verb.retain(|h: &&Hit| h.weight >= 0.1);
         c.quote_verb = ByEnd::new(quote_verb);
         c.quote_source = ByEnd::new(quote_source);
         c.fact = ByEnd::new(fact);
@@ -1240,6 +1260,7 @@ impl<'a> Ctx<'a> {
         let speaker = |from: usize, to: usize| -> Option<bool> {
             let first = (from..to)
                 .find(|&i| !ch[i].is_whitespace() && !matches!(ch[i], '并' | '还' | '又' | '也' | '就' | '再'))?;
+            let first = after_connective(ch, first, to);
             // The earliest speaker starting within the clause's first 4 characters (通话中来电人…);
             // at the same start the longer term wins.
             let at = |hits: &[&Hit]| {
@@ -1327,6 +1348,15 @@ impl<'a> Ctx<'a> {
         }
         // The third party may follow a short modifier: 同行的朋友, 隔壁床的大哥, 网上有人, 群里有人,
         // 有亲戚, or a time word: 当时他还说.
+        // So may a bare speech verb and a condition: (来电人情绪激动，)称若对方继续在朋友圈曝光.
+        let verb_end = self.quote_verb.inside(i, pos).filter(|v| v.start == i && v.weight >= 1.0).map(|v| v.end).max();
+        for at in [Some(i), verb_end.map(skip_space)].into_iter().flatten() {
+            if let Some(c) = self.conditional.inside(at, pos).find(|c| c.start == at && c.weight >= 1.0 && c.end < pos)
+            {
+                i = c.end;
+                break;
+            }
+        }
         let modified = |t: &&&Hit| {
             t.start == i
                 || (t.start <= i + MODIFIER_MAX
@@ -1459,7 +1489,8 @@ impl<'a> Ctx<'a> {
     /// with the complainant (我, 来电人) makes the words theirs again.
     fn reported_without_quotes(&self, clause: usize, pos: usize) -> bool {
         let ch = self.chars;
-        let first_of = |from: usize, to: usize| (from..to).find(|&i| !ch[i].is_whitespace());
+        let first_of =
+            |from: usize, to: usize| (from..to).find(|&i| !ch[i].is_whitespace()).map(|i| after_connective(ch, i, to));
         let starts = |hits: &[&Hit], at: usize| !starting_in(hits, at, at + 1).is_empty();
         let other = |at: usize| {
             starts(&self.third_party, at)
@@ -1671,6 +1702,19 @@ impl<'a> Ctx<'a> {
         // Someone else's escalation aimed at the complainant: a `[threat_received]` term before
         // the cue in its clause, with no barrier between (你们给我发律师函, 发来的律师函, 收到法院的传票,
         // 不还就起诉).
+        // An ultimatum put to the complainant reaches back one clause when the cue's clause opens
+        // with 否则 / 不然: 要求我七日内归还欠款，否则“将依法提起诉讼”; 限我三天内还清，不然就起诉.
+        let otherwise = (unquoted..h.start).find(|&i| !ch[i].is_whitespace()).is_some_and(|at| {
+            self.conditional
+                .inside(at, h.start)
+                .any(|c| c.start == at && matches!(text_of(ch, c.start, c.end).as_str(), "否则" | "不然"))
+        });
+        if otherwise
+            && unquoted > 0
+            && self.received.inside(window_start(ch, unquoted - 1, 40, is_clause_punct), unquoted).next().is_some()
+        {
+            return true;
+        }
         if self.received.inside(clause, h.start).any(|r| self.barrier.inside(r.end, h.start).next().is_none()) {
             return true;
         }
@@ -2007,7 +2051,14 @@ impl<'a> Ctx<'a> {
                 }
             }
             let term = text_of(self.chars, h.start, h.end);
-            let negation = self.negation_before(h.start, s.threat_negation_window);
+            // A negation that runs into the cue counts as before it: "I'm not going to the
+            // papers" (the negation "not going to" overlaps the cue "to the papers"). Not for
+            // self-harm, whose cues hold their own negations ("do not want to be here").
+            let negation = self.negation_before(h.start, s.threat_negation_window).or_else(|| {
+                self.negation
+                    .inside(h.start.saturating_sub(16), h.end)
+                    .find(|n| t != Threat::SelfHarmViolence && n.start < h.start && n.end > h.start)
+            });
             let mut spans = vec![h.span()];
             let (score, mut note) = if t == Threat::SelfHarmViolence {
                 let mut note = format!("critical cue {term:?}");
@@ -2374,6 +2425,15 @@ impl<'a> Ctx<'a> {
         before.iter().take(2).enumerate().any(|(n, w)| {
             word_is_one_of(w, &["it", "that", "this", "those"]) || (n == 0 && word_is_one_of(w, &["them"]))
         })
+    }
+
+    /// Whether a Chinese demand cue has an `[amount_anaphor]` for money itself near it (这笔钱,
+    /// 这些钱, 这个钱; not 这笔贷款, 这笔消费), in the window of [`Ctx::pronoun_object`].
+    fn money_anaphor(&self, cue: &Hit) -> bool {
+        let ch = self.chars;
+        let lo = window_start(ch, cue.start, 8, is_clause_punct);
+        let hi = window_end(ch, cue.end, 6, is_clause_punct);
+        self.amount_anaphor.inside(lo, hi).any(|a| ch[a.end - 1] == '钱' || ch.get(a.end) == Some(&'钱'))
     }
 
     /// The index in `amounts` of the amount a Chinese demand cue with 全部 / 全额 in it or up to
@@ -2757,7 +2817,9 @@ impl<'a> Ctx<'a> {
                 // An amount in apposition right after a comma keeps the frame of the clause
                 // before: "I'm asking for the difference, 1,450 pounds, so …", "I'm asking for
                 // the rest of my premium, $1,387.83."
-                if lo > 0 && self.chars[lo..a.start].iter().all(|&c| c == ' ') {
+                // So does one after ", and": "I want it reopened, and 50 quid for my phone bill".
+                let and_start = text_of(self.chars, lo, a.start).trim().eq_ignore_ascii_case("and");
+                if lo > 0 && (and_start || self.chars[lo..a.start].iter().all(|&c| c == ' ')) {
                     let comma = lo - 1;
                     if self.chars[comma] == ',' {
                         lo = window_start(self.chars, comma, s.bare_amount_window, is_clause_punct);
@@ -2825,7 +2887,15 @@ impl<'a> Ctx<'a> {
             let by_pronoun = || {
                 let sentence = window_start(self.chars, o.hit.start, 200, is_sentence_end);
                 let prev = window_start(self.chars, sentence.saturating_sub(1), 200, is_sentence_end);
-                unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start)
+                unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start).or_else(|| {
+                    // A Chinese anaphor (这笔钱, 上述) reaches one more sentence back over a sentence
+                    // without a sum: 一共扣了我1,380块。主险是我自己买的没问题。这笔钱我要求全部退回.
+                    if !is_cjk(self.chars[o.hit.start]) || !self.money_anaphor(o.hit) {
+                        return None;
+                    }
+                    let before = window_start(self.chars, prev.saturating_sub(1), 200, is_sentence_end);
+                    unassigned.iter().rposition(|a| a.start >= before && a.end <= o.hit.start)
+                })
             };
             let found = if self.pronoun_object(o.hit) { by_pronoun() } else { None };
             if let Some(i) = found

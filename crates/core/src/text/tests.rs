@@ -1471,3 +1471,83 @@ fn english_suicide_exclusions_past_episodes_and_the_advertising_regulator() {
     let a = az().analyze("If it's still up next week I'll be reporting it to the Advertising Standards Authority.");
     assert_eq!(a.threats.iter().map(|t| t.value).collect::<Vec<_>>(), vec![Threat::Regulator]);
 }
+
+#[test]
+fn chinese_news_ultimatums_to_the_complainant_and_bystanders_are_not_threats() {
+    for t in [
+        // A news story, a creditor's ultimatum put to the complainant, a letter received.
+        "前几天看到新闻说有个储户告你们银行乱收费，法院判你们退钱了。",
+        "催收短信要求我三日内还清，否则“将依法提起诉讼”。",
+        "律师函直接寄到我老家村委会了，全村都知道了。",
+        // A collector quoted after a connective, with the complainant's job before it.
+        "我本人就是律师助理，所以你们催收员在电话里说「明天就去法院立案」的时候，我只觉得好笑。",
+        // A job, a bystander stopped, a spouse's idea turned down, advice from the counter.
+        "我本职是报社记者，但这次纯属个人纠纷，不会写成报道。",
+        "当时排队的一个小伙子掏出手机说要发抖音，我赶紧拦住让他删了。",
+        "我老伴气得说要去上访，我说为这几十块钱不值得。",
+        "柜员说他们不管，让我们去人民银行问。",
+        // Cantonese: never thought of going to the regulator.
+        "我冇諗過要去監管嗰度投訴，咁麻煩。",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
+    }
+    let types = |t: &str| az().analyze(t).threats.iter().map(|f| f.value).collect::<Vec<_>>();
+    // Someone else's exposure is the condition; the complainant's lawsuit is the threat.
+    assert_eq!(types("来电人情绪激动，称若对方继续在朋友圈曝光，将向法院起诉。"), vec![Threat::Lawsuit]);
+    // A group going to the regulator is both.
+    let both = types("我们几个商量好了，要是不改就一起去监管那里投诉。");
+    assert!(both.contains(&Threat::Regulator) && both.contains(&Threat::GroupAction), "{both:?}");
+    // The complainant's own ultimatum (要求我的 is not 要求我).
+    assert_eq!(types("我要求我的钱七日内全部退回，否则将依法提起诉讼。"), vec![Threat::Lawsuit]);
+    // Not minding the trouble does not take the threat back.
+    assert_eq!(types("这笔钱退给我，不退的话我就去法院起诉，我不怕麻烦。"), vec![Threat::Lawsuit]);
+    // A bank that says nothing yet: 说法 is no speech verb.
+    assert_eq!(types("银行再不给个说法，就去法院起诉。"), vec![Threat::Lawsuit]);
+}
+
+#[test]
+fn chinese_self_harm_plans_and_past_episodes_over() {
+    for t in [
+        "门缝窗缝我都拿胶带封好了，你们明天打电话没人接就不用再打了。",
+        "我不知道明天天亮的时候，我还在不在。",
+        "下回再让我看见他，我拿棍子敲他脑壳。",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.iter().any(|f| f.value == Threat::SelfHarmViolence), "{t}: {:?}", a.threats);
+    }
+    for t in [
+        "那阵子一度觉得人活着太累，好在家里人陪我熬过来了，现在早就没有那种念头了。",
+        "那个小姑娘天天上门，说“阿姨我这个月业绩不达标就要跳楼了”。",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
+    }
+}
+
+#[test]
+fn sums_alone_in_their_clause_and_anaphors_two_sentences_back() {
+    assert_eq!(amounts("住院津贴，差的七天，一千四，你们得补给我。"), vec![cny(1_400)]);
+    assert_eq!(amounts("我要你哋停咗佢 已经扣咗三年 七千八 全部退返俾佢"), vec![cny(7_800)]);
+    assert_eq!(amounts("一年下来一共扣了我1,380块。主险是我自己买的没问题。这笔钱我要求全部退回。"), vec![cny(1_380)]);
+    assert_eq!(amounts("这三十块能退就给退了"), vec![cny(30)]);
+    // 这笔贷款 is not the money: the anaphor reaches back one sentence only.
+    assert!(amounts("被人冒名贷了三万块。我根本不知道。要求撤销这笔贷款。").is_empty());
+    assert_eq!(
+        amounts("I want it reopened, and 50 quid for my phone bill."),
+        vec![Money { minor: 5_000, currency: Currency::Gbp }]
+    );
+}
+
+#[test]
+fn english_papers_declined_and_stories_sent() {
+    for t in [
+        "I'm not going to the papers over this and I'm not after a big payout.",
+        "I thought about going to the attorney general, but honestly I just want my money back.",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
+    }
+    let a = az().analyze("And I'm sending my story to the Evening Courier's money page.");
+    assert_eq!(a.threats.iter().map(|t| t.value).collect::<Vec<_>>(), vec![Threat::Media]);
+}
