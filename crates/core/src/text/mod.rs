@@ -1346,9 +1346,8 @@ impl<'a> Ctx<'a> {
                 i = skip_space(i + 5);
             }
         }
-        // The third party may follow a short modifier: 同行的朋友, 隔壁床的大哥, 网上有人, 群里有人,
-        // 有亲戚, or a time word: 当时他还说.
-        // So may a bare speech verb and a condition: (来电人情绪激动，)称若对方继续在朋友圈曝光.
+        // A condition may open the clause before the third party, after a bare speech verb or not:
+        // (来电人情绪激动，)称若对方继续在朋友圈曝光.
         let verb_end = self.quote_verb.inside(i, pos).filter(|v| v.start == i && v.weight >= 1.0).map(|v| v.end).max();
         for at in [Some(i), verb_end.map(skip_space)].into_iter().flatten() {
             if let Some(c) = self.conditional.inside(at, pos).find(|c| c.start == at && c.weight >= 1.0 && c.end < pos)
@@ -1357,6 +1356,8 @@ impl<'a> Ctx<'a> {
                 break;
             }
         }
+        // The third party may follow a short modifier: 同行的朋友, 隔壁床的大哥, 网上有人, 群里有人,
+        // 有亲戚, or a time word: 当时他还说.
         let modified = |t: &&&Hit| {
             t.start == i
                 || (t.start <= i + MODIFIER_MAX
@@ -1699,9 +1700,6 @@ impl<'a> Ctx<'a> {
         }) {
             return true;
         }
-        // Someone else's escalation aimed at the complainant: a `[threat_received]` term before
-        // the cue in its clause, with no barrier between (你们给我发律师函, 发来的律师函, 收到法院的传票,
-        // 不还就起诉).
         // An ultimatum put to the complainant reaches back one clause when the cue's clause opens
         // with 否则 / 不然: 要求我七日内归还欠款，否则“将依法提起诉讼”; 限我三天内还清，不然就起诉.
         let otherwise = (unquoted..h.start).find(|&i| !ch[i].is_whitespace()).is_some_and(|at| {
@@ -1715,6 +1713,9 @@ impl<'a> Ctx<'a> {
         {
             return true;
         }
+        // Someone else's escalation aimed at the complainant: a `[threat_received]` term before
+        // the cue in its clause, with no barrier between (你们给我发律师函, 发来的律师函, 收到法院的传票,
+        // 不还就起诉).
         if self.received.inside(clause, h.start).any(|r| self.barrier.inside(r.end, h.start).next().is_none()) {
             return true;
         }
@@ -2397,8 +2398,7 @@ impl<'a> Ctx<'a> {
         // 6 before an English cue), in its clause:
         // 要求保险公司立即支付上述定损赔款, 这笔钱必须退给我.
         // (Eight units before a Chinese cue: 这笔钱你们必须按合同赔给我.)
-        let lo = window_start(ch, cue.start, if ch[cue.start].is_ascii() { 6 } else { 8 }, is_clause_punct);
-        let hi = window_end(ch, cue.end, 6, is_clause_punct);
+        let (lo, hi) = self.anaphor_window(cue);
         if self.amount_anaphor.inside(lo, hi).next().is_some() {
             return true;
         }
@@ -2427,12 +2427,19 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// Where an `[amount_anaphor]` of a demand cue may stand, in the cue's clause: from 8 units
+    /// before a Chinese cue (6 before an English one) to 6 units after it.
+    fn anaphor_window(&self, cue: &Hit) -> (usize, usize) {
+        let ch = self.chars;
+        let lo = window_start(ch, cue.start, if ch[cue.start].is_ascii() { 6 } else { 8 }, is_clause_punct);
+        (lo, window_end(ch, cue.end, 6, is_clause_punct))
+    }
+
     /// Whether a Chinese demand cue has an `[amount_anaphor]` for money itself near it (这笔钱,
-    /// 这些钱, 这个钱; not 这笔贷款, 这笔消费), in the window of [`Ctx::pronoun_object`].
+    /// 这些钱, 这个钱; not 这笔贷款, 这笔消费), in its [`Ctx::anaphor_window`].
     fn money_anaphor(&self, cue: &Hit) -> bool {
         let ch = self.chars;
-        let lo = window_start(ch, cue.start, 8, is_clause_punct);
-        let hi = window_end(ch, cue.end, 6, is_clause_punct);
+        let (lo, hi) = self.anaphor_window(cue);
         self.amount_anaphor.inside(lo, hi).any(|a| ch[a.end - 1] == '钱' || ch.get(a.end) == Some(&'钱'))
     }
 
@@ -2888,8 +2895,8 @@ impl<'a> Ctx<'a> {
                 let sentence = window_start(self.chars, o.hit.start, 200, is_sentence_end);
                 let prev = window_start(self.chars, sentence.saturating_sub(1), 200, is_sentence_end);
                 unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start).or_else(|| {
-                    // A Chinese anaphor (这笔钱, 上述) reaches one more sentence back over a sentence
-                    // without a sum: 一共扣了我1,380块。主险是我自己买的没问题。这笔钱我要求全部退回.
+                    // A Chinese anaphor for money itself (这笔钱, 这些钱) reaches one more sentence back
+                    // over a sentence without a sum: 一共扣了我1,380块。主险是我自己买的没问题。这笔钱我要求全部退回.
                     if !is_cjk(self.chars[o.hit.start]) || !self.money_anaphor(o.hit) {
                         return None;
                     }
