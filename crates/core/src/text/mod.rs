@@ -1348,7 +1348,7 @@ impl<'a> Ctx<'a> {
         }
         // A condition may open the clause before the third party, after a bare speech verb or not:
         // (来电人情绪激动，)称若对方继续在朋友圈曝光.
-        let verb_end = self.quote_verb.inside(i, pos).filter(|v| v.start == i && v.weight >= 1.0).map(|v| v.end).max();
+        let verb_end = self.speech_verb_at(i, pos);
         for at in [Some(i), verb_end.map(skip_space)].into_iter().flatten() {
             if let Some(c) = self.conditional.inside(at, pos).find(|c| c.start == at && c.weight >= 1.0 && c.end < pos)
             {
@@ -1484,6 +1484,12 @@ impl<'a> Ctx<'a> {
         starting_in(&self.joined, from, end).iter().any(|j| j.end <= pos || (j.end <= end && j.weight >= 2.0))
     }
 
+    /// The end of the longest speech verb (`[quote_verb]` of weight 1, not a modal) that starts at
+    /// `k` and ends by `to`.
+    fn speech_verb_at(&self, k: usize, to: usize) -> Option<usize> {
+        self.quote_verb.inside(k, to).filter(|v| v.start == k && v.weight >= 1.0).map(|v| v.end).max()
+    }
+
     /// Someone else's words without quotes: the cue's clause (starting at `clause`) has no
     /// subject of its own, and an earlier clause of the sentence starts with someone else and a
     /// speech verb ("银行说必须本人来，不然就要走法院宣告的程序"); a clause between that starts
@@ -1526,7 +1532,7 @@ impl<'a> Ctx<'a> {
         let me = |at: usize| word_is_one_of(word_at(ch, at), &["i", "we", "my", "our", "i'm", "i've"]);
         // A Chinese clause opening with a speech verb, perhaps after one adverb (说…, 还说…, 并称…).
         let opens_with_verb = |at: usize, to: usize| {
-            let verb_at = |k: usize| self.quote_verb.inside(k, to).any(|v| v.start == k && v.weight >= 1.0);
+            let verb_at = |k: usize| self.speech_verb_at(k, to).is_some();
             is_cjk(ch[at]) && (verb_at(at) || (SPEECH_ADVERBS.contains(&ch[at]) && at + 1 < to && verb_at(at + 1)))
         };
         // A speech verb opening the cue's clause (…，说我再不还钱就去法院起诉我; …，并称将起诉全部继承人;
@@ -1538,7 +1544,7 @@ impl<'a> Ctx<'a> {
             Some(at) => {
                 opens_with_verb(at, pos)
                     || word_starts(at, pos, 2).into_iter().enumerate().any(|(k, w)| {
-                        self.quote_verb.inside(w, pos).any(|v| v.start == w && v.weight >= 1.0)
+                        self.speech_verb_at(w, pos).is_some()
                             || (word_at_is(ch, w, "that") && (k == 0 || word_at_is(ch, at, "and")))
                     })
             }
