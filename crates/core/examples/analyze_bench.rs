@@ -77,6 +77,14 @@ fn main() -> Result<(), tousu_core::Error> {
     println!("texts: {} (avg {} bytes), rounds: {rounds}, findings: {findings}", texts.len(), bytes / texts.len());
     println!("throughput: {:.1} MB/s ({:.0} texts/s) on one core", mb / secs, (texts.len() * rounds) as f64 / secs);
     println!("throughput without the naive Bayes back-up: {:.1} MB/s", mb / rules_secs);
+    // And without the threat clause model only.
+    let mut no_veto = Analyzer::builtin()?;
+    no_veto.set_category_fallback(Some(tousu_core::text::nb::Fallback {
+        threat_veto_en: None,
+        threat_veto_zh: None,
+        ..tousu_core::text::nb::Fallback::builtin()
+    }));
+    println!("throughput without the threat clause model: {:.1} MB/s", mb / seconds(&no_veto, &texts, rounds));
     println!(
         "lexicons: version {}, {} patterns, build {:.1} ms, memory ≈ {:.0} KiB",
         analyzer.version(),

@@ -162,12 +162,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let col = |name: &str| header.iter().position(|h| h == name).ok_or(format!("no column {name:?}"));
     let (c_issue, c_text, c_id, c_product) =
         (col("Issue")?, col("Consumer complaint narrative")?, col("Complaint ID")?, col("Product")?);
+    // `--no-veto`: without the English threat clause model; `--list-threats`: one line per
+    // narrative with threats (id, types), to compare runs.
+    let no_veto = args.iter().any(|a| a == "--no-veto");
+    let list_threats = args.iter().any(|a| a == "--list-threats");
     let mut analyzer = Analyzer::builtin()?;
-    if rules_english || cut_en.is_some() {
+    if rules_english || cut_en.is_some() || no_veto {
         let fb = nb::Fallback::builtin();
         let english = fb.english && !rules_english;
         let self_harm = cut_en.or(fb.self_harm);
-        analyzer.set_category_fallback(Some(nb::Fallback { english, self_harm, ..fb }));
+        let threat_veto_en = if no_veto { None } else { fb.threat_veto_en };
+        analyzer.set_category_fallback(Some(nb::Fallback { english, self_harm, threat_veto_en, ..fb }));
     }
     struct Item {
         id: String,
@@ -188,6 +193,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for e in &f.evidence {
                 let spans: Vec<String> = e.spans.iter().map(|s| s.slice(text)).collect();
                 println!("self-harm flag in {}: {} {spans:?}", r.get(c_id).map_or("?", |s| s.as_str()), e.rule);
+            }
+        }
+        if list_threats && !a.threats.is_empty() {
+            let codes: Vec<&str> = a.threats.iter().map(|f| f.value.code()).collect();
+            println!("threats {} {}", r.get(c_id).map_or("?", |s| s.as_str()), codes.join(","));
+            for f in &a.threats {
+                for e in &f.evidence {
+                    let at = e.spans.first().map_or(0, |s| s.start);
+                    let context: String = text.chars().skip(at.saturating_sub(120)).take(200).collect();
+                    println!("  {} {:?}", f.value.code(), clip(&context, 200));
+                }
             }
         }
         items.push(Item {

@@ -143,8 +143,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::env::args().skip_while(|a| a != flag).nth(1).map(|c| c.parse::<f32>()).transpose().map_err(Into::into)
     };
     let (cut_zh, cut_en) = (cut_arg("--harm-cut-zh")?, cut_arg("--harm-cut-en")?);
-    if no_emotion_model || no_harm_model || cut_zh.is_some() || cut_en.is_some() {
+    // `--veto-cut X` (both languages; NaN = off): another cut for the threat clause models.
+    let veto_cut = cut_arg("--veto-cut")?;
+    if no_emotion_model || no_harm_model || cut_zh.is_some() || cut_en.is_some() || veto_cut.is_some() {
         let mut fb = nb::Fallback::builtin();
+        if let Some(c) = veto_cut {
+            let c = (!c.is_nan()).then_some(c);
+            (fb.threat_veto_zh, fb.threat_veto_en) = (c, c);
+        }
         fb.self_harm_zh = cut_zh.or(fb.self_harm_zh);
         fb.self_harm = cut_en.or(fb.self_harm);
         if no_emotion_model {
@@ -227,6 +233,69 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 if errors {
                     println!("    false alarms: {}", cv.false_alarms.join(" "));
                     println!("    misses: {}", cv.misses.join(" "));
+                }
+            }
+        }
+        return Ok(());
+    }
+    // `--veto-units TEXT`: each threat cue the rules accept, its unit and the clause model's
+    // score of it (with its top features).
+    if let Some(text) = std::env::args().skip_while(|a| a != "--veto-units").nth(1) {
+        let mut rules = Analyzer::builtin()?;
+        rules.set_category_fallback(None);
+        let model = nb::NaiveBayes::builtin().veto(rules.analyze(&text).lang == tousu_core::text::Lang::En);
+        let (pos, neg) = model.sentences();
+        println!("clause model: {pos} positive (not own) and {neg} negative (own) training units");
+        for (unit, t) in rules.threat_units(&text) {
+            let feats: Vec<String> = model.top_features(&unit).iter().map(|(f, w)| format!("{f:?} {w:.2}")).collect();
+            println!(
+                "{} {:?} score {:.2} [{}]",
+                t.code(),
+                unit,
+                model.score(&unit).unwrap_or(f32::NAN),
+                feats.join(", ")
+            );
+        }
+        return Ok(());
+    }
+    // `--veto-cv`: the threat clause model of each language at several cuts, by CV on the
+    // train split (`--by-batch`: whole writing batches per fold).
+    if std::env::args().any(|a| a == "--veto-cv") {
+        let cuts = [
+            None,
+            Some(-6.0),
+            Some(-4.0),
+            Some(-3.0),
+            Some(-2.0),
+            Some(-1.0),
+            Some(0.0),
+            Some(1.0),
+            Some(2.0),
+            Some(4.0),
+        ];
+        let errors = std::env::args().any(|a| a == "--errors");
+        let by_batch = std::env::args().any(|a| a == "--by-batch");
+        for (lang, records) in &corpora {
+            let train: Vec<&Record> = records.iter().filter(|r| r.split == Split::Train).collect();
+            println!("{lang} escalation threats by CV (rules, or rules + threat clause model at a cut)");
+            for (cut, cv) in cuts.iter().zip(nb::veto_cut_cv(&mut analyzer, &train, *lang == "en", 5, &cuts, by_batch))
+            {
+                let name = cut.map_or("rules alone".to_string(), |c| format!("cut {c:>5.1}"));
+                let mut line = format!("  {name:<12}");
+                let (mut ttp, mut tfp, mut tfn) = (0, 0, 0);
+                for (t, c) in &cv {
+                    let (tp, fp, fn_) = (c.tp, c.false_alarms.len(), c.misses.len());
+                    (ttp, tfp, tfn) = (ttp + tp, tfp + fp, tfn + fn_);
+                    let p = tp as f64 / (tp + fp).max(1) as f64;
+                    let r = tp as f64 / (tp + fn_).max(1) as f64;
+                    line.push_str(&format!(" {} {p:.3}/{r:.3}", t.code()));
+                }
+                println!("{line}  all tp {ttp} fp {tfp} fn {tfn}");
+                if errors {
+                    for (t, c) in &cv {
+                        println!("    {} false alarms: {}", t.code(), c.false_alarms.join(" "));
+                        println!("    {} misses: {}", t.code(), c.misses.join(" "));
+                    }
                 }
             }
         }

@@ -114,8 +114,16 @@ fn class_features(chars: &[char], english: bool, mut names: Option<&mut HashMap<
 }
 
 /// A sentence's features: the category model's (nb.rs) and the class features, each once.
-fn sentence_features(chars: &[char], english: bool, mut names: Option<&mut HashMap<u64, String>>) -> Vec<(u64, u32)> {
+fn sentence_features(
+    chars: &[char],
+    english: bool,
+    classes: bool,
+    mut names: Option<&mut HashMap<u64, String>>,
+) -> Vec<(u64, u32)> {
     let mut ids = nb::feature_ids_of(chars, english, FeatureOpts::DEFAULT, names.as_deref_mut());
+    if !classes {
+        return ids;
+    }
     let extra = class_features(chars, english, names);
     if !extra.is_empty() {
         ids.extend(extra.into_iter().map(|id| (id, 1)));
@@ -150,6 +158,9 @@ const COMMON_MAX_WEIGHT: f32 = 1.0;
 pub struct HarmModel {
     /// English (word) or Chinese (character) features.
     english: bool,
+    /// Whether the word classes add features (the self-harm models; not the threat clause
+    /// models, whose cues the classes do not describe).
+    classes: bool,
     vocab: HashMap<u64, usize, FnvBuild>,
     /// Log ratio of a feature's (smoothed) share in positive to negative sentences.
     weights: Vec<f32>,
@@ -161,13 +172,23 @@ pub struct HarmModel {
 }
 
 impl HarmModel {
-    /// Train on positive and negative sentences of one language.
+    /// Train on positive and negative sentences of one language, with the word classes.
     pub fn train<'a>(
         english: bool,
         positive: impl IntoIterator<Item = &'a str>,
         negative: impl IntoIterator<Item = &'a str>,
     ) -> HarmModel {
-        let mut m = HarmModel { english, ..HarmModel::default() };
+        HarmModel::train_with(english, true, positive, negative)
+    }
+
+    /// [`HarmModel::train`], with or without the word classes' features.
+    pub fn train_with<'a>(
+        english: bool,
+        classes: bool,
+        positive: impl IntoIterator<Item = &'a str>,
+        negative: impl IntoIterator<Item = &'a str>,
+    ) -> HarmModel {
+        let mut m = HarmModel { english, classes, ..HarmModel::default() };
         let mut names: HashMap<u64, String> = HashMap::new();
         let mut counts: Vec<[u32; 2]> = Vec::new();
         let mut totals = [0f64; 2];
@@ -176,7 +197,7 @@ impl HarmModel {
         let neg = negative.into_iter().map(|s| (s, 1));
         for (sentence, class) in pos.chain(neg) {
             docs[class] += 1;
-            for (f, n) in sentence_features(&nb::norm_chars(sentence), english, Some(&mut names)) {
+            for (f, n) in sentence_features(&nb::norm_chars(sentence), english, classes, Some(&mut names)) {
                 let next = m.vocab.len();
                 let i = *m.vocab.entry(f).or_insert(next);
                 if i == counts.len() {
@@ -188,7 +209,7 @@ impl HarmModel {
         }
         (m.positives, m.negatives) = (docs[0], docs[1]);
         if docs[0] == 0 || docs[1] == 0 {
-            return HarmModel { english, ..HarmModel::default() };
+            return HarmModel { english, classes, ..HarmModel::default() };
         }
         // Each class's feature distribution is smoothed towards the pooled one (Dirichlet prior of
         // mass MU): a feature never seen in the few positive sentences then weighs against
@@ -248,7 +269,12 @@ impl HarmModel {
 
     /// [`HarmModel::score`] of a sentence the analyser has already folded (`normalize::fold_char`).
     pub(crate) fn score_folded(&self, sentence: &[char]) -> Option<f32> {
-        self.score_known(self.in_vocab(sentence_features(&nb::model_chars_folded(sentence), self.english, None)))
+        self.score_known(self.in_vocab(sentence_features(
+            &nb::model_chars_folded(sentence),
+            self.english,
+            self.classes,
+            None,
+        )))
     }
 
     fn score_known(&self, known: Vec<usize>) -> Option<f32> {
@@ -256,7 +282,7 @@ impl HarmModel {
     }
 
     fn known(&self, sentence: &str) -> Vec<usize> {
-        self.in_vocab(sentence_features(&nb::norm_chars(sentence), self.english, None))
+        self.in_vocab(sentence_features(&nb::norm_chars(sentence), self.english, self.classes, None))
     }
 
     fn in_vocab(&self, ids: Vec<(u64, u32)>) -> Vec<usize> {
@@ -289,6 +315,21 @@ mod tests {
         // A word of a single positive sentence ("pills") does not raise a score.
         assert!(m.top_features("the pills").is_empty());
         assert!(HarmModel::train(true, pos, []).score("anything").is_none());
+    }
+
+    #[test]
+    fn a_model_without_classes_reads_only_the_words() {
+        let pos =
+            ["the collector said he would sue me", "their lawyer sent a letter", "the court hearing was last year"];
+        let neg = ["i will sue you", "i am going to sue the bank", "i will take you to court"];
+        let m = HarmModel::train_with(true, false, pos, neg);
+        assert!(m.is_trained());
+        assert!(m.score("the collector said so").unwrap() > m.score("i will").unwrap());
+        // No class features: a place word adds nothing ("@place" exists only with classes).
+        let with = HarmModel::train(true, ["i walked to the bridge", "the river again"], neg);
+        let without = HarmModel::train_with(true, false, ["i walked to the bridge", "the river again"], neg);
+        assert!(with.top_features("the reservoir and the bridge").iter().any(|(f, _)| f.starts_with('@')));
+        assert!(without.top_features("the reservoir and the bridge").iter().all(|(f, _)| !f.starts_with('@')));
     }
 
     #[test]

@@ -299,7 +299,11 @@ impl Analyzer {
         if let Some(fb) = &self.category_fallback {
             (category, subcategory) = fb.apply_all(text, category, subcategory, &totals, &mut emotions, &negated);
         }
-        let mut threats = ctx.threats();
+        let mut cues = ctx.threat_cues();
+        if let Some(fb) = &self.category_fallback {
+            ctx.veto_threats(fb, lang == Lang::En, &mut cues);
+        }
+        let mut threats = ctx.threats_of(cues);
         let harm_model =
             if lang == Lang::En { self.settings.self_harm_model_en } else { self.settings.self_harm_model_zh };
         if let Some(fb) = &self.category_fallback
@@ -338,6 +342,25 @@ impl Analyzer {
         let norm = Normalized::new(text, &self.t2s);
         let hits = self.hits(&norm);
         Ctx::new(&norm.chars, &hits, &self.settings).emotions().1
+    }
+
+    /// The unit of each threat cue (not self-harm) the rules accept in `text`, with its type:
+    /// the training data of the threat clause model (`NaiveBayes::train_veto`).
+    pub fn threat_units(&self, text: &str) -> Vec<(String, Threat)> {
+        let norm = Normalized::new(text, &self.t2s);
+        let hits = self.hits(&norm);
+        let ctx = Ctx::new(&norm.chars, &hits, &self.settings);
+        let english = detect_lang(&norm.chars) == Lang::En;
+        let units = ctx.harm_units(english);
+        let mut out: Vec<(String, Threat)> = Vec::new();
+        for c in ctx.threat_cues().into_iter().filter(|c| c.threat != Threat::SelfHarmViolence) {
+            let u = ctx.threat_unit(&units, english, c.cue.start);
+            let unit = (ctx.masked_unit(u, english).into_iter().collect::<String>(), c.threat);
+            if !out.contains(&unit) {
+                out.push(unit);
+            }
+        }
+        out
     }
 
     /// The sentences (Chinese: clauses) of `text`, each with whether the lexicon's self-harm
@@ -494,6 +517,16 @@ impl Hit {
 
 /// Per value: (term id, score) of each cue, and what to show for it.
 type Scored<E> = (Vec<(u32, f32)>, Vec<E>);
+
+/// A threat cue the rules accept (`Ctx::threat_cues`): its type, the cue's span, its pattern,
+/// score and evidence.
+struct ThreatCue {
+    threat: Threat,
+    cue: Span,
+    pat: u32,
+    score: f32,
+    evidence: Evidence,
+}
 /// A boundary test at a character index.
 type Stop = fn(&[char], usize) -> bool;
 
@@ -553,6 +586,28 @@ fn text_of(chars: &[char], s: usize, e: usize) -> String {
     chars[s..e].iter().collect()
 }
 
+/// A term quoted in an evidence note exactly as `{:?}` quotes a `str`, without the per-character
+/// printability lookups of `Debug` for the characters that need no escape (ASCII, common CJK
+/// text and punctuation): notes are written for every finding, so this is on the hot path.
+struct Quoted(String);
+
+impl std::fmt::Debug for Quoted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plain = |c: char| {
+            (c.is_ascii_graphic() && c != '"' && c != '\\')
+                || c == ' '
+                || matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{FF01}'..='\u{FF5E}')
+                || matches!(c, '\u{3001}'..='\u{3011}' | '\u{2018}'..='\u{201D}' | '…' | '·')
+        };
+        if self.0.chars().all(plain) { write!(f, "\"{}\"", self.0) } else { write!(f, "{:?}", self.0) }
+    }
+}
+
+/// [`text_of`], for a note ([`Quoted`]).
+fn quoted(chars: &[char], s: usize, e: usize) -> Quoted {
+    Quoted(text_of(chars, s, e))
+}
+
 /// One evidence item per distinct term, in order of first occurrence.
 fn term_evidence(rule: &str, hs: &[&Hit], chars: &[char]) -> Vec<Evidence> {
     let mut by_term: Vec<(u32, Vec<Span>, f32, String)> = Vec::new();
@@ -571,7 +626,7 @@ fn term_evidence(rule: &str, hs: &[&Hit], chars: &[char]) -> Vec<Evidence> {
         .into_iter()
         .map(|(_, spans, w, term)| Evidence {
             rule: rule.to_string(),
-            note: format!("cue {term:?} weight {w} ×{}", spans.len()),
+            note: format!("cue {:?} weight {w} ×{}", Quoted(term), spans.len()),
             spans,
         })
         .collect()
@@ -1776,12 +1831,12 @@ impl<'a> Ctx<'a> {
             let degree = self.degree.inside(lo, h.start).max_by(|a, b| a.weight.total_cmp(&b.weight));
             let factor = degree.map_or(1.0, |d| d.weight);
             let intensity = (h.weight * factor).min(1.0);
-            let term = text_of(self.chars, h.start, h.end);
+            let term = quoted(self.chars, h.start, h.end);
             let mut spans = vec![h.span()];
             let note = match degree {
                 Some(d) => {
                     spans.insert(0, d.span());
-                    format!("cue {term:?} {} × degree {:?} {}", h.weight, text_of(self.chars, d.start, d.end), d.weight)
+                    format!("cue {term:?} {} × degree {:?} {}", h.weight, quoted(self.chars, d.start, d.end), d.weight)
                 }
                 None => format!("cue {term:?} {}", h.weight),
             };
@@ -1792,9 +1847,9 @@ impl<'a> Ctx<'a> {
         // Anger raisers: rhetorical questions, insults, repeated ! and ?.
         let mut boosts: Vec<(f32, Evidence)> = Vec::new();
         for h in &self.rhetorical {
-            let term = text_of(self.chars, h.start, h.end);
+            let term = quoted(self.chars, h.start, h.end);
             let mut spans = vec![h.span()];
-            if term == "难道" {
+            if term.0 == "难道" {
                 // 难道 … 吗 / ？ within the sentence.
                 let end = (h.end..self.chars.len().min(h.end + 40))
                     .find(|&i| self.chars[i] == '吗' || self.chars[i] == '?' || is_sentence_end(self.chars, i));
@@ -1809,7 +1864,7 @@ impl<'a> Ctx<'a> {
             ));
         }
         for h in &self.insult {
-            let term = text_of(self.chars, h.start, h.end);
+            let term = quoted(self.chars, h.start, h.end);
             boosts.push((
                 h.weight,
                 Evidence {
@@ -1923,6 +1978,77 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// The unit the threat clause model reads for a cue at `at`: the self-harm model's unit
+    /// ([`Ctx::harm_units`]) holding it, in Chinese with the clause before it in its sentence
+    /// (the speaker or the condition often stands there: 催收员打电话来说，下周就去法院起诉我).
+    /// `units` are the text's [`Ctx::harm_units`].
+    fn threat_unit(&self, units: &[Span], english: bool, at: usize) -> Span {
+        let Some(i) = units.iter().position(|u| u.start <= at && at < u.end) else {
+            return Span::new(at, at);
+        };
+        let u = units[i];
+        if !english && i > 0 && !is_sentence_end(self.chars, units[i - 1].end - 1) {
+            return Span::new(units[i - 1].start, u.end);
+        }
+        u
+    }
+
+    /// The characters of a unit the threat clause model reads, with every threat cue in it
+    /// replaced by one placeholder (`xcue` in English, ◆ in Chinese): the model learns who
+    /// speaks and when, not which threat type's words are the more often someone else's.
+    fn masked_unit(&self, u: Span, english: bool) -> Vec<char> {
+        let mut out = Vec::with_capacity(u.end - u.start);
+        let mut i = u.start;
+        while i < u.end {
+            let end = starting_in(&self.threat, u.start.saturating_sub(16), i + 1)
+                .iter()
+                .filter(|h| h.start <= i && h.end > i)
+                .map(|h| h.end.min(u.end))
+                .max();
+            match end {
+                Some(end) => {
+                    if english {
+                        out.extend(" xcue ".chars());
+                    } else {
+                        out.push('◆');
+                    }
+                    i = end;
+                }
+                None => {
+                    out.push(self.chars[i]);
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// Set aside the cues (not self-harm) whose unit the threat clause model (harm.rs, trained by
+    /// `NaiveBayes::train_veto`) scores at or above the cut of the text's language as not the
+    /// complainant's own escalation: someone else's, a past one, a mere mention.
+    fn veto_threats(&self, fb: &nb::Fallback, english: bool, cues: &mut Vec<ThreatCue>) {
+        let Some(cut) = (if english { fb.threat_veto_en } else { fb.threat_veto_zh }) else { return };
+        if cues.iter().all(|c| c.threat == Threat::SelfHarmViolence) {
+            return;
+        }
+        let model = fb.model.veto(english);
+        let units = self.harm_units(english);
+        // Several cues often share a unit: each unit is scored once.
+        let mut kept: Vec<(Span, bool)> = Vec::new();
+        cues.retain(|c| {
+            if c.threat == Threat::SelfHarmViolence {
+                return true;
+            }
+            let u = self.threat_unit(&units, english, c.cue.start);
+            if let Some((_, keep)) = kept.iter().find(|(k, _)| *k == u) {
+                return *keep;
+            }
+            let keep = model.score_folded(&self.masked_unit(u, english)).is_none_or(|score| score < cut);
+            kept.push((u, keep));
+            keep
+        });
+    }
+
     /// The units the self-harm sentence models read: sentences in English, clauses in Chinese (a
     /// Chinese sentence often strings a note's facts, the complainant's mood and their words
     /// together with commas: 来电人情绪低落，通话中多次哭泣，称…; only the clause with the words is
@@ -1991,8 +2117,14 @@ impl<'a> Ctx<'a> {
     }
 
     fn threats(&self) -> Vec<Finding<Threat>> {
+        self.threats_of(self.threat_cues())
+    }
+
+    /// Every threat cue the rules accept as the complainant's own escalation, with its score and
+    /// evidence ([`Ctx::threats_of`] makes the findings).
+    fn threat_cues(&self) -> Vec<ThreatCue> {
         let s = self.settings;
-        let mut per: BTreeMap<Threat, Scored<Evidence>> = BTreeMap::new();
+        let mut out = Vec::new();
         let mut structural = self.group_cues();
         structural.extend(self.self_harm_cues());
         for h in self.threat.iter().copied().chain(structural.iter()) {
@@ -2057,7 +2189,7 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
             }
-            let term = text_of(self.chars, h.start, h.end);
+            let term = quoted(self.chars, h.start, h.end);
             // A negation that runs into the cue counts as before it: "I'm not going to the
             // papers" (the negation "not going to" overlaps the cue "to the papers"). Not for
             // self-harm, whose cues hold their own negations ("do not want to be here").
@@ -2098,7 +2230,7 @@ impl<'a> Ctx<'a> {
                         }
                         (
                             h.weight,
-                            format!("cue {term:?} {} with action {:?}", h.weight, text_of(self.chars, a.start, a.end)),
+                            format!("cue {term:?} {} with action {:?}", h.weight, quoted(self.chars, a.start, a.end)),
                         )
                     }
                     None => (
@@ -2109,13 +2241,30 @@ impl<'a> Ctx<'a> {
             };
             let sent = window_start(self.chars, h.start, 20, is_sentence_end);
             if let Some(c) = self.conditional.inside(sent, h.start).next() {
-                note.push_str(&format!("; conditional {:?}", text_of(self.chars, c.start, c.end)));
+                note.push_str(&format!("; conditional {:?}", quoted(self.chars, c.start, c.end)));
                 spans.push(c.span());
             }
             spans.sort();
-            let entry = per.entry(t).or_default();
-            entry.0.push((h.pat, score));
-            entry.1.push(Evidence { rule: format!("threat.{}", t.code()), spans, note });
+            out.push(ThreatCue {
+                threat: t,
+                cue: h.span(),
+                pat: h.pat,
+                score,
+                evidence: Evidence { rule: format!("threat.{}", t.code()), spans, note },
+            });
+        }
+        out
+    }
+
+    /// One finding per threat type of the accepted cues: its best cue's score, raised for each
+    /// further distinct cue (self-harm: always 1.0).
+    fn threats_of(&self, cues: Vec<ThreatCue>) -> Vec<Finding<Threat>> {
+        let s = self.settings;
+        let mut per: BTreeMap<Threat, Scored<Evidence>> = BTreeMap::new();
+        for c in cues {
+            let entry = per.entry(c.threat).or_default();
+            entry.0.push((c.pat, c.score));
+            entry.1.push(c.evidence);
         }
         let mut out = Vec::new();
         for (t, (cues, evidence)) in per {
@@ -2351,14 +2500,20 @@ impl<'a> Ctx<'a> {
     /// subject, no verb of a past fact.
     fn topic_and_amount(&self, start: usize) -> bool {
         let ch = self.chars;
-        let clause = window_start(ch, start, 6, is_clause_punct);
+        let clause = window_start(ch, start, 8, is_clause_punct);
         let topic: Vec<char> = ch[clause..start].iter().copied().filter(|c| !c.is_whitespace()).collect();
-        (clause == 0 || is_clause_punct(ch, clause - 1))
-            && topic.len() <= 4
+        let opens = clause == 0 || is_clause_punct(ch, clause - 1);
+        let bare = topic.len() <= 4
             && topic.iter().all(|c| {
                 is_cjk(*c)
                     && !matches!(c, '我' | '俺' | '你' | '他' | '她' | '了' | '已' | '只' | '仅' | '才' | '是' | '为')
-            })
+            });
+        // A relative clause ending in 的 names the sum as a noun, whoever paid it: 我交的5万块钱，
+        // 要求你们一分不少退还给我; 你们多扣的2,586.90元，… (not a past fact: 我交了5万).
+        let relative = topic.len() <= 6
+            && topic.last() == Some(&'的')
+            && topic.iter().all(|c| is_cjk(*c) && !matches!(c, '了' | '已' | '只' | '仅' | '才' | '是' | '为'));
+        opens && (bare || relative)
     }
 
     /// Whether an amount opens its clause after a bare demonstrative (这 / 那) as the topic of a
@@ -2709,12 +2864,12 @@ impl<'a> Ctx<'a> {
             }) {
                 continue;
             }
-            let term = text_of(self.chars, h.start, h.end);
+            let term = quoted(self.chars, h.start, h.end);
             let mut spans = vec![h.span()];
             let note = match frame {
                 Some(f) => {
                     spans.insert(0, f.span());
-                    format!("cue {term:?} {} framed by {:?}", h.weight, text_of(self.chars, f.start, f.end))
+                    format!("cue {term:?} {} framed by {:?}", h.weight, quoted(self.chars, f.start, f.end))
                 }
                 None if imperative && by.is_some() => {
                     format!("cue {term:?} {}, imperative (按 opens its clause)", h.weight)

@@ -43,6 +43,11 @@ pub struct NaiveBayes {
     /// [`NaiveBayes::train_harm`]).
     harm_zh: HarmModel,
     harm_en: HarmModel,
+    /// The threat clause models, Chinese and English: positive = a unit holding a threat cue the
+    /// rules accept in a record not labelled with that threat (untrained unless
+    /// [`NaiveBayes::train_veto`]).
+    veto_zh: HarmModel,
+    veto_en: HarmModel,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -573,6 +578,34 @@ impl NaiveBayes {
         self.harm_en = Self::harm_model(true, rules, records);
     }
 
+    /// Train the threat clause models (harm.rs' sentence model on other data), each on the
+    /// `train` records of its language: the unit of every cue of an escalation threat (not
+    /// self-harm) that `rules` accept ([`Analyzer::threat_units`]) is positive when the record is
+    /// not labelled with that threat (a near-miss the rules took: someone else's, past, a
+    /// mention), negative when it is.
+    pub fn train_veto(&mut self, rules: &Analyzer, records: &[&Record]) {
+        for english in [false, true] {
+            let (mut pos, mut neg) = (Vec::new(), Vec::new());
+            for r in records.iter().filter(|r| r.split == Split::Train && is_english(&r.text) == english) {
+                for (unit, t) in rules.threat_units(&r.text) {
+                    if r.threats.contains(&t) { neg.push(unit) } else { pos.push(unit) }
+                }
+            }
+            let m =
+                HarmModel::train_with(english, false, pos.iter().map(String::as_str), neg.iter().map(String::as_str));
+            if english {
+                self.veto_en = m;
+            } else {
+                self.veto_zh = m;
+            }
+        }
+    }
+
+    /// The threat clause model of English or Chinese texts.
+    pub fn veto(&self, english: bool) -> &HarmModel {
+        if english { &self.veto_en } else { &self.veto_zh }
+    }
+
     /// The self-harm sentence model of English or Chinese texts.
     pub fn harm(&self, english: bool) -> &HarmModel {
         if english { &self.harm_en } else { &self.harm_zh }
@@ -700,6 +733,7 @@ fn builtin_arc() -> &'static Arc<NaiveBayes> {
         // embedded files are checked by `builtin_files_parse`.
         if let Ok(rules) = Analyzer::builtin_rules() {
             nb.train_harm(&rules, &refs);
+            nb.train_veto(&rules, &refs);
         }
         Arc::new(nb)
     })
@@ -729,6 +763,11 @@ pub struct Fallback {
     pub self_harm: Option<f32>,
     /// The same for Chinese texts, with the Chinese sentence model.
     pub self_harm_zh: Option<f32>,
+    /// Threat clause model: a cue of an escalation threat (not self-harm) whose unit scores at
+    /// least this cut is set aside ([`NaiveBayes::veto`]); `None` switches it off. English…
+    pub threat_veto_en: Option<f32>,
+    /// …and Chinese.
+    pub threat_veto_zh: Option<f32>,
 }
 
 /// Score cuts of the emotion detectors, in [`Emotion::ALL`] order, for the Chinese and the
@@ -784,6 +823,10 @@ impl Fallback {
     /// five recall sets scored the common despair of "我真的不知道该怎么办" at 10.7 (CV P 0.949
     /// R 0.802 at 12 against 0.939 / 0.812 at 10; docs/DECISIONS.md).
     pub const SELF_HARM_CUT_ZH: f32 = 12.0;
+    /// Default cut of the English threat clause model.
+    pub const THREAT_VETO_CUT: f32 = -1.0;
+    /// Default cut of the Chinese threat clause model.
+    pub const THREAT_VETO_CUT_ZH: f32 = -1.0;
     /// The score of a self-harm threat found by the sentence model alone (the lexicon's are 1.0).
     pub const SELF_HARM_SCORE: f32 = 0.7;
 
@@ -802,6 +845,8 @@ impl Fallback {
             emotions: Some(EmotionCuts::BUILTIN),
             self_harm: Some(Fallback::SELF_HARM_CUT),
             self_harm_zh: Some(Fallback::SELF_HARM_CUT_ZH),
+            threat_veto_en: Some(Fallback::THREAT_VETO_CUT),
+            threat_veto_zh: Some(Fallback::THREAT_VETO_CUT_ZH),
         }
     }
 
@@ -1189,6 +1234,59 @@ pub fn harm_cut_cv(
     out
 }
 
+/// The threat clause model (escalation threats, not self-harm) at several cuts by k-fold
+/// cross-validation on `records` of one language (train split; whole writing batches per fold
+/// when `by_batch`): per cut (`None` = rules alone), per threat type, (tp, false alarm ids,
+/// miss ids). Each fold's models are trained on the other folds only.
+pub fn veto_cut_cv(
+    analyzer: &mut Analyzer,
+    records: &[&Record],
+    english: bool,
+    k: usize,
+    cuts: &[Option<f32>],
+    by_batch: bool,
+) -> Vec<BTreeMap<super::Threat, HarmCv>> {
+    let saved = analyzer.category_fallback().cloned();
+    let lang = english;
+    let records: Vec<&Record> = records.iter().copied().filter(|r| is_english(&r.text) == lang).collect();
+    let fold = if by_batch { batch_folds(&records, k) } else { folds(&records, k) };
+    let mut out = vec![BTreeMap::new(); cuts.len()];
+    for f in 0..k.max(1) {
+        let train: Vec<&Record> = records.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| *r).collect();
+        analyzer.set_category_fallback(None);
+        let mut model = NaiveBayes::train_records_with(&train, FeatureOpts::DEFAULT);
+        model.train_harm(analyzer, &train);
+        model.train_veto(analyzer, &train);
+        let model = Arc::new(model);
+        for (cut, counts) in cuts.iter().zip(out.iter_mut()) {
+            let fb = Fallback {
+                model: Arc::clone(&model),
+                threat_veto_en: *cut,
+                threat_veto_zh: *cut,
+                ..Fallback::builtin()
+            };
+            analyzer.set_category_fallback(Some(fb));
+            for r in records.iter().zip(&fold).filter(|(_, x)| **x == f).map(|(r, _)| *r) {
+                let found: Vec<super::Threat> = analyzer.analyze(&r.text).threats.iter().map(|t| t.value).collect();
+                for &t in super::Threat::ALL {
+                    if t == super::Threat::SelfHarmViolence {
+                        continue;
+                    }
+                    let c: &mut HarmCv = counts.entry(t).or_default();
+                    match (found.contains(&t), r.threats.contains(&t)) {
+                        (true, true) => c.tp += 1,
+                        (true, false) => c.false_alarms.push(r.id.clone()),
+                        (false, true) => c.misses.push(r.id.clone()),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    analyzer.set_category_fallback(saved);
+    out
+}
+
 /// Cross-validated accuracy of the model alone (no rules) on `records` (train split only).
 pub fn cross_validate_alone(records: &[&Record], k: usize, opts: FeatureOpts) -> f64 {
     let fold = folds(records, k);
@@ -1269,7 +1367,7 @@ mod tests {
     fn builtin_model_trains_on_embedded_corpus() {
         let zh = eval::parse_jsonl(CORPUS_ZH).unwrap();
         let en = eval::parse_jsonl(CORPUS_EN).unwrap();
-        assert_eq!((zh.len(), en.len()), (7935, 4891));
+        assert_eq!((zh.len(), en.len()), (8319, 4987));
         let quoted = builtin_corpus().unwrap().iter().filter(|r| !r.harm_quotes.is_empty()).count();
         assert_eq!(quoted, HARM_QUOTES.lines().count());
         assert!(T2s::parse(normalize::BUILTIN_T2S).is_ok());
@@ -1411,6 +1509,8 @@ mod tests {
             emotions: None,
             self_harm: None,
             self_harm_zh: None,
+            threat_veto_en: None,
+            threat_veto_zh: None,
         };
         let other = Finding { value: Category::Other, score: 0.0, evidence: vec![] };
         // Too short: stays other.
