@@ -11,6 +11,10 @@
 //! found no self-harm in is flagged when one of its sentences scores at least the cut of its
 //! language ([`super::nb::Fallback::self_harm`], [`super::nb::Fallback::self_harm_zh`]), with
 //! that sentence as the evidence span. Why and how well: docs/DECISIONS.md, docs/QUALITY.md.
+//!
+//! The same model, without the word classes, is the threat clause model
+//! (`NaiveBayes::train_veto`): positive are the units of escalation cues the rules accept in
+//! records not labelled with that threat, negative those in records labelled with it.
 
 use super::nb::{self, FeatureOpts};
 use crate::fnv::FnvBuild;
@@ -113,7 +117,8 @@ fn class_features(chars: &[char], english: bool, mut names: Option<&mut HashMap<
     out
 }
 
-/// A sentence's features: the category model's (nb.rs) and the class features, each once.
+/// A sentence's features: the category model's (nb.rs) and, when `classes`, the class
+/// features, each once.
 fn sentence_features(
     chars: &[char],
     english: bool,

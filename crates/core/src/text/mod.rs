@@ -527,6 +527,7 @@ struct ThreatCue {
     score: f32,
     evidence: Evidence,
 }
+
 /// A boundary test at a character index.
 type Stop = fn(&[char], usize) -> bool;
 
@@ -1979,9 +1980,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// The unit the threat clause model reads for a cue at `at`: the self-harm model's unit
-    /// ([`Ctx::harm_units`]) holding it, in Chinese with the clause before it in its sentence
-    /// (the speaker or the condition often stands there: 催收员打电话来说，下周就去法院起诉我).
-    /// `units` are the text's [`Ctx::harm_units`].
+    /// holding it (`units` are the text's [`Ctx::harm_units`]), in Chinese with the unit before
+    /// it in its sentence (the speaker or the condition often stands there: 催收员打电话来说，下周就去
+    /// 法院起诉我).
     fn threat_unit(&self, units: &[Span], english: bool, at: usize) -> Span {
         let Some(i) = units.iter().position(|u| u.start <= at && at < u.end) else {
             return Span::new(at, at);

@@ -823,9 +823,13 @@ impl Fallback {
     /// five recall sets scored the common despair of "我真的不知道该怎么办" at 10.7 (CV P 0.949
     /// R 0.802 at 12 against 0.939 / 0.812 at 10; docs/DECISIONS.md).
     pub const SELF_HARM_CUT_ZH: f32 = 12.0;
-    /// Default cut of the English threat clause model.
+    /// Default cut of the English threat clause model's log odds, chosen by batch-blocked
+    /// cross-validation (`eval_corpus -- --veto-cv --by-batch`) and on three unseen batches: the
+    /// priors are about −3, so a unit is set aside only when its features lean about two nats
+    /// towards a near-miss; at −3 a single feature set aside short genuine threats (我要去信访;
+    /// docs/DECISIONS.md).
     pub const THREAT_VETO_CUT: f32 = -1.0;
-    /// Default cut of the Chinese threat clause model.
+    /// Default cut of the Chinese threat clause model (the same choice).
     pub const THREAT_VETO_CUT_ZH: f32 = -1.0;
     /// The score of a self-harm threat found by the sentence model alone (the lexicon's are 1.0).
     pub const SELF_HARM_SCORE: f32 = 0.7;
