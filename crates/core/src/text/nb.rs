@@ -1196,6 +1196,57 @@ pub struct HarmCv {
     pub misses: Vec<String>,
 }
 
+impl HarmCv {
+    /// Count one record: whether the threat was found and whether it is labelled.
+    fn count(&mut self, found: bool, labelled: bool, id: &str) {
+        match (found, labelled) {
+            (true, true) => self.tp += 1,
+            (true, false) => self.false_alarms.push(id.to_string()),
+            (false, true) => self.misses.push(id.to_string()),
+            _ => {}
+        }
+    }
+}
+
+/// The shared driver of the back-ups' cut cross-validations: k folds of the English (or the
+/// Chinese) records of `records` (whole writing batches per fold when `by_batch`); per fold,
+/// the category, self-harm and threat clause models trained on the other folds with the rules
+/// alone; per cut, `fallback(model, cut)` analyses the fold's records and `count` adds each
+/// record's found threat types to that cut's tally.
+#[allow(clippy::too_many_arguments)] // the public CVs' six arguments and the two closures that differ
+fn cut_cv<C: Clone + Default>(
+    analyzer: &mut Analyzer,
+    records: &[&Record],
+    english: bool,
+    k: usize,
+    cuts: &[Option<f32>],
+    by_batch: bool,
+    fallback: impl Fn(Arc<NaiveBayes>, Option<f32>) -> Fallback,
+    mut count: impl FnMut(&mut C, &[super::Threat], &Record),
+) -> Vec<C> {
+    let saved = analyzer.category_fallback().cloned();
+    let records: Vec<&Record> = records.iter().copied().filter(|r| is_english(&r.text) == english).collect();
+    let fold = if by_batch { batch_folds(&records, k) } else { folds(&records, k) };
+    let mut out = vec![C::default(); cuts.len()];
+    for f in 0..k.max(1) {
+        let train: Vec<&Record> = records.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| *r).collect();
+        analyzer.set_category_fallback(None);
+        let mut model = NaiveBayes::train_records_with(&train, FeatureOpts::DEFAULT);
+        model.train_harm(analyzer, &train);
+        model.train_veto(analyzer, &train);
+        let model = Arc::new(model);
+        for (cut, tally) in cuts.iter().zip(out.iter_mut()) {
+            analyzer.set_category_fallback(Some(fallback(Arc::clone(&model), *cut)));
+            for r in records.iter().zip(&fold).filter(|(_, x)| **x == f).map(|(r, _)| *r) {
+                let found: Vec<super::Threat> = analyzer.analyze(&r.text).threats.iter().map(|t| t.value).collect();
+                count(tally, &found, r);
+            }
+        }
+    }
+    analyzer.set_category_fallback(saved);
+    out
+}
+
 /// Blocked k-fold cross-validation of the self-harm back-up on the English (or the Chinese)
 /// records of `records` (train split only): for each cut (`None` = lexicon alone), the
 /// record-level self_harm_violence (tp, fp, fn) with sentence models trained on the other
@@ -1208,34 +1259,17 @@ pub fn harm_cut_cv(
     cuts: &[Option<f32>],
     by_batch: bool,
 ) -> Vec<HarmCv> {
-    let saved = analyzer.category_fallback().cloned();
-    let lang = english;
-    let english: Vec<&Record> = records.iter().copied().filter(|r| is_english(&r.text) == lang).collect();
-    let fold = if by_batch { batch_folds(&english, k) } else { folds(&english, k) };
-    let mut out = vec![HarmCv::default(); cuts.len()];
-    for f in 0..k.max(1) {
-        let train: Vec<&Record> = english.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| *r).collect();
-        analyzer.set_category_fallback(None);
-        let mut model = NaiveBayes::train_records_with(&train, FeatureOpts::DEFAULT);
-        model.train_harm(analyzer, &train);
-        let model = Arc::new(model);
-        for (cut, counts) in cuts.iter().zip(out.iter_mut()) {
-            let fb = Fallback { model: Arc::clone(&model), self_harm: *cut, self_harm_zh: *cut, ..Fallback::builtin() };
-            analyzer.set_category_fallback(Some(fb));
-            for r in english.iter().zip(&fold).filter(|(_, x)| **x == f).map(|(r, _)| *r) {
-                let found =
-                    analyzer.analyze(&r.text).threats.iter().any(|t| t.value == super::Threat::SelfHarmViolence);
-                match (found, r.threats.contains(&super::Threat::SelfHarmViolence)) {
-                    (true, true) => counts.tp += 1,
-                    (true, false) => counts.false_alarms.push(r.id.clone()),
-                    (false, true) => counts.misses.push(r.id.clone()),
-                    _ => {}
-                }
-            }
-        }
-    }
-    analyzer.set_category_fallback(saved);
-    out
+    let harm = super::Threat::SelfHarmViolence;
+    cut_cv(
+        analyzer,
+        records,
+        english,
+        k,
+        cuts,
+        by_batch,
+        |model, cut| Fallback { model, self_harm: cut, self_harm_zh: cut, ..Fallback::builtin() },
+        |counts: &mut HarmCv, found, r| counts.count(found.contains(&harm), r.threats.contains(&harm), &r.id),
+    )
 }
 
 /// The threat clause model (escalation threats, not self-harm) at several cuts by k-fold
@@ -1250,45 +1284,20 @@ pub fn veto_cut_cv(
     cuts: &[Option<f32>],
     by_batch: bool,
 ) -> Vec<BTreeMap<super::Threat, HarmCv>> {
-    let saved = analyzer.category_fallback().cloned();
-    let lang = english;
-    let records: Vec<&Record> = records.iter().copied().filter(|r| is_english(&r.text) == lang).collect();
-    let fold = if by_batch { batch_folds(&records, k) } else { folds(&records, k) };
-    let mut out = vec![BTreeMap::new(); cuts.len()];
-    for f in 0..k.max(1) {
-        let train: Vec<&Record> = records.iter().zip(&fold).filter(|(_, x)| **x != f).map(|(r, _)| *r).collect();
-        analyzer.set_category_fallback(None);
-        let mut model = NaiveBayes::train_records_with(&train, FeatureOpts::DEFAULT);
-        model.train_harm(analyzer, &train);
-        model.train_veto(analyzer, &train);
-        let model = Arc::new(model);
-        for (cut, counts) in cuts.iter().zip(out.iter_mut()) {
-            let fb = Fallback {
-                model: Arc::clone(&model),
-                threat_veto_en: *cut,
-                threat_veto_zh: *cut,
-                ..Fallback::builtin()
-            };
-            analyzer.set_category_fallback(Some(fb));
-            for r in records.iter().zip(&fold).filter(|(_, x)| **x == f).map(|(r, _)| *r) {
-                let found: Vec<super::Threat> = analyzer.analyze(&r.text).threats.iter().map(|t| t.value).collect();
-                for &t in super::Threat::ALL {
-                    if t == super::Threat::SelfHarmViolence {
-                        continue;
-                    }
-                    let c: &mut HarmCv = counts.entry(t).or_default();
-                    match (found.contains(&t), r.threats.contains(&t)) {
-                        (true, true) => c.tp += 1,
-                        (true, false) => c.false_alarms.push(r.id.clone()),
-                        (false, true) => c.misses.push(r.id.clone()),
-                        _ => {}
-                    }
-                }
+    cut_cv(
+        analyzer,
+        records,
+        english,
+        k,
+        cuts,
+        by_batch,
+        |model, cut| Fallback { model, threat_veto_en: cut, threat_veto_zh: cut, ..Fallback::builtin() },
+        |counts: &mut BTreeMap<super::Threat, HarmCv>, found, r| {
+            for &t in super::Threat::ALL.iter().filter(|t| **t != super::Threat::SelfHarmViolence) {
+                counts.entry(t).or_default().count(found.contains(&t), r.threats.contains(&t), &r.id);
             }
-        }
-    }
-    analyzer.set_category_fallback(saved);
-    out
+        },
+    )
 }
 
 /// Cross-validated accuracy of the model alone (no rules) on `records` (train split only).
