@@ -216,15 +216,52 @@ const NUMBER_WORDS: &[(&str, u64)] = &[
 
 /// The lower-cased ASCII word at `i` (empty when it is longer than any number word or unit,
 /// so that no allocation is made for ordinary words) and the index after it.
-fn word_at(chars: &[char], i: usize) -> (String, usize) {
+fn word_at(chars: &[char], i: usize) -> (Lower<9>, usize) {
     let mut j = i;
     while j < chars.len() && chars[j].is_ascii_alphabetic() {
         j += 1;
     }
     if j == i || j - i > 9 || !NUMBER_INITIALS.contains(chars[i].to_ascii_lowercase()) {
-        return (String::new(), j);
+        return (Lower::default(), j);
     }
-    (chars[i..j].iter().map(|c| c.to_ascii_lowercase()).collect(), j)
+    (Lower::of(&chars[i..j]), j)
+}
+
+/// A short lower-cased ASCII word kept on the stack (the number scanners look at every word
+/// of an English text; `N` letters at most, longer words are empty).
+#[derive(Clone, Copy)]
+struct Lower<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Default for Lower<N> {
+    fn default() -> Self {
+        Lower { bytes: [0; N], len: 0 }
+    }
+}
+
+impl<const N: usize> Lower<N> {
+    /// `word` lower-cased; empty unless it is at most `N` ASCII letters.
+    fn of(word: &[char]) -> Self {
+        let mut out = Lower::default();
+        if word.len() > N || !word.iter().all(char::is_ascii_alphabetic) {
+            return out;
+        }
+        for (b, c) in out.bytes.iter_mut().zip(word) {
+            *b = c.to_ascii_lowercase() as u8;
+        }
+        out.len = word.len();
+        out
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 /// First letters of the number words, "hundred", "thousand", "million", "and" and "dollar(s)".
@@ -243,7 +280,8 @@ fn number_words(chars: &[char], start: usize) -> Option<(u64, u64, usize)> {
         if w.is_empty() {
             break;
         }
-        match (w.as_str(), NUMBER_WORDS.iter().find(|(n, _)| *n == w)) {
+        let w = w.as_str();
+        match (w, NUMBER_WORDS.iter().find(|(n, _)| *n == w)) {
             (_, Some((_, v))) => current = current.saturating_add(*v),
             // (Saturating: text is input, "hundred hundred hundred …" must not overflow.)
             ("hundred", None) if any => current = current.max(1).saturating_mul(100),
@@ -294,7 +332,7 @@ fn scan_words(chars: &[char], start: usize) -> Option<AmountHit> {
     while j < chars.len() && chars[j].is_ascii_alphabetic() && j - k < 8 {
         j += 1;
     }
-    let unit: String = chars[k..j].iter().map(|c| c.to_ascii_lowercase()).collect();
+    let unit = Lower::<8>::of(&chars[k..j]);
     let whole = j == chars.len() || !chars[j].is_ascii_alphanumeric();
     let (value, end, currency) = match unit.as_str() {
         "dollars" | "dollar" | "bucks" if whole => (value, j, Currency::Usd),

@@ -87,7 +87,7 @@ fn class_features(chars: &[char], english: bool, mut names: Option<&mut HashMap<
     let mut present = vec![false; c.names.len()];
     if english {
         let mut word = String::new();
-        for w in chars.split(|ch| !(ch.is_alphanumeric() || *ch == '\'')).filter(|w| !w.is_empty()) {
+        for w in chars.split(|ch| !(nb::alnum(*ch) || *ch == '\'')).filter(|w| !w.is_empty()) {
             word.clear();
             word.extend(w);
             for i in c.en.get(&word).into_iter().flatten() {
@@ -169,6 +169,10 @@ pub struct HarmModel {
     vocab: HashMap<u64, usize, FnvBuild>,
     /// Log ratio of a feature's (smoothed) share in positive to negative sentences.
     weights: Vec<f32>,
+    /// The features of positive weight, by id: a small table (a few thousand entries, where
+    /// `vocab` has hundreds of thousands) that bounds a score from above
+    /// ([`HarmModel::score_folded_reaching`]).
+    positive: HashMap<u64, f32, FnvBuild>,
     names: Vec<String>,
     /// Log ratio of positive to negative sentences.
     prior: f32,
@@ -239,6 +243,7 @@ impl HarmModel {
                 if *p < MIN_POSITIVE { w.min(0.0) } else { w.min(MAX_WEIGHT) }
             })
             .collect();
+        m.positive = m.vocab.iter().map(|(id, i)| (*id, m.weights[*i])).filter(|(_, w)| *w > 0.0).collect();
         m.names = vec![String::new(); m.vocab.len()];
         for (id, i) in &m.vocab {
             m.names[*i] = names.remove(id).unwrap_or_default();
@@ -272,14 +277,44 @@ impl HarmModel {
         top.into_iter().map(|(i, w)| (self.names[i].clone(), w)).collect()
     }
 
-    /// [`HarmModel::score`] of a sentence the analyser has already folded (`normalize::fold_char`).
-    pub(crate) fn score_folded(&self, sentence: &[char]) -> Option<f32> {
-        self.score_known(self.in_vocab(sentence_features(
-            &nb::model_chars_folded(sentence),
-            self.english,
-            self.classes,
-            None,
-        )))
+    /// [`HarmModel::score`] of a sentence the analyser has already folded (`normalize::fold_char`),
+    /// when it reaches `cut`: `Some(None)` when it does not, `None`
+    /// for an untrained model. Most sentences are far below the cut, and the prior plus their
+    /// positive weights alone (looked up in a small table) shows it without the whole
+    /// vocabulary's lookups (the margin covers the different order of the float additions).
+    pub(crate) fn score_folded_reaching(&self, sentence: &[char], cut: f32) -> Option<Option<f32>> {
+        if !self.is_trained() {
+            return None;
+        }
+        let chars = nb::model_chars_folded(sentence);
+        if !self.english && self.bound_zh(&chars) < cut - 1e-3 {
+            return Some(None);
+        }
+        let ids = sentence_features(&chars, self.english, self.classes, None);
+        if self.english && self.prior + ids.iter().filter_map(|(f, _)| self.positive.get(f)).sum::<f32>() < cut - 1e-3 {
+            return Some(None);
+        }
+        let score = self.score_known(self.in_vocab(ids))?;
+        Some((score >= cut).then_some(score))
+    }
+
+    /// An upper bound of a Chinese sentence's score from its model characters: the prior plus
+    /// the positive weights of its character bigrams (a repeated one counted each time) and of
+    /// its class features, without building and sorting its feature list (the analyser asks it
+    /// of every clause of every text).
+    fn bound_zh(&self, chars: &[char]) -> f32 {
+        let mut sum = self.prior;
+        for w in chars.windows(2) {
+            if !(nb::junk(w[0]) && nb::junk(w[1])) {
+                sum += self.positive.get(&nb::bigram_id(w[0], w[1])).copied().unwrap_or(0.0);
+            }
+        }
+        if self.classes {
+            for id in class_features(chars, false, None) {
+                sum += self.positive.get(&id).copied().unwrap_or(0.0);
+            }
+        }
+        sum
     }
 
     fn score_known(&self, known: Vec<usize>) -> Option<f32> {

@@ -2044,7 +2044,7 @@ impl<'a> Ctx<'a> {
             if let Some((_, keep)) = kept.iter().find(|(k, _)| *k == u) {
                 return *keep;
             }
-            let keep = model.score_folded(&self.masked_unit(u, english)).is_none_or(|score| score < cut);
+            let keep = model.score_folded_reaching(&self.masked_unit(u, english), cut).flatten().is_none();
             kept.push((u, keep));
             keep
         });
@@ -2097,8 +2097,8 @@ impl<'a> Ctx<'a> {
             if judged {
                 continue;
             }
-            let score = model.score_folded(&self.chars[span.start..span.end])?;
-            if score >= cut && best.is_none_or(|b| score > b.0) {
+            let Some(score) = model.score_folded_reaching(&self.chars[span.start..span.end], cut)? else { continue };
+            if best.is_none_or(|b| score > b.0) {
                 best = Some((score, span));
             }
         }
@@ -2589,6 +2589,52 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// Whether a Chinese demand verb for money drops its object, which then points back to the
+    /// sum before it (这两项加起来236.40元，…，请退回。; 这两项加起来1,840元，应该由你们承担): nothing
+    /// but 给我 and a particle follows the cue in its clause, and the clause names neither the
+    /// object (把 / 将 …) nor the basis of the sum (按 …: 要求按保额赔付), nor is the cue a noun
+    /// (损失) or 理赔 (要求尽快理赔).
+    fn zero_object(&self, cue: &Hit) -> bool {
+        let ch = self.chars;
+        let money = matches!(
+            cue.group,
+            Group::Demand(DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
+        );
+        if !money
+            || !is_cjk(ch[cue.start])
+            || ch[cue.start] == '理'
+            || !matches!(ch[cue.end - 1], '回' | '还' | '付' | '退' | '偿' | '担' | '赔' | '销' | '返' | '来' | '给')
+        {
+            return false;
+        }
+        // Nor is the object a noun before the cue in its clause (多收的利息请退还, 钱要是扣错了得退
+        // 回来), nor the demand a condition or someone's reported words (律师函说…，要求十五日内退回).
+        let clause = window_start(ch, cue.start, 30, is_clause_punct);
+        let sentence = window_start(ch, cue.start, 200, is_sentence_end);
+        if ch[clause..cue.start]
+            .iter()
+            .any(|c| matches!(c, '把' | '将' | '按' | '照' | '依' | '钱' | '费' | '息' | '金' | '款' | '额'))
+            || ch[sentence..cue.start].contains(&'说')
+            || self.conditional.inside(clause, cue.start).next().is_some()
+        {
+            return false;
+        }
+        let mut tail = 0;
+        let mut i = cue.end;
+        while i < ch.len() && !is_clause_punct(ch, i) {
+            if !ch[i].is_whitespace() {
+                if !matches!(ch[i], '给' | '我' | '俺' | '来' | '吧' | '啊' | '呀' | '啦' | '嘛' | '就' | '行' | '好')
+                {
+                    return false;
+                }
+                tail += 1;
+            }
+            i += 1;
+        }
+        // (A colon opens what the cue asks for: 这个损失应该由银行承担：要求退还….)
+        tail <= 4 && !matches!(ch.get(i), Some(':'))
+    }
+
     /// Where an `[amount_anaphor]` of a demand cue may stand, in the cue's clause: from 8 units
     /// before a Chinese cue (6 before an English one) to 6 units after it.
     fn anaphor_window(&self, cue: &Hit) -> (usize, usize) {
@@ -2621,6 +2667,61 @@ impl<'a> Ctx<'a> {
                 && (a.end..clause)
                     .all(|k| ch[k].is_whitespace() || is_clause_punct(ch, k) || matches!(ch[k], '元' | '块' | '钱'))
         })
+    }
+
+    /// The index in `amounts` of the sum a Chinese `[amount_anaphor]` names by its noun near a
+    /// money demand cue (支付上述定损金额, 按上述基本保额给付, 退还上述全部保费): the sum right after
+    /// the last earlier mention of that noun (定损金额为人民币壹拾贰万元, 共缴纳保费壹万捌仟元), with
+    /// at most a copula, 人民币, 共 / 累计 or a colon between. The noun is the two to four Chinese
+    /// characters after the anaphor (全部 / 的 skipped), or its last two when the whole is not
+    /// found (上述保险金 → 保险金 …), or a total later in the sentence of that sum.
+    fn named_antecedent(&self, cue: &Hit, amounts: &[amount::AmountHit]) -> Option<usize> {
+        let ch = self.chars;
+        let money = matches!(
+            cue.group,
+            Group::Demand(DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
+        );
+        if !money || !is_cjk(ch[cue.start]) || amounts.is_empty() {
+            return None;
+        }
+        let (lo, hi) = self.anaphor_window(cue);
+        let anaphor = self.amount_anaphor.inside(lo, hi).next()?;
+        let mut start = anaphor.end;
+        for skip in ["全部", "全额", "的"] {
+            start += amount::starts_with_at(ch, start, skip);
+        }
+        let mut end = start;
+        while end < ch.len() && end - start < 4 && is_cjk(ch[end]) && !(cue.start..cue.end).contains(&end) {
+            end += 1;
+        }
+        if end - start < 2 {
+            return None;
+        }
+        // Only a copula, 人民币, a total word or a colon between the noun and the sum.
+        let light = |a: usize, b: usize| {
+            b >= a
+                && b - a <= 6
+                && ch[a..b].iter().all(|c| {
+                    c.is_whitespace()
+                        || matches!(c, '为' | '是' | '人' | '民' | '币' | '共' | '计' | '累' | '约' | ':' | '：')
+                })
+        };
+        let noun_at = |noun: &[char]| {
+            (0..anaphor.start.saturating_sub(noun.len() - 1)).rev().find_map(|k| {
+                (ch[k..k + noun.len()] == *noun)
+                    .then(|| amounts.iter().position(|a| a.start >= k + noun.len() && light(k + noun.len(), a.start)))
+                    .flatten()
+            })
+        };
+        let i = noun_at(&ch[start..end]).or_else(|| (end - start > 2).then(|| noun_at(&ch[end - 2..end])).flatten())?;
+        // A total later in that sentence sums it up: 每年保费32,000元，至今已交三年，合计96,000元.
+        let sentence_end = window_end(ch, amounts[i].end, 200, is_sentence_end);
+        Some(
+            (i + 1..amounts.len())
+                .take_while(|&j| amounts[j].end <= sentence_end)
+                .find(|&j| self.is_total(&amounts[j]))
+                .unwrap_or(i),
+        )
     }
 
     /// Whether a personal subject (I, we, she, he; 我, 俺, 她, 他) stands in [lo, hi): "if I
@@ -3066,8 +3167,28 @@ impl<'a> Ctx<'a> {
                     unassigned.iter().rposition(|a| a.start >= before && a.end <= o.hit.start)
                 })
             };
-            let found = if self.pronoun_object(o.hit) { by_pronoun() } else { None };
-            if let Some(i) = found
+            // A dropped Chinese object: the last sum before the cue in its sentence, or in the
+            // sentence before when its own names none.
+            let zero_object = || {
+                let sentence = window_start(self.chars, o.hit.start, 200, is_sentence_end);
+                // (Amounts are in text order and do not overlap: the first one from the sentence
+                // start decides.)
+                if found.get(found.partition_point(|a| a.start < sentence)).is_some_and(|a| a.end <= o.hit.start) {
+                    return unassigned.iter().rposition(|a| a.start >= sentence && a.end <= o.hit.start);
+                }
+                let prev = window_start(self.chars, sentence.saturating_sub(1), 200, is_sentence_end);
+                unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start)
+            };
+            let found = if self.pronoun_object(o.hit) {
+                by_pronoun()
+            } else if self.zero_object(o.hit) {
+                zero_object()
+            } else {
+                None
+            };
+            if let Some(i) = self
+                .named_antecedent(o.hit, &unassigned)
+                .or(found)
                 .or_else(|| self.all_of_amount_before(o.hit, &unassigned))
                 .or_else(|| self.noun_antecedent(o.hit, &unassigned))
             {

@@ -58,14 +58,19 @@ struct Model {
     vocab: HashMap<u64, usize, FnvBuild>,
     /// Readable form of each feature (evidence notes).
     names: Vec<String>,
-    /// `log_lik[class][feature]` = log P(feature | class), Laplace-smoothed.
-    log_lik: Vec<Vec<f64>>,
+    /// `log_lik[feature * classes + class]` = log P(feature | class), Laplace-smoothed. Feature
+    /// major: a text's features are looked up in one place each, not once per class in a
+    /// table of the whole vocabulary (which misses the cache; docs/BENCHMARKS.md).
+    log_lik: Vec<f64>,
     /// Whether this is the English model (word features when `opts.en_words`).
     english: bool,
     opts: FeatureOpts,
-    /// One present-vs-absent detector per emotion, over the same vocabulary
+    /// The emotions with a present-vs-absent detector over the same vocabulary
     /// ([`Model::train_emotions`]); empty when trained without emotion labels.
-    emotions: Vec<EmotionModel>,
+    emotions: Vec<Emotion>,
+    /// The detectors' weights, feature major: `emotion_weights[feature * emotions + e]` is the
+    /// weight of feature `feature` in the detector of `emotions[e]`.
+    emotion_weights: Vec<f32>,
 }
 
 /// The emotion detectors' view of one text ([`NaiveBayes::emotion_scores`]).
@@ -77,16 +82,6 @@ pub struct EmotionScores {
     pub features: usize,
     /// Per emotion: the score ([`Prepared::emotion_top`] gives the features that raised it).
     pub scores: Vec<(Emotion, f32)>,
-}
-
-/// A binary naive Bayes detector of one emotion: for each feature of the vocabulary, the log
-/// ratio of its (add-one smoothed) share among the features of texts labelled with the emotion
-/// to its share among the others. A text's score is the sum over its known features divided by
-/// the square root of their number (long texts would otherwise score extreme either way).
-#[derive(Debug, Clone)]
-struct EmotionModel {
-    emotion: Emotion,
-    weights: Vec<f32>,
 }
 
 /// English when Latin letters outnumber CJK characters four to one (as the analyser decides).
@@ -198,13 +193,34 @@ pub(super) fn model_chars_folded(folded: &[char]) -> Vec<char> {
     chars
 }
 
+/// `char::is_alphanumeric`, without its table lookup for ASCII and the common CJK block (the
+/// feature extractors ask it of every character).
+pub(super) fn alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if matches!(c as u32, 0x4E00..=0x9FFF) {
+        true
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// A space or a character that is not a letter or digit: a bigram of two of them is no feature.
+pub(super) fn junk(c: char) -> bool {
+    c == ' ' || !alnum(c)
+}
+
+/// The feature id of the character bigram `ab` ([`feature_ids`]).
+pub(super) fn bigram_id(a: char, b: char) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
 /// Character bigrams of the normalised text (pairs of two spaces or two punctuation marks are
 /// skipped), with counts.
 pub fn features(text: &str) -> BTreeMap<(char, char), u32> {
     let chars = norm_chars(text);
     let mut out = BTreeMap::new();
     for w in chars.windows(2) {
-        let junk = |c: char| c == ' ' || (!c.is_alphanumeric());
         if junk(w[0]) && junk(w[1]) {
             continue;
         }
@@ -264,7 +280,7 @@ pub(super) fn feature_ids_of(
         let mut words: Vec<&[char]> = Vec::new();
         let mut start = None;
         for (i, &c) in chars.iter().enumerate() {
-            let w = c.is_alphanumeric() || c == '\'';
+            let w = alnum(c) || c == '\'';
             match (w, start) {
                 (true, None) => start = Some(i),
                 (false, Some(s0)) => {
@@ -293,12 +309,11 @@ pub(super) fn feature_ids_of(
             }
         }
     } else {
-        let junk = |c: char| c == ' ' || (!c.is_alphanumeric());
         for w in chars.windows(2) {
             if junk(w[0]) && junk(w[1]) {
                 continue;
             }
-            let id = (u64::from(w[0]) << 32) | u64::from(w[1]);
+            let id = bigram_id(w[0], w[1]);
             ids.push(id);
             if let Some(n) = names.as_deref_mut() {
                 n.entry(id).or_insert_with(|| format!("{}{}", w[0], w[1]));
@@ -306,7 +321,7 @@ pub(super) fn feature_ids_of(
         }
         if opts.unigrams {
             for &c in chars {
-                if c.is_alphanumeric() && !c.is_ascii() {
+                if alnum(c) && !c.is_ascii() {
                     let id = (u64::from(c) << 32) | UNIGRAM;
                     ids.push(id);
                     if let Some(n) = names.as_deref_mut() {
@@ -337,7 +352,6 @@ fn bigram_count(text: &str) -> u32 {
 }
 
 fn bigram_count_of(chars: &[char]) -> u32 {
-    let junk = |c: char| c == ' ' || (!c.is_alphanumeric());
     chars.windows(2).filter(|w| !(junk(w[0]) && junk(w[1]))).count() as u32
 }
 
@@ -373,6 +387,7 @@ impl Model {
                 (cat, n, counts.into_iter().map(|(i, c)| (i, c as f64 * w)).collect())
             })
             .collect();
+        let mut per_class_ll: Vec<Vec<f64>> = Vec::new();
         let mut all = vec![0f64; m.vocab.len()];
         for (_, _, counts) in &weighted {
             for (i, c) in counts {
@@ -401,9 +416,22 @@ impl Model {
             } else {
                 (n as f64 / docs as f64).ln()
             });
-            m.log_lik.push(ll);
+            per_class_ll.push(ll);
+        }
+        // Feature major (see `Model::log_lik`).
+        let k = per_class_ll.len();
+        m.log_lik = vec![0.0; m.vocab.len() * k];
+        for (c, ll) in per_class_ll.iter().enumerate() {
+            for (i, l) in ll.iter().enumerate() {
+                m.log_lik[i * k + c] = *l;
+            }
         }
         m
+    }
+
+    /// `log P(feature | class)` ([`Model::log_lik`]).
+    fn ll(&self, feature: usize, class: usize) -> f64 {
+        self.log_lik[feature * self.classes.len() + class]
     }
 
     /// Known features of a text: (index, count).
@@ -425,6 +453,7 @@ impl Model {
         let v = self.vocab.len();
         let feats: Vec<Vec<(usize, f64)>> = examples.iter().map(|(t, _)| self.known(t)).collect();
         self.emotions.clear();
+        let mut per_emotion: Vec<Vec<f32>> = Vec::new();
         for &e in Emotion::ALL {
             let (mut pos, mut neg) = (vec![0u32; v], vec![0u32; v]);
             let (mut pos_total, mut neg_total, mut pos_docs) = (0f64, 0f64, 0usize);
@@ -451,24 +480,39 @@ impl Model {
                 .zip(&neg)
                 .map(|(p, n)| ((f64::from(*p) + 1.0).ln() - lp - (f64::from(*n) + 1.0).ln() + ln) as f32)
                 .collect();
-            self.emotions.push(EmotionModel { emotion: e, weights });
+            self.emotions.push(e);
+            per_emotion.push(weights);
+        }
+        // Feature major (see `Model::emotion_weights`).
+        let k = per_emotion.len();
+        self.emotion_weights = vec![0.0; v * k];
+        for (e, weights) in per_emotion.iter().enumerate() {
+            for (i, w) in weights.iter().enumerate() {
+                self.emotion_weights[i * k + e] = *w;
+            }
         }
     }
 
     /// Each emotion detector's score of the known features `feats`.
     fn emotion_scores_of(&self, feats: &[(usize, f64)]) -> Vec<(Emotion, f32)> {
         let norm = (feats.len().max(1) as f32).sqrt();
-        self.emotions
-            .iter()
-            .map(|m| (m.emotion, feats.iter().map(|(i, _)| m.weights[*i]).sum::<f32>() / norm))
-            .collect()
+        let k = self.emotions.len();
+        // Each detector's sum in the order of `feats`, as a per-detector `sum` would add.
+        let mut sums = vec![-0.0f32; k];
+        for (i, _) in feats {
+            for (s, w) in sums.iter_mut().zip(&self.emotion_weights[i * k..(i + 1) * k]) {
+                *s += *w;
+            }
+        }
+        self.emotions.iter().zip(sums).map(|(e, s)| (*e, s / norm)).collect()
     }
 
     /// The features of `feats` that raised the score of emotion `e` most (positive weights only).
     fn emotion_top(&self, feats: &[(usize, f64)], e: Emotion) -> Vec<(String, f32)> {
-        let Some(m) = self.emotions.iter().find(|m| m.emotion == e) else { return vec![] };
+        let Some(at) = self.emotions.iter().position(|x| *x == e) else { return vec![] };
+        let k = self.emotions.len();
         let mut top: Vec<(usize, f32)> =
-            feats.iter().map(|(i, _)| (*i, m.weights[*i])).filter(|(_, w)| *w > 0.0).collect();
+            feats.iter().map(|(i, _)| (*i, self.emotion_weights[i * k + at])).filter(|(_, w)| *w > 0.0).collect();
         top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| self.names[a.0].cmp(&self.names[b.0])));
         top.truncate(TOP_FEATURES);
         top.into_iter().map(|(i, w)| (self.names[i].clone(), w)).collect()
@@ -476,12 +520,15 @@ impl Model {
 
     /// Log posterior of every class (normalised), in `classes` order.
     fn log_posterior_of(&self, feats: &[(usize, f64)]) -> Vec<f64> {
-        let scores: Vec<f64> = (0..self.classes.len())
-            .map(|c| {
-                let ll = &self.log_lik[c];
-                self.log_prior[c] + feats.iter().map(|(i, n)| n * ll[*i]).sum::<f64>()
-            })
-            .collect();
+        let k = self.classes.len();
+        // Each class's sum in the order of `feats`, as a per-class `sum` would add.
+        let mut sums = vec![-0.0f64; k];
+        for (i, n) in feats {
+            for (s, l) in sums.iter_mut().zip(&self.log_lik[i * k..(i + 1) * k]) {
+                *s += n * l;
+            }
+        }
+        let scores: Vec<f64> = self.log_prior.iter().zip(sums).map(|(p, s)| p + s).collect();
         let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let lz = max + scores.iter().map(|s| (s - max).exp()).sum::<f64>().ln();
         scores.iter().map(|s| s - lz).collect()
@@ -489,22 +536,28 @@ impl Model {
 
     /// The features that favour class `best` over class `second` most.
     fn top_features(&self, feats: &[(usize, f64)], best: usize, second: usize) -> Vec<(String, f32)> {
-        let mut evidence: Vec<(String, f32)> = feats
+        let mut evidence: Vec<(&str, f32)> = feats
             .iter()
-            .map(|(i, n)| (*i, (n * (self.log_lik[best][*i] - self.log_lik[second][*i])) as f32))
+            .map(|(i, n)| (self.names[*i].as_str(), (n * (self.ll(*i, best) - self.ll(*i, second))) as f32))
             .filter(|(_, w)| *w > 0.0)
-            .map(|(i, w)| (self.names[i].clone(), w))
             .collect();
-        evidence.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        evidence.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         evidence.truncate(TOP_FEATURES);
-        evidence
+        evidence.into_iter().map(|(name, w)| (name.to_string(), w)).collect()
     }
 
     fn predict_of(&self, feats: &[(usize, f64)]) -> (Category, f32, Vec<(String, f32)>) {
         if self.classes.is_empty() {
             return (Category::Other, 0.0, vec![]);
         }
-        let post = self.log_posterior_of(feats);
+        self.predict_from(feats, &self.log_posterior_of(feats))
+    }
+
+    /// [`Model::predict_of`] given the log posterior `post` of `feats`.
+    fn predict_from(&self, feats: &[(usize, f64)], post: &[f64]) -> (Category, f32, Vec<(String, f32)>) {
+        if self.classes.is_empty() {
+            return (Category::Other, 0.0, vec![]);
+        }
         let mut order: Vec<usize> = (0..post.len()).collect();
         order.sort_by(|a, b| post[*b].total_cmp(&post[*a]).then(a.cmp(b)));
         let best = order[0];
@@ -708,6 +761,12 @@ impl Prepared<'_> {
     /// [`NaiveBayes::predict`].
     pub fn predict(&self) -> (Category, f32, Vec<(String, f32)>) {
         self.model.predict_of(&self.known)
+    }
+
+    /// [`Prepared::predict`] given the [`Prepared::log_posterior`] already computed.
+    fn predict_with(&self, post: &[(Category, f64)]) -> (Category, f32, Vec<(String, f32)>) {
+        let post: Vec<f64> = post.iter().map(|(_, lp)| *lp).collect();
+        self.model.predict_from(&self.known, &post)
     }
 
     /// [`NaiveBayes::emotion_scores`].
@@ -946,7 +1005,7 @@ impl Fallback {
         let z: f64 = blended.iter().map(|(_, s)| (s - top).exp()).sum();
         let prob = (1.0 / z) as f32;
         let nb_p = post.iter().find(|(c, _)| *c == best).map_or(0.0, |(_, lp)| lp.exp());
-        let (_, _, feats) = prepared.predict();
+        let (_, _, feats) = prepared.predict_with(&post);
         let feats: Vec<String> = feats.iter().map(|(f, w)| format!("{f:?} {w:.2}")).collect();
         let note = format!(
             "rules gave {} ({:.3}, cue total {:.1}); naive Bayes p({})={:.3}, cue total {:.1}, blended with λ={}; top features: {}",
@@ -1380,7 +1439,7 @@ mod tests {
     fn builtin_model_trains_on_embedded_corpus() {
         let zh = eval::parse_jsonl(CORPUS_ZH).unwrap();
         let en = eval::parse_jsonl(CORPUS_EN).unwrap();
-        assert_eq!((zh.len(), en.len()), (8319, 4987));
+        assert_eq!((zh.len(), en.len()), (8703, 5083));
         let quoted = builtin_corpus().unwrap().iter().filter(|r| !r.harm_quotes.is_empty()).count();
         assert_eq!(quoted, HARM_QUOTES.lines().count());
         assert!(T2s::parse(normalize::BUILTIN_T2S).is_ok());
