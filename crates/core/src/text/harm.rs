@@ -277,11 +277,11 @@ impl HarmModel {
         top.into_iter().map(|(i, w)| (self.names[i].clone(), w)).collect()
     }
 
-    /// [`HarmModel::score`] of a sentence the analyser has already folded (`normalize::fold_char`),
-    /// when it reaches `cut`: `Some(None)` when it does not, `None`
-    /// for an untrained model. Most sentences are far below the cut, and the prior plus their
-    /// positive weights alone (looked up in a small table) shows it without the whole
-    /// vocabulary's lookups (the margin covers the different order of the float additions).
+    /// [`HarmModel::score`] of a sentence the analyser has already folded (`normalize::fold_char`)
+    /// when it reaches `cut`; `Some(None)` when it does not, `None` for an untrained model. Most
+    /// sentences are far below the cut, and the prior plus their positive weights alone (looked
+    /// up in a small table) shows it without the whole vocabulary's lookups (the margin covers
+    /// the other order of the float additions).
     pub(crate) fn score_folded_reaching(&self, sentence: &[char], cut: f32) -> Option<Option<f32>> {
         if !self.is_trained() {
             return None;

@@ -3179,7 +3179,7 @@ impl<'a> Ctx<'a> {
                 let prev = window_start(self.chars, sentence.saturating_sub(1), 200, is_sentence_end);
                 unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start)
             };
-            let found = if self.pronoun_object(o.hit) {
+            let pointed = if self.pronoun_object(o.hit) {
                 by_pronoun()
             } else if self.zero_object(o.hit) {
                 zero_object()
@@ -3188,7 +3188,7 @@ impl<'a> Ctx<'a> {
             };
             if let Some(i) = self
                 .named_antecedent(o.hit, &unassigned)
-                .or(found)
+                .or(pointed)
                 .or_else(|| self.all_of_amount_before(o.hit, &unassigned))
                 .or_else(|| self.noun_antecedent(o.hit, &unassigned))
             {

@@ -60,7 +60,7 @@ struct Model {
     names: Vec<String>,
     /// `log_lik[feature * classes + class]` = log P(feature | class), Laplace-smoothed. Feature
     /// major: a text's features are looked up in one place each, not once per class in a
-    /// table of the whole vocabulary (which misses the cache; docs/BENCHMARKS.md).
+    /// table of the whole vocabulary (which misses the cache; docs/DECISIONS.md).
     log_lik: Vec<f64>,
     /// Whether this is the English model (word features when `opts.en_words`).
     english: bool,
@@ -69,7 +69,11 @@ struct Model {
     /// ([`Model::train_emotions`]); empty when trained without emotion labels.
     emotions: Vec<Emotion>,
     /// The detectors' weights, feature major: `emotion_weights[feature * emotions + e]` is the
-    /// weight of feature `feature` in the detector of `emotions[e]`.
+    /// weight of feature `feature` in the binary naive Bayes detector of `emotions[e]`, the log
+    /// ratio of its (add-one smoothed) share among the features of texts labelled with the
+    /// emotion to its share among the others. A text's score is the sum over its known features
+    /// divided by the square root of their number (long texts would otherwise score extreme
+    /// either way).
     emotion_weights: Vec<f32>,
 }
 
