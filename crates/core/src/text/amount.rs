@@ -384,13 +384,46 @@ fn money_may_follow(chars: &[char], end: usize) -> bool {
 /// Words right after a bare number that demand it back: 九千六一分不少给我退回来, 把4800退给我.
 /// (一分不少 / 一分不能少 may follow after a comma: 六千二，一分不能少.)
 fn demand_follows(chars: &[char], end: usize) -> bool {
-    ["给我", "给俺", "退给", "退回", "还给", "还我", "全退", "全部退", "一分不少", "一分都不能少", "一分不能少"]
+    let at_any = |at: usize, words: &[&str]| words.iter().any(|w| starts_with_at(chars, at, w) > 0);
+    if at_any(
+        end,
+        &["给我", "给俺", "退给", "退回", "还给", "还我", "全退", "全部退", "一分不少", "一分都不能少", "一分不能少"],
+    ) || (matches!(chars.get(end), Some(',' | '，'))
+        && at_any(
+            end + 1,
+            &[
+                "一分不少",
+                "一分都不能少",
+                "一分不能少",
+                "一分都不少",
+                "退我",
+                "退给我",
+                "还我",
+                "赔我",
+                "给我退",
+                "给我赔",
+                "全部退",
+            ],
+        ))
+    {
+        return true;
+    }
+    // A modal and a demand verb within four characters: 这736必须退, 这四百八应该由你们来报,
+    // 这八万八早点打过来 (a subject may come first: 这两千你们必须退).
+    let mut k = end;
+    for subject in ["你们", "贵司", "贵行", "您"] {
+        k += starts_with_at(chars, k, subject);
+    }
+    let modal = ["必须", "得", "要", "应该", "应当", "该", "赶紧", "尽快", "早点", "马上"]
         .iter()
-        .any(|w| starts_with_at(chars, end, w) > 0)
-        || (matches!(chars.get(end), Some(',' | '，'))
-            && ["一分不少", "一分都不能少", "一分不能少", "一分都不少"]
-                .iter()
-                .any(|w| starts_with_at(chars, end + 1, w) > 0))
+        .map(|w| starts_with_at(chars, k, w))
+        .find(|&n| n > 0);
+    modal.is_some_and(|n| {
+        let from = k + n;
+        (from..(from + 4).min(chars.len())).take_while(|&i| super::is_cjk(chars[i])).any(|i| {
+            matches!(chars[i], '退' | '赔' | '报' | '打' | '补' | '返') || starts_with_at(chars, i, "承担") > 0
+        })
+    })
 }
 
 /// A bare Arabic number (no currency, 100 to 9,999,999.99) in Chinese text that a word before it
@@ -633,14 +666,26 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         }
     }
     let mut end = if suffix_len > 0 { after + suffix_len } else { j };
+    // After Arabic digits the 角 / 分 tail is added to the parsed sum (2,200块5毛): its end and
+    // its value in fen.
+    let unit_end = end;
+    let mut fen_tail = 0;
     // 元 followed by 角/分 (壹佰贰拾元伍角), and 整. Not the idiom 一分不能少 / 一分钱都不给.
     if suffix_len > 0 && matches!(chars[end - 1], '元' | '块' | '圆') {
-        while end + 1 < chars.len() && is_cn_digit(chars[end]) && matches!(chars[end + 1], '角' | '毛' | '分') {
+        while end + 1 < chars.len()
+            && (is_cn_digit(chars[end]) || chars[end].is_ascii_digit())
+            && matches!(chars[end + 1], '角' | '毛' | '分')
+        {
             let idiom = chars[end] == '一'
                 && chars[end + 1] == '分'
                 && chars.get(end + 2).is_some_and(|&n| "不也都钱没未一多少".contains(n));
             if idiom {
                 break;
+            }
+            if has_arabic {
+                let d =
+                    chars[end].to_digit(10).map(i64::from).or_else(|| crate::money::cn_digit(chars[end])).unwrap_or(0);
+                fen_tail += if chars[end + 1] == '分' { d } else { d * 10 };
             }
             end += 2;
         }
@@ -655,7 +700,10 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         && matches!(chars[end - 1], '块' | '元')
         && let Some(&d) = chars.get(end)
         && (is_cn_digit(d) || d.is_ascii_digit())
-        && chars.get(end + 1).is_none_or(|&n| !n.is_alphanumeric())
+        // (A Chinese word may follow, not a counter: 一千八百七十五块四你们得给我退回来, not 5块5个.)
+        && chars.get(end + 1).is_none_or(|&n| {
+            !n.is_alphanumeric() || (super::is_cjk(n) && !is_cn_digit(n) && !"个次件天年月期笔张人块元岁号日周毛角分倍成折份项条台辆位名家间层楼".contains(n))
+        })
         && !(matches!(chars.get(end + 1), Some('.' | ',')) && chars.get(end + 2).is_some_and(|n| n.is_ascii_digit()))
     {
         jiao_tail = Some(d);
@@ -758,7 +806,7 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
     if let Some(u) = implied_unit {
         s.push(u);
     }
-    s.extend(&chars[j..end - usize::from(jiao_tail.is_some())]);
+    s.extend(&chars[j..if has_arabic && fen_tail > 0 { unit_end } else { end - usize::from(jiao_tail.is_some()) }]);
     let mut s = s.to_ascii_uppercase();
     let mut currency = default;
     // Cantonese 蚊 and Hokkien 箍 are 元.
@@ -806,6 +854,9 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
             money = Money::new(money.minor + cents, money.currency);
             end = c + cents_word;
         }
+    }
+    if fen_tail > 0 {
+        money = Money::new(money.minor.checked_add(fen_tail)?, money.currency);
     }
     if let Some(d) = jiao_tail {
         let jiao = d.to_digit(10).map(i64::from).or_else(|| crate::money::cn_digit(d))?;
@@ -869,6 +920,18 @@ mod tests {
             ("三百五十八块八，一分都不能少", "三百五十八块八", "358.80 CNY"),
             ("三百五十八块八,一分都不能少", "三百五十八块八", "358.80 CNY"),
             ("一共5块5", "5块5", "5.50 CNY"),
+            // A 角 / 分 tail after Arabic digits, and a 角 digit before a Chinese word that is no
+            // counter.
+            ("一共2,200块5毛，", "2,200块5毛", "2200.50 CNY"),
+            ("退我128元3角5分", "128元3角5分", "128.35 CNY"),
+            ("一共2200元五角", "2200元五角", "2200.50 CNY"),
+            ("这一千八百七十五块四你们得给我退回来", "一千八百七十五块四", "1875.40 CNY"),
+            // A bare sum before a modal and a demand verb, or alone before a comma and 退我.
+            ("这736必须退。", "736", "736.00 CNY"),
+            ("这四百八应该由你们来报", "四百八", "480.00 CNY"),
+            ("合同来？3千5，退我。", "3千5", "3500.00 CNY"),
+            ("一共5块5个", "5块", "5.00 CNY"),
+            ("一千块三天内退回", "一千块", "1000.00 CNY"),
             ("the remaining $37.5K.", "$37.5K", "37500.00 USD"),
             ("That's a hundred and thirty-two dollars", "a hundred and thirty-two dollars", "132.00 USD"),
             ("该赔的¥248,082.03一分不能少", "¥248,082.03", "248082.03 CNY"),
@@ -1003,6 +1066,8 @@ mod tests {
             // w needs to end the word; 块 + digit + counter word is a count, not 角.
             "3 weeks",
             "2way",
+            // The complainant's own debt: 还 is no demand verb after a modal.
+            "这500要还给你们",
         ] {
             assert!(find(text).is_empty(), "{text}: {:?}", find(text));
         }

@@ -848,6 +848,34 @@ fn window_end(chars: &[char], pos: usize, units: usize, stop: Stop) -> usize {
 }
 
 /// English determiners before a money noun that make it a definite object: "those late fees".
+/// Words that may follow a demonstrative pronoun object ("pay me that now"), where a
+/// determiner would be followed by its noun ("pay that bill").
+const PRONOUN_OBJECT_TAIL: &[&str] = &[
+    "and",
+    "to",
+    "back",
+    "now",
+    "today",
+    "immediately",
+    "in",
+    "please",
+    "within",
+    "by",
+    "as",
+    "so",
+    "too",
+    "asap",
+    "right",
+    "amount",
+    "sum",
+    "money",
+];
+
+/// Auxiliaries between "I" / "we" and a demand verb that make it the complainant's own act ("so
+/// I can pay", "how I am supposed to pay").
+const OWN_ACT_AUX: &[&str] =
+    &["can", "could", "am", "are", "supposed", "to", "will", "would", "have", "had", "need", "must", "should", "also"];
+
 const DETERMINERS: &[&str] = &["the", "that", "those", "these", "this", "all", "both", "every", "my", "our"];
 
 /// Words before an English sum that make it an estimate: "over £180 in charges".
@@ -2566,27 +2594,97 @@ impl<'a> Ctx<'a> {
         }
         // Right after the cue.
         let after = (cue.end..ch.len()).find(|&i| !ch[i].is_whitespace()).unwrap_or(ch.len());
-        if after > cue.end
-            && after < ch.len()
-            && is_word_char(ch[after])
-            && word_is_one_of(word_at(ch, after), &["it", "them"])
+        if after > cue.end && after < ch.len() && is_word_char(ch[after]) {
+            let w = word_at(ch, after);
+            if word_is_one_of(w, &["it", "them"]) {
+                return true;
+            }
+            // "Pay me that.", "to pay that and to tell me…": a demonstrative standing alone (not
+            // a determiner: "pay that bill").
+            if word_is_one_of(w, &["that", "this", "those"]) {
+                let next = (after + w.len()..ch.len()).find(|&i| !ch[i].is_whitespace());
+                if next.is_none_or(|n| !is_word_char(ch[n]) || word_is_one_of(word_at(ch, n), PRONOUN_OBJECT_TAIL)) {
+                    return true;
+                }
+            }
+        }
+        // "… is what I want paid", "that is what I'm asking Halvorsen to pay", "that is the
+        // benefit I am asking them to pay": a clause that equates the sum before with the demand.
+        let before: Vec<&[char]> = self.words_before(cue.start, 9).map(|(_, w)| w).collect();
+        // "a shortfall of $9,870, which I ask you to pay": a relative pronoun right after a comma.
+        if let Some((k, _)) = self.words_before(cue.start, 6).find(|(_, w)| word_is_one_of(w, &["which"]))
+            && ch[..k].iter().rev().find(|c| !c.is_whitespace()) == Some(&',')
         {
             return true;
         }
-        // "… is what I want paid": a clause that equates the sum before with the demand.
-        let before: Vec<&[char]> = self.words_before(cue.start, 5).map(|(_, w)| w).collect();
-        if before
-            .windows(2)
-            .skip(1)
-            .any(|w| word_is_one_of(w[0], &["what"]) && word_is_one_of(w[1], &["is", "that's", "it's", "was"]))
+        let copula = |w: &[char]| word_is_one_of(w, &["is", "that's", "it's", "was"]);
+        if before.windows(2).skip(1).any(|w| word_is_one_of(w[0], &["what"]) && copula(w[1]))
+            || before.windows(4).any(|w| {
+                word_is_one_of(w[0], &["i", "we", "i'm", "we're"]) && word_is_one_of(w[2], &["the"]) && copula(w[3])
+            })
         {
             return true;
+        }
+        // In the cue: "want them covered", "reverse them".
+        let mut k = cue.start;
+        while k < cue.end {
+            if is_word_char(ch[k]) {
+                let w = word_at(ch, k);
+                if k > cue.start && word_is_one_of(w, &["it", "them"]) {
+                    return true;
+                }
+                k += w.len();
+            } else {
+                k += 1;
+            }
         }
         // Up to two words before it, in its clause ("them" only right before it: "I want them
-        // covered", not "I want them to pay").
+        // covered", not "I want them to pay"; or before participles joined by "and": "I want
+        // them removed and refunded").
+        let participles = before
+            .iter()
+            .take_while(|w| word_is_one_of(w, &["and", "or"]) || (w.len() > 3 && w.ends_with(&['e', 'd'])))
+            .count();
         before.iter().take(2).enumerate().any(|(n, w)| {
             word_is_one_of(w, &["it", "that", "this", "those"]) || (n == 0 && word_is_one_of(w, &["them"]))
-        })
+        }) || (participles > 0 && before.get(participles).is_some_and(|w| word_is_one_of(w, &["them", "it"])))
+    }
+
+    /// Whether only a comma and a pronoun subject stand in [lo, hi) of an English sentence,
+    /// between a sum and a clause that equates it with the demand: "$24,000, is what we are
+    /// asking for", "£2,480 and that is what I am claiming", "USD 16,975, which is what …".
+    fn equated(&self, lo: usize, hi: usize) -> bool {
+        let ch = self.chars;
+        if hi <= lo || hi - lo > 16 || !ch[lo..hi].iter().all(|c| c.is_ascii()) {
+            return false;
+        }
+        let gap = text_of(ch, lo, hi);
+        gap.chars().all(|c| c.is_ascii_alphabetic() || c == ' ' || c == ',')
+            && gap.matches(',').count() <= 1
+            && gap
+                .split([' ', ','])
+                .filter(|w| !w.is_empty())
+                .all(|w| ["and", "that", "which", "this", "it"].iter().any(|l| w.eq_ignore_ascii_case(l)))
+    }
+
+    /// Whether an English sum opens its sentence as the subject of a clause at `verb` that
+    /// equates it with the demand, with its modifiers between: "The remaining $5,230 between
+    /// what you paid and the lower of the two quotes is what I'm owed". At most two words
+    /// before it, at most twelve after it, no other sum and no clause break between.
+    fn sum_as_subject(&self, a: &amount::AmountHit, verb: usize) -> bool {
+        let ch = self.chars;
+        if verb <= a.end || !ch[a.start].is_ascii() {
+            return false;
+        }
+        let sentence = window_start(ch, a.start, 200, is_sentence_end);
+        let lead = self.words_before(a.start, 3).count();
+        lead <= 2
+            && self
+                .words_before(a.start, 3)
+                .last()
+                .is_none_or(|(k, _)| ch[sentence..k].iter().all(|c| c.is_whitespace() || is_quote_mark(*c)))
+            && !(a.end..verb).any(|i| is_clause_punct(ch, i) || ch[i] == '$' || ch[i] == '£')
+            && units_between(ch, a.end, verb, 12 * WORD_UNITS) <= 12 * WORD_UNITS
     }
 
     /// Whether a Chinese demand verb for money drops its object, which then points back to the
@@ -2690,8 +2788,14 @@ impl<'a> Ctx<'a> {
         for skip in ["全部", "全额", "的"] {
             start += amount::starts_with_at(ch, start, skip);
         }
+        // (The noun ends before 的: 退还上述扣收的全部费用 → 扣收.)
         let mut end = start;
-        while end < ch.len() && end - start < 4 && is_cjk(ch[end]) && !(cue.start..cue.end).contains(&end) {
+        while end < ch.len()
+            && end - start < 4
+            && is_cjk(ch[end])
+            && ch[end] != '的'
+            && !(cue.start..cue.end).contains(&end)
+        {
             end += 1;
         }
         if end - start < 2 {
@@ -2722,6 +2826,18 @@ impl<'a> Ctx<'a> {
                 .find(|&j| self.is_total(&amounts[j]))
                 .unwrap_or(i),
         )
+    }
+
+    /// Whether the complainant is the one to receive in [lo, hi): "unless I get the missing
+    /// $1,690 back", "unless we receive".
+    fn receives(&self, lo: usize, hi: usize) -> bool {
+        let mut words = self.chars[lo..hi].split(|c| !is_word_char(*c)).filter(|w| !w.is_empty());
+        while let Some(w) = words.next() {
+            if word_is_one_of(w, &["i", "we"]) {
+                return words.next().is_some_and(|v| word_is_one_of(v, &["get", "receive", "see", "am", "are"]));
+            }
+        }
+        false
     }
 
     /// Whether a personal subject (I, we, she, he; 我, 俺, 她, 他) stands in [lo, hi): "if I
@@ -2783,6 +2899,7 @@ impl<'a> Ctx<'a> {
             by: Option<usize>,
         }
         let mut occs: Vec<Occ> = Vec::new();
+        let bare_kind = category.and_then(|c| s.bare_amount_kind.get(&c).copied());
         let lists = self.demand_lists();
         // Every amount of the text, in text order (found only when something may use them).
         let found = if self.demand.is_empty() && self.bare_frame.is_empty() {
@@ -2795,7 +2912,34 @@ impl<'a> Ctx<'a> {
         let amount_within =
             |lo: usize, hi: usize| found.get(found.partition_point(|a| a.start < lo)).is_some_and(|a| a.end <= hi);
         for h in &self.demand {
-            let Group::Demand(kind) = h.group else { continue };
+            let Group::Demand(mut kind) = h.group else { continue };
+            let mut kind_from = None;
+            // A bare English "pay" asks for the money the complaint is about: a claim in an
+            // insurance claim complaint, the charge back in a fee or card complaint ("pay me the
+            // $35"), damages in a service or privacy one (`[bare_amount_kind]`); or what the
+            // demand words after it in its clause name ("pay £150 for the distress").
+            if kind == DemandKind::ClaimPayment
+                && self.chars[h.start].is_ascii_alphabetic()
+                && text_of(self.chars, h.start, h.end).split(' ').all(|w| {
+                    ["pay", "paid", "pays", "me", "us", "the", "be", "is"].iter().any(|p| w.eq_ignore_ascii_case(p))
+                })
+            {
+                let clause_end = window_end(self.chars, h.end, s.frame_window, is_clause_punct);
+                let named = self.demand.iter().find_map(|o| match o.group {
+                    Group::Demand(k) if o.start >= h.end && o.end <= clause_end && k != DemandKind::ClaimPayment => {
+                        Some((k, format!("kind from {:?} after it", quoted(self.chars, o.start, o.end))))
+                    }
+                    _ => None,
+                });
+                if let Some((k, why)) = named.or_else(|| {
+                    bare_kind
+                        .filter(|k| matches!(k, DemandKind::FullRefund | DemandKind::Compensation))
+                        .map(|k| (k, "kind from the category".to_string()))
+                }) {
+                    kind = k;
+                    kind_from = Some(why);
+                }
+            }
             // An ultimatum that names the sum frames its demand, and its negation does not
             // cancel it: "unless the $18,240.55 is paid", "If XXXX does not pay the remaining
             // $16,750", 除非全额退还60,000元. A conditional of weight 2 (unless, 除非) carries its
@@ -2806,7 +2950,7 @@ impl<'a> Ctx<'a> {
             let clause = window_start(self.chars, h.start, s.frame_window, is_clause_punct);
             let ultimatum = self.conditional.inside(clause, h.start).find(|c| {
                 (c.weight >= 2.0 || (c.weight >= 1.0 && self.negation.inside(c.end, h.start).next().is_some()))
-                    && !self.person_subject(c.end, h.start)
+                    && (!self.person_subject(c.end, h.start) || self.receives(c.end, h.start))
                     && amount_within(c.end, window_end(self.chars, h.end, s.frame_window, is_clause_punct))
             });
             // An unmarked ultimatum: a negated demand naming its sum, and the next clause opens
@@ -2882,6 +3026,16 @@ impl<'a> Ctx<'a> {
                     let clause = window_start(self.chars, h.start, s.amount_object_window, is_clause_punct);
                     self.amount_object.inside(clause, h.start).find(|o| amount_within(o.end, h.start))
                 });
+            // The complainant's own act: "so I can pay for the roof", "how I am supposed to pay".
+            if self.chars[h.start].is_ascii_alphabetic()
+                && !word_is_one_of(word_at(self.chars, h.start), &["want", "wants", "need", "expect", "like", "ask"])
+                && {
+                    let mut words = self.words_before(h.start, 5).map(|(_, w)| w);
+                    words.find(|w| !word_is_one_of(w, OWN_ACT_AUX)).is_some_and(|w| word_is_one_of(w, &["i", "we"]))
+                }
+            {
+                continue;
+            }
             // A negated frame on a pronoun asks for nothing: "I'm not asking for that back" (not
             // "I am not asking for anything beyond …", "things he didn't ask for closed").
             if frame.is_some_and(|f| {
@@ -2896,7 +3050,11 @@ impl<'a> Ctx<'a> {
             // An English imperative (the sentence starts with the demand: "Pay the $4,650
             // claim.", "2. Refund my 500 dollars") is framed by itself. (A Chinese sentence that
             // starts with a demand word is as often a noun phrase: 赔付金额为….)
-            let imperative = frame.is_none() && self.chars[h.start].is_ascii_alphabetic() && {
+            let imperative = frame.is_none()
+                && self.chars[h.start].is_ascii_alphabetic()
+                // (A noun phrase is no order: "A refund of $212.00 was received".)
+                && !word_is_one_of(word_at(self.chars, h.start), &["a", "an", "the"])
+                && {
                 let sentence = window_start(self.chars, h.start, 200, is_sentence_end);
                 // Bullets and spaces, then at most two softeners: "Just pay the $340 already.",
                 // "so just pay the 3200 dollar estimate".
@@ -2979,6 +3137,10 @@ impl<'a> Ctx<'a> {
                 None if imperative => format!("cue {term:?} {}, imperative (starts its sentence)", h.weight),
                 None => format!("cue {term:?} {}", h.weight),
             };
+            let note = match kind_from {
+                Some(why) => format!("{note}; {why}"),
+                None => note,
+            };
             let framed = frame.is_some() || imperative;
             let score = (h.weight + if framed { s.frame_boost } else { 0.0 }).min(1.0);
             occs.push(Occ {
@@ -2991,7 +3153,6 @@ impl<'a> Ctx<'a> {
         }
         // Amounts belong to the nearest demand cue in the same sentence.
         let mut amounts: BTreeMap<DemandKind, Vec<(Money, Span)>> = BTreeMap::new();
-        let bare_kind = category.and_then(|c| s.bare_amount_kind.get(&c).copied());
         // Amounts no cue took (and not facts): candidates for a bare demand or a pronoun.
         let mut unassigned: Vec<amount::AmountHit> = Vec::new();
         if !occs.is_empty() || bare_kind.is_some() {
@@ -2999,6 +3160,11 @@ impl<'a> Ctx<'a> {
                 // An amount right after an `[amount_fact]` (已赔5.6万, 只赔了3,100元, only paid $500)
                 // states what happened, not what is demanded.
                 if self.amount_fact.inside(a.start.saturating_sub(12), a.start).any(|f| f.end + 2 >= a.start) {
+                    continue;
+                }
+                // A rate is not a sum demanded: "and to pay the full $220 per day going forward".
+                if a.money.currency != Currency::Cny && is_rate_after(self.chars, a.end) {
+                    unassigned.push(a);
                     continue;
                 }
                 // A total after the cue may stand further away in its sentence: "Refund the
@@ -3108,10 +3274,12 @@ impl<'a> Ctx<'a> {
                 // noun between): 3.5万一分不能少, 30万保额一分不能少, 把¥12,000打到我账户上.
                 let Some(f) = before
                     .or_else(|| {
-                        self.bare_frame.inside(a.end, (a.end + 48).min(self.chars.len())).find(|f| {
+                        self.bare_frame.inside(a.end, (a.end + 96).min(self.chars.len())).find(|f| {
                             f.weight >= 2.0
-                                && units_between(self.chars, a.end, f.start, 4) <= 3
-                                && !(a.end..f.start).any(|i| is_clause_punct(self.chars, i))
+                                && ((units_between(self.chars, a.end, f.start, 4) <= 3
+                                    && !(a.end..f.start).any(|i| is_clause_punct(self.chars, i)))
+                                    || self.equated(a.end, f.start)
+                                    || self.sum_as_subject(a, f.start))
                         })
                     })
                     // An English imperative whose opening verb takes the sum as its object, at most
@@ -3157,7 +3325,14 @@ impl<'a> Ctx<'a> {
             let by_pronoun = || {
                 let sentence = window_start(self.chars, o.hit.start, 200, is_sentence_end);
                 let prev = window_start(self.chars, sentence.saturating_sub(1), 200, is_sentence_end);
-                unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start).or_else(|| {
+                // Not an estimate or a rate: "$117 in fees on less than $25 of groceries. Please
+                // reverse them."
+                let free = |a: &amount::AmountHit| {
+                    is_cjk(self.chars[o.hit.start])
+                        || !(is_rate_after(self.chars, a.end)
+                            || self.words_before(a.start, 1).any(|(_, w)| word_is_one_of(w, APPROX_WORDS)))
+                };
+                unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start && free(a)).or_else(|| {
                     // A Chinese anaphor for money itself (这笔钱, 这些钱) reaches one more sentence back
                     // over a sentence without a sum: 一共扣了我1,380块。主险是我自己买的没问题。这笔钱我要求全部退回.
                     if !is_cjk(self.chars[o.hit.start]) || !self.money_anaphor(o.hit) {

@@ -1693,3 +1693,85 @@ fn alnum_is_char_is_alphanumeric() {
         assert_eq!(nb::alnum(c), c.is_alphanumeric(), "{c:?}");
     }
 }
+
+#[test]
+fn english_demands_point_back_by_pronoun_relative_or_equation() {
+    // A demonstrative standing alone after the cue, "them" in the cue or before participles, a
+    // relative "which" after a comma, and a clause that equates the sum with the demand.
+    assert_eq!(amounts("The gap to the market value is 3,650 dollars. Pay me that."), vec![usd(365_000)]);
+    assert_eq!(
+        amounts("My costs come to 1,250 dollars. I expect Westbrook to pay that and to explain."),
+        vec![usd(125_000)]
+    );
+    assert_eq!(amounts("Those two charges come to $110. I want them covered by the bank."), vec![usd(11_000)]);
+    assert_eq!(
+        amounts("These fees, USD 450 altogether, raised my payment. I want them removed and refunded."),
+        vec![usd(45_000)]
+    );
+    assert_eq!(
+        amounts("For 141 days that is a shortfall of $9,870, which I ask you to pay immediately."),
+        vec![usd(987_000)]
+    );
+    assert_eq!(amounts("I'm owed another $3,650, and that is what I'm asking Halvorsen to pay."), vec![usd(365_000)]);
+    assert_eq!(
+        amounts("The face amount was $150,000, and that is the benefit I am asking them to pay."),
+        vec![usd(15_000_000)]
+    );
+    // An estimate is not the sum a pronoun points to.
+    assert_eq!(amounts("That is $117 in fees on less than $25 of groceries. Please reverse them."), vec![usd(11_700)]);
+    // A determiner before a noun is no pronoun object.
+    assert!(amounts("The fee was $45. Pay that man.").is_empty());
+    // After the sum, with its modifiers or a comma between, "is what we are asking for" (the kind
+    // from the category).
+    let a = az().analyze(
+        "I surrendered my annuity in March and the surrender charge took a third of it. \
+         Every dollar back, $24,000, is what we are asking for.",
+    );
+    assert_eq!(demand(&a, DemandKind::FullRefund).and_then(|d| d.value.amount), Some(usd(2_400_000)));
+    let a = az().analyze(
+        "Hail damaged my roof and the insurer paid for a patch under my replacement cost policy. The remaining \
+         $5,230 between what you paid and the lower of the two quotes is what I'm owed.",
+    );
+    assert_eq!(demand(&a, DemandKind::ClaimPayment).and_then(|d| d.value.amount), Some(usd(523_000)));
+    // "Unless I get … back" is an ultimatum; a rate is not a sum demanded; a noun phrase that
+    // opens a sentence is no order.
+    assert_eq!(amounts("Unless I get the missing $1,690 back, this goes in my newsletter."), vec![usd(169_000)]);
+    assert_eq!(
+        amounts("I ask you to pay the $9,870 now, and to pay the full $220 per day going forward."),
+        vec![usd(987_000)]
+    );
+    assert!(
+        amounts("She was told she would be refunded. A refund of $212.00 was received instead of $389.50.").is_empty()
+    );
+}
+
+#[test]
+fn a_bare_english_pay_takes_its_kind_from_the_complaint_and_is_never_the_complainants_own_act() {
+    // In a card complaint "pay me" asks for the charge back; the demand words after it in its
+    // clause name the kind; the evidence says where the kind came from.
+    let a = az().analyze("My credit card was charged a $35 late fee although I paid on time. Pay me the $35.");
+    let d = demand(&a, DemandKind::FullRefund).unwrap();
+    assert_eq!(d.value.amount, Some(usd(3_500)));
+    assert!(d.evidence.iter().any(|e| e.note.contains("kind from the category")), "{:?}", d.evidence);
+    assert!(demand(&a, DemandKind::ClaimPayment).is_none());
+    let a = az().analyze("I ask you to: 1. refund the £2,400 premium in full; 2. pay £150 for the distress caused.");
+    let gbp = |pounds: i64| Money { minor: pounds * 100, currency: Currency::Gbp };
+    assert_eq!(demand(&a, DemandKind::Compensation).and_then(|d| d.value.amount), Some(gbp(150)));
+    assert_eq!(demand(&a, DemandKind::FullRefund).and_then(|d| d.value.amount), Some(gbp(2_400)));
+    // "so I can pay", "how I am supposed to pay": the complainant's own payment.
+    let a = az().analyze("I only want my $68k back, all of it, so I can pay for the roof.");
+    assert!(demand(&a, DemandKind::ClaimPayment).is_none());
+    assert_eq!(demand(&a, DemandKind::FullRefund).and_then(|d| d.value.amount), Some(usd(6_800_000)));
+}
+
+#[test]
+fn chinese_bare_sums_before_a_modal_demand_and_jiao_tails() {
+    assert_eq!(amounts("两年就是736，我一次都没用过。这736必须退。"), vec![cny(736)]);
+    assert_eq!(amounts("我只好自己去医院补做，又花了四百八。这四百八应该由你们来报。"), vec![cny(480)]);
+    assert_eq!(amounts("你们到底啥子时候给嘛？这八万八早点打过来嘛，莫再拖了。"), vec![cny(88_000)]);
+    assert_eq!(amounts("一共2,200块5毛，我人在家里睡觉，请全部退回。"), vec![Money::new(220_050, Currency::Cny)]);
+    // 上述 + a noun before 的: 退还上述扣收的全部费用 → the sum after 扣收.
+    let text = "截至今年6月共扣收人民币叁佰陆拾元整。本人从未申请开通短信服务。现提出以下要求： \
+                一、退还上述扣收的全部费用； 二、书面说明扣费依据。";
+    assert_eq!(amounts(text), vec![cny(360)]);
+}
