@@ -382,7 +382,8 @@ fn money_may_follow(chars: &[char], end: usize) -> bool {
 }
 
 /// Words right after a bare number that demand it back: 九千六一分不少给我退回来, 把4800退给我.
-/// (一分不少 / 一分不能少 may follow after a comma: 六千二，一分不能少.)
+/// (一分不少 / 一分不能少, 退我 and the like may follow after a comma: 六千二，一分不能少; 3千5，退我.)
+/// Or a modal and a demand verb: 这736必须退 (not 还, as often the complainant's own debt).
 fn demand_follows(chars: &[char], end: usize) -> bool {
     let at_any = |at: usize, words: &[&str]| words.iter().any(|w| starts_with_at(chars, at, w) > 0);
     if at_any(
@@ -424,6 +425,11 @@ fn demand_follows(chars: &[char], end: usize) -> bool {
             matches!(chars[i], '退' | '赔' | '报' | '打' | '补' | '返') || starts_with_at(chars, i, "承担") > 0
         })
     })
+}
+
+/// A counter, unit of time or money that makes the digit before it a count (5块5个, 一千块三天内).
+fn is_counter(c: char) -> bool {
+    "个次件天年月期笔张人块元岁号日周毛角分倍成折份项条台辆位名家间层楼".contains(c)
 }
 
 /// A bare Arabic number (no currency, 100 to 9,999,999.99) in Chinese text that a word before it
@@ -701,9 +707,7 @@ fn scan_at(chars: &[char], start: usize, default: Currency) -> Option<AmountHit>
         && let Some(&d) = chars.get(end)
         && (is_cn_digit(d) || d.is_ascii_digit())
         // (A Chinese word may follow, not a counter: 一千八百七十五块四你们得给我退回来, not 5块5个.)
-        && chars.get(end + 1).is_none_or(|&n| {
-            !n.is_alphanumeric() || (super::is_cjk(n) && !is_cn_digit(n) && !"个次件天年月期笔张人块元岁号日周毛角分倍成折份项条台辆位名家间层楼".contains(n))
-        })
+        && chars.get(end + 1).is_none_or(|&n| !n.is_alphanumeric() || (super::is_cjk(n) && !is_cn_digit(n) && !is_counter(n)))
         && !(matches!(chars.get(end + 1), Some('.' | ',')) && chars.get(end + 2).is_some_and(|n| n.is_ascii_digit()))
     {
         jiao_tail = Some(d);

@@ -847,7 +847,6 @@ fn window_end(chars: &[char], pos: usize, units: usize, stop: Stop) -> usize {
     i
 }
 
-/// English determiners before a money noun that make it a definite object: "those late fees".
 /// Words that may follow a demonstrative pronoun object ("pay me that now"), where a
 /// determiner would be followed by its noun ("pay that bill").
 const PRONOUN_OBJECT_TAIL: &[&str] = &[
@@ -876,6 +875,7 @@ const PRONOUN_OBJECT_TAIL: &[&str] = &[
 const OWN_ACT_AUX: &[&str] =
     &["can", "could", "am", "are", "supposed", "to", "will", "would", "have", "had", "need", "must", "should", "also"];
 
+/// English determiners before a money noun that make it a definite object: "those late fees".
 const DETERMINERS: &[&str] = &["the", "that", "those", "these", "this", "all", "both", "every", "my", "our"];
 
 /// Words before an English sum that make it an estimate: "over £180 in charges".
@@ -2670,7 +2670,7 @@ impl<'a> Ctx<'a> {
     /// Whether an English sum opens its sentence as the subject of a clause at `verb` that
     /// equates it with the demand, with its modifiers between: "The remaining $5,230 between
     /// what you paid and the lower of the two quotes is what I'm owed". At most two words
-    /// before it, at most twelve after it, no other sum and no clause break between.
+    /// before it, at most twelve after it, and no clause break, $ or £ between.
     fn sum_as_subject(&self, a: &amount::AmountHit, verb: usize) -> bool {
         let ch = self.chars;
         if verb <= a.end || !ch[a.start].is_ascii() {
