@@ -2451,9 +2451,7 @@ impl<'a> Ctx<'a> {
             reach = sentence_of(k);
         }
         // Not a rate ($87.50 each, $15 a month) nor an estimate (over £180).
-        let free = |a: &amount::AmountHit| {
-            !is_rate_after(ch, a.end) && !self.words_before(a.start, 2).any(|(_, w)| word_is_one_of(w, APPROX_WORDS))
-        };
+        let free = |a: &amount::AmountHit| !self.rate_or_estimate(a, 2);
         // The amounts (in text order, not overlapping) inside [lo, hi), by binary search: this
         // runs for every money demand without a sum.
         let within = |lo: usize, hi: usize| {
@@ -2496,6 +2494,13 @@ impl<'a> Ctx<'a> {
                 }
             })
         })
+    }
+
+    /// Whether an English sum is a rate ($87.50 each, $15 a month) or an estimate (an
+    /// `APPROX_WORDS` word among the `words` words before it: over £180, less than $25).
+    fn rate_or_estimate(&self, a: &amount::AmountHit, words: usize) -> bool {
+        is_rate_after(self.chars, a.end)
+            || self.words_before(a.start, words).any(|(_, w)| word_is_one_of(w, APPROX_WORDS))
     }
 
     /// The (up to) `n` English words right before `pos`, the nearest first, each with where it
@@ -3327,11 +3332,7 @@ impl<'a> Ctx<'a> {
                 let prev = window_start(self.chars, sentence.saturating_sub(1), 200, is_sentence_end);
                 // Not an estimate or a rate: "$117 in fees on less than $25 of groceries. Please
                 // reverse them."
-                let free = |a: &amount::AmountHit| {
-                    is_cjk(self.chars[o.hit.start])
-                        || !(is_rate_after(self.chars, a.end)
-                            || self.words_before(a.start, 1).any(|(_, w)| word_is_one_of(w, APPROX_WORDS)))
-                };
+                let free = |a: &amount::AmountHit| is_cjk(self.chars[o.hit.start]) || !self.rate_or_estimate(a, 1);
                 unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start && free(a)).or_else(|| {
                     // A Chinese anaphor for money itself (这笔钱, 这些钱) reaches one more sentence back
                     // over a sentence without a sum: 一共扣了我1,380块。主险是我自己买的没问题。这笔钱我要求全部退回.

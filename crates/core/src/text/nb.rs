@@ -88,6 +88,19 @@ pub struct EmotionScores {
     pub scores: Vec<(Emotion, f32)>,
 }
 
+/// One row per class (or detector) of `features` values each, laid out feature major:
+/// `out[feature * rows.len() + row]` ([`Model::log_lik`], [`Model::emotion_weights`]).
+fn feature_major<T: Copy + Default>(rows: &[Vec<T>], features: usize) -> Vec<T> {
+    let k = rows.len();
+    let mut out = vec![T::default(); features * k];
+    for (r, row) in rows.iter().enumerate() {
+        for (i, x) in row.iter().enumerate() {
+            out[i * k + r] = *x;
+        }
+    }
+    out
+}
+
 /// English when Latin letters outnumber CJK characters four to one (as the analyser decides).
 fn is_english(text: &str) -> bool {
     let (mut cjk, mut latin) = (0usize, 0usize);
@@ -422,14 +435,7 @@ impl Model {
             });
             per_class_ll.push(ll);
         }
-        // Feature major (see `Model::log_lik`).
-        let k = per_class_ll.len();
-        m.log_lik = vec![0.0; m.vocab.len() * k];
-        for (c, ll) in per_class_ll.iter().enumerate() {
-            for (i, l) in ll.iter().enumerate() {
-                m.log_lik[i * k + c] = *l;
-            }
-        }
+        m.log_lik = feature_major(&per_class_ll, m.vocab.len());
         m
     }
 
@@ -487,14 +493,7 @@ impl Model {
             self.emotions.push(e);
             per_emotion.push(weights);
         }
-        // Feature major (see `Model::emotion_weights`).
-        let k = per_emotion.len();
-        self.emotion_weights = vec![0.0; v * k];
-        for (e, weights) in per_emotion.iter().enumerate() {
-            for (i, w) in weights.iter().enumerate() {
-                self.emotion_weights[i * k + e] = *w;
-            }
-        }
+        self.emotion_weights = feature_major(&per_emotion, v);
     }
 
     /// Each emotion detector's score of the known features `feats`.
@@ -551,9 +550,6 @@ impl Model {
     }
 
     fn predict_of(&self, feats: &[(usize, f64)]) -> (Category, f32, Vec<(String, f32)>) {
-        if self.classes.is_empty() {
-            return (Category::Other, 0.0, vec![]);
-        }
         self.predict_from(feats, &self.log_posterior_of(feats))
     }
 
