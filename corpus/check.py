@@ -110,6 +110,9 @@ def check(lang):
                 if c not in ("CNY", "USD", "GBP"): errs.append(f"{where}: bad currency {c!r}")
                 if d.get("kind") in ("apology", "staff_punishment"): errs.append(f"{where}: amount on {d['kind']}")
         with_amount += has_amt
+        # one entry per kind and currency: several sums under one kind are labelled as their total
+        per = Counter((d.get("kind"), d.get("currency")) for d in r.get("demands", []) if d.get("amount") is not None)
+        errs += [f"{where}: {k} has {c} amounts in {cur}; label their total" for (k, cur), c in per.items() if c > 1]
         for m in r.get("markers", []):
             if m not in MARKERS: errs.append(f"{where}: bad marker {m}")
             mark_c[m] += 1

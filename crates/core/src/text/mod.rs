@@ -798,6 +798,15 @@ fn window_start(chars: &[char], pos: usize, units: usize, stop: Stop) -> usize {
 /// English word says about as much as two Chinese characters (chosen on train: 1, 2, 3 and 4
 /// compared; counted in characters, "refund the surrender charge of USD 4,870.40" was too far).
 const WORD_UNITS: usize = 2;
+
+/// The `[amount_noun]` weight of a charge word (fee, charge, penalty, cost): any charge word
+/// names the sum another one was stated with.
+const CHARGE_NOUN: f32 = 1.5;
+
+/// Words between a money noun and the sum it is stated with: "a fee of £640", "the duplicate
+/// payment was $1,980", "the rental costs, totalling $1,176".
+const APPOSITION_WORDS: &[&str] =
+    &["of", "was", "is", "were", "are", "totalling", "totaling", "came", "to", "amounting"];
 /// Character gap beyond which an amount is not even measured in units against a demand cue.
 const MAX_WORD_CHARS: usize = 12;
 
@@ -2391,11 +2400,14 @@ impl<'a> Ctx<'a> {
     /// refund all 30 fees" after "… the fee has been charged every month … USD 450 in total.".
     /// The object is the noun with a determiner at most three words before it (those, all 30,
     /// the), in the cue (charges reversed), ending at most four words before it or at most six
-    /// words after it, in its clause, with only light words between (to be, in full, me, for). The sum is the last total (`is_total`) of the latest sentence that mentions the
-    /// noun (singular or plural) and of the sentence after it, else the only sum of that
-    /// sentence; never a rate ($87.50 each, $15 a month), an estimate (over £180) or a remainder
-    /// (the remaining fees). A noun of weight 2 (the total, every cent) names the last total
-    /// within reach, whatever its sentence says.
+    /// words after it, in its clause, with only light words between (to be, in full, me, for,
+    /// taken … back). The sum is the last total (`is_total`) of the latest sentence that
+    /// mentions the noun (singular or plural) and of the sentence after it, else the only sum of
+    /// that sentence, else, for one item, the one sum stated with the mention ([`Ctx::apposed`]);
+    /// never a rate ($87.50 each, $15 a month), an estimate (over £180) or a remainder (the
+    /// remaining fees). A charge word (weight 1.5) is also mentioned by any other charge word,
+    /// which then names only the sum stated with it. A noun of weight 2 (the total, every cent)
+    /// names the last total within reach, whatever its sentence says.
     fn noun_antecedent(&self, cue: &Hit, amounts: &[amount::AmountHit]) -> Option<usize> {
         let ch = self.chars;
         let money = matches!(
@@ -2413,9 +2425,12 @@ impl<'a> Ctx<'a> {
         let light = |a: usize, b: usize| {
             a >= b
                 || text_of(ch, a, b).split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).all(|w| {
-                    ["to", "be", "in", "full", "fully", "me", "us", "for", "back", "all", "of"]
-                        .iter()
-                        .any(|l| w.eq_ignore_ascii_case(l))
+                    [
+                        "to", "be", "in", "full", "fully", "me", "us", "for", "back", "all", "of", "taken", "put",
+                        "paid", "given", "sent",
+                    ]
+                    .iter()
+                    .any(|l| w.eq_ignore_ascii_case(l))
                 })
         };
         let object = self.amount_noun.inside(lo, hi).find(|n| {
@@ -2471,7 +2486,12 @@ impl<'a> Ctx<'a> {
             w.strip_suffix("ed").or_else(|| w.strip_suffix('e')).unwrap_or(w).to_string()
         };
         let wanted = stem(object);
-        self.amount_noun.inside(reach, sentence).filter(|m| stem(m) == wanted).find_map(|m| {
+        // A charge word (weight 1.5: fee, charge, penalty, cost) names the sum of any other:
+        // "refund the above overdraft charges" after "So I paid $105 in fees.".
+        let charge_word = |h: &Hit| h.weight == CHARGE_NOUN;
+        let same = |m: &Hit| stem(m) == wanted || (charge_word(object) && charge_word(m));
+        let plural = ch[object.end - 1].eq_ignore_ascii_case(&'s');
+        self.amount_noun.inside(reach, sentence).filter(|m| same(m)).find_map(|m| {
             let from = sentence_of(m.start);
             let to = window_end(ch, m.end, 200, is_sentence_end);
             let mut k = to;
@@ -2480,20 +2500,64 @@ impl<'a> Ctx<'a> {
             }
             let next = window_end(ch, k, 200, is_sentence_end).min(sentence).max(to);
             last_total(from, next).or_else(|| {
-                // The only sum of the sentence, when it states no recurrence or count of items
-                // ("a $29 late fee every month", "two premiums of £38.60").
-                let mut own = within(from, to);
-                let recurring = || {
-                    (from..to).any(|k| {
-                        (k == 0 || !is_word_char(ch[k - 1])) && word_is_one_of(word_at(ch, k), RECURRENCE_WORDS)
-                    })
+                // Never in a sentence that states a recurrence or a count of items ("a $29 late
+                // fee every month", "two premiums of £38.60").
+                let recurring = (from..to)
+                    .any(|k| (k == 0 || !is_word_char(ch[k - 1])) && word_is_one_of(word_at(ch, k), RECURRENCE_WORDS));
+                if recurring {
+                    return None;
+                }
+                // The one sum the mention is stated with: "the force-placed premium, $1,437, …",
+                // "a $640 administration fee", "$105 in fees".
+                let stated_with = || {
+                    let mut named = within(from, to).filter(|(_, a)| free(a) && self.apposed(a, m));
+                    match (named.next(), named.next()) {
+                        (Some((i, _)), None) => Some(i),
+                        _ => None,
+                    }
                 };
+                if stem(m) != wanted {
+                    // Another charge word names only the sum stated with it.
+                    return stated_with();
+                }
+                // The only sum of the sentence; else, for one item (not "all four fees", which
+                // adds up several), the sum stated with the mention.
+                let mut own = within(from, to);
                 match (own.next(), own.next()) {
-                    (Some((i, a)), None) if free(a) && !recurring() => Some(i),
+                    (Some((i, a)), None) if free(a) => Some(i),
+                    (Some(_), Some(_)) if !plural => stated_with(),
                     _ => None,
                 }
             })
         })
+    }
+
+    /// Whether an English sum stands in apposition to a money noun: right after it, past a
+    /// comma, a colon, a percentage or one of `APPOSITION_WORDS` ("the premium, $1,437", "a fee
+    /// of £640", "a charge of 7%, $6,160", "the duplicate payment was $1,980"), or right before it past at most three words and hyphens
+    /// ("a $35 overdraft fee", "$1,437 force-placed premium", "$105 in fees").
+    fn apposed(&self, a: &amount::AmountHit, noun: &Hit) -> bool {
+        let ch = self.chars;
+        let words_only = |lo: usize, hi: usize, max: usize, allowed: &dyn Fn(&[char]) -> bool| {
+            lo <= hi
+                && ch[lo..hi]
+                    .iter()
+                    .all(|&c| is_word_char(c) || c.is_whitespace() || matches!(c, ',' | ':' | '-' | '%'))
+                && text_of(ch, lo, hi).split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).count() <= max
+                && text_of(ch, lo, hi)
+                    .split(|c: char| !is_word_char(c))
+                    .filter(|w| !w.is_empty())
+                    .all(|w| allowed(&w.chars().collect::<Vec<_>>()))
+        };
+        if a.start >= noun.end {
+            words_only(noun.end, a.start, 3, &|w| {
+                word_is_one_of(w, APPOSITION_WORDS) || w.iter().all(|c| c.is_ascii_digit())
+            })
+        } else {
+            a.end <= noun.start
+                && !ch[a.end..noun.start].iter().any(|&c| matches!(c, ',' | ':'))
+                && words_only(a.end, noun.start, 3, &|_| true)
+        }
     }
 
     /// Whether an English sum is a rate ($87.50 each, $15 a month) or an estimate (an
@@ -3364,9 +3428,9 @@ impl<'a> Ctx<'a> {
             };
             if let Some(i) = self
                 .named_antecedent(o.hit, &unassigned)
+                .or_else(|| self.noun_antecedent(o.hit, &unassigned))
                 .or(pointed)
                 .or_else(|| self.all_of_amount_before(o.hit, &unassigned))
-                .or_else(|| self.noun_antecedent(o.hit, &unassigned))
             {
                 let a = unassigned.remove(i);
                 amounts.entry(o.kind).or_default().push((a.money, Span::new(a.start, a.end)));

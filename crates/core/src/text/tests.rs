@@ -1354,6 +1354,65 @@ fn english_money_nouns_point_back_to_the_sum_of_an_earlier_sentence() {
 }
 
 #[test]
+fn english_charge_words_name_each_other_and_a_noun_names_the_sum_stated_with_it() {
+    let usd = |cents: i64| Money { minor: cents, currency: Currency::Usd };
+    // A charge word (fee) names the only sum of the sentence with another one (charge).
+    assert_eq!(
+        amounts(
+            "Keystone withheld a surrender charge of 7%, $6,160. The contract has a nine-year schedule. \
+             I am asking Keystone to refund this fee in full."
+        ),
+        vec![usd(616_000)]
+    );
+    // The sum stated with the noun, in a sentence with other sums; the noun wins over the
+    // demonstrative's "last sum of the sentence before" ($2,034.87).
+    assert_eq!(
+        amounts(
+            "They charged the premium, $1,437, to my escrow and raised my payment from $1,610.22 \
+             to $2,034.87. I want that premium refunded."
+        ),
+        vec![usd(143_700)]
+    );
+    assert_eq!(
+        amounts("I was hit with a $45 wire fee and a $50 closure fee. Refund the closure fee."),
+        vec![usd(5_000)]
+    );
+    // Another charge word names only the sum stated with it, and several items are never one
+    // item's sum.
+    for t in [
+        "Before the fees I was overdrawn by $12.40. Please refund the overdraft charges.",
+        "They charged a $45 wire fee and a $30 bank fee, then $45 again. I'd like all four fees refunded.",
+    ] {
+        assert!(amounts(t).is_empty(), "{t}: {:?}", amounts(t));
+    }
+}
+
+#[test]
+fn chinese_rhetorical_lawsuit_questions_and_reported_news_are_not_threats() {
+    for t in ["我人在国内，卡在我手里，我怎么去起诉？", "为了证明我爸是我爸，还得去打官司？请给个办法。"]
+    {
+        assert!(threat(&az().analyze(t), Threat::Lawsuit).is_none(), "{t}");
+    }
+    // A question that is no rhetorical refusal stays a threat.
+    let a = az().analyze("你们再不退钱，我就去法院起诉你们！");
+    assert!(threat(&a, Threat::Lawsuit).is_some());
+}
+
+#[test]
+fn english_oblique_self_harm_not_trusting_oneself_and_quiet_goodbyes() {
+    for t in [
+        "After today's call I asked my sister to take my medication home, because I didn't trust myself \
+         with a full bottle in the house tonight.",
+        "This week I've been saying goodbye to people without telling them that's what I'm doing.",
+    ] {
+        assert!(threat(&az().analyze(t), Threat::SelfHarmViolence).is_some(), "{t}");
+    }
+    // Saying goodbye to a branch is no self-harm statement.
+    let a = az().analyze("I am saying goodbye to your bank after twenty years and moving my accounts.");
+    assert!(threat(&a, Threat::SelfHarmViolence).is_none());
+}
+
+#[test]
 fn english_pronouns_spelled_thousands_and_pounds_by_default() {
     let gbp = |pence: i64| Money { minor: pence, currency: Currency::Gbp };
     let usd = |cents: i64| Money { minor: cents, currency: Currency::Usd };
@@ -1570,12 +1629,10 @@ fn the_threat_clause_model_sets_aside_mentions_the_rules_take_for_threats() {
         threat_veto_zh: None,
         ..nb::Fallback::builtin()
     }));
-    // Known miss since lexicons -49 (2026-11-28): retrained with batches 143–148, the model scores
-    // this clause −1.22, just under the cut −1 (−0.70 at -48), and the job mention stays a lawsuit.
-    let job = "我是律所的行政，平时天天跟法院打交道。这次就是想把信用卡年费的事弄清楚，你们多扣了我三百块。";
-    assert!(threat(&rules.analyze(job), Threat::Lawsuit).is_some(), "rules: {job}");
-    assert!(threat(&az().analyze(job), Threat::Lawsuit).is_some(), "known miss fixed? {job}");
+    // (The job mention was a known miss at lexicons -49 and -50; retrained with the near-miss
+    // probes 156–157 at -51, the model sets it aside again.)
     for t in [
+        "我是律所的行政，平时天天跟法院打交道。这次就是想把信用卡年费的事弄清楚，你们多扣了我三百块。",
         "我和前夫的离婚官司前年就打完了，法院把孩子判给了我。现在想改保单受益人，你们说要他签字，这不合理。",
         "A week later I received a letter from their foreclosure attorney, and the court papers were taped to my front door. I made every payment on the modification plan.",
         "The closing lawyer for my refinance asked them for the payoff statement three times and they never sent it.",
