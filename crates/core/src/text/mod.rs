@@ -2534,20 +2534,22 @@ impl<'a> Ctx<'a> {
 
     /// Whether an English sum stands in apposition to a money noun: right after it, past a
     /// comma, a colon, a percentage or one of `APPOSITION_WORDS` ("the premium, $1,437", "a fee
-    /// of £640", "a charge of 7%, $6,160", "the duplicate payment was $1,980"), or right before it past at most three words and hyphens
-    /// ("a $35 overdraft fee", "$1,437 force-placed premium", "$105 in fees").
+    /// of £640", "a charge of 7%, $6,160", "the duplicate payment was $1,980"), or right before
+    /// it past at most three words and hyphens ("a $35 overdraft fee", "$1,437 force-placed
+    /// premium", "$105 in fees").
     fn apposed(&self, a: &amount::AmountHit, noun: &Hit) -> bool {
         let ch = self.chars;
+        // At most `max` words between, each `allowed`, and nothing else but spaces and , : - %.
         let words_only = |lo: usize, hi: usize, max: usize, allowed: &dyn Fn(&[char]) -> bool| {
-            lo <= hi
-                && ch[lo..hi]
+            if lo > hi
+                || !ch[lo..hi]
                     .iter()
                     .all(|&c| is_word_char(c) || c.is_whitespace() || matches!(c, ',' | ':' | '-' | '%'))
-                && text_of(ch, lo, hi).split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).count() <= max
-                && text_of(ch, lo, hi)
-                    .split(|c: char| !is_word_char(c))
-                    .filter(|w| !w.is_empty())
-                    .all(|w| allowed(&w.chars().collect::<Vec<_>>()))
+            {
+                return false;
+            }
+            let words: Vec<&[char]> = ch[lo..hi].split(|&c| !is_word_char(c)).filter(|w| !w.is_empty()).collect();
+            words.len() <= max && words.iter().all(|w| allowed(w))
         };
         if a.start >= noun.end {
             words_only(noun.end, a.start, 3, &|w| {
@@ -3386,7 +3388,8 @@ impl<'a> Ctx<'a> {
         // A cue that points back to an amount: a pronoun for one of the sentence before or
         // earlier in the sentence ("The policy is for $8,000.00. Please pay it.", "I want that
         // refunded", "all of it back"), or 全部 / 全额 for the one that ends the clause before
-        // (扣了一年，1260元！要求全部退还; 保费一万八 全部给我退回来).
+        // (扣了一年，1260元！要求全部退还; 保费一万八 全部给我退回来). A sum named by the object's
+        // own noun comes first: in "I want that premium refunded" "that" is a determiner.
         for o in &occs {
             if amounts.contains_key(&o.kind) {
                 continue;
