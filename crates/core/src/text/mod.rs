@@ -2681,13 +2681,14 @@ impl<'a> Ctx<'a> {
         }
         // "… is what I want paid", "that is what I'm asking Halvorsen to pay", "that is the
         // benefit I am asking them to pay": a clause that equates the sum before with the demand.
-        let before: Vec<&[char]> = self.words_before(cue.start, 9).map(|(_, w)| w).collect();
+        let words: Vec<(usize, &[char])> = self.words_before(cue.start, 9).collect();
         // "a shortfall of $9,870, which I ask you to pay": a relative pronoun right after a comma.
-        if let Some((k, _)) = self.words_before(cue.start, 6).find(|(_, w)| word_is_one_of(w, &["which"]))
+        if let Some(&(k, _)) = words.iter().take(6).find(|(_, w)| word_is_one_of(w, &["which"]))
             && ch[..k].iter().rev().find(|c| !c.is_whitespace()) == Some(&',')
         {
             return true;
         }
+        let before: Vec<&[char]> = words.iter().map(|&(_, w)| w).collect();
         let copula = |w: &[char]| word_is_one_of(w, &["is", "that's", "it's", "was"]);
         if before.windows(2).skip(1).any(|w| word_is_one_of(w[0], &["what"]) && copula(w[1]))
             || before.windows(4).any(|w| {
@@ -2748,12 +2749,9 @@ impl<'a> Ctx<'a> {
             return false;
         }
         let sentence = window_start(ch, a.start, 200, is_sentence_end);
-        let lead = self.words_before(a.start, 3).count();
-        lead <= 2
-            && self
-                .words_before(a.start, 3)
-                .last()
-                .is_none_or(|(k, _)| ch[sentence..k].iter().all(|c| c.is_whitespace() || is_quote_mark(*c)))
+        let lead: Vec<(usize, &[char])> = self.words_before(a.start, 3).collect();
+        lead.len() <= 2
+            && lead.last().is_none_or(|&(k, _)| ch[sentence..k].iter().all(|c| c.is_whitespace() || is_quote_mark(*c)))
             && !(a.end..verb).any(|i| is_clause_punct(ch, i) || ch[i] == '$' || ch[i] == '£')
             && units_between(ch, a.end, verb, 12 * WORD_UNITS) <= 12 * WORD_UNITS
     }
