@@ -2200,6 +2200,9 @@ impl<'a> Ctx<'a> {
             if self
                 .retraction
                 .inside(h.end, sent_end)
+                // (Not the consequence of a condition after the cue: 状子已经写好了，就差去立案，
+                // 你们要是月底前把这6万补齐，咱就不走那一步 still threatens.)
+                .filter(|r| self.conditional.inside(h.end, r.start).all(|c| c.weight < 1.0))
                 .any(|r| t != Threat::SelfHarmViolence || (r.start >= h.end + 2 && r.weight >= 1.0))
             {
                 continue;
@@ -2407,7 +2410,9 @@ impl<'a> Ctx<'a> {
     /// never a rate ($87.50 each, $15 a month), an estimate (over £180) or a remainder (the
     /// remaining fees). A charge word (weight 1.5) is also mentioned by any other charge word,
     /// which then names only the sum stated with it. A noun of weight 2 (the total, every cent)
-    /// names the last total within reach, whatever its sentence says.
+    /// names the last total within reach, whatever its sentence says. A pronoun object (it,
+    /// them) stands for a money noun that opens its sentence with a determiner ("But the fee
+    /// they charged … and I want it refunded").
     fn noun_antecedent(&self, cue: &Hit, amounts: &[amount::AmountHit]) -> Option<usize> {
         let ch = self.chars;
         let money = matches!(
@@ -2422,15 +2427,18 @@ impl<'a> Ctx<'a> {
         // Only light words between the noun and the cue: "those late fees refunded", "the fees
         // to be refunded", "refund me those fees", "reimburse us for the charges" (not "the fees
         // for this year refunded").
-        let light = |a: usize, b: usize| {
+        // Before the cue, "and" joins two cues of one object: "the review fee taken off and
+        // refunded"; after it, it starts another object: "that credited back and the fee waived".
+        let light = |a: usize, b: usize, and: bool| {
             a >= b
                 || text_of(ch, a, b).split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).all(|w| {
                     [
                         "to", "be", "in", "full", "fully", "me", "us", "for", "back", "all", "of", "taken", "put",
-                        "paid", "given", "sent",
+                        "paid", "given", "sent", "off",
                     ]
                     .iter()
                     .any(|l| w.eq_ignore_ascii_case(l))
+                        || (and && w.eq_ignore_ascii_case("and"))
                 })
         };
         let object = self.amount_noun.inside(lo, hi).find(|n| {
@@ -2441,14 +2449,38 @@ impl<'a> Ctx<'a> {
             !remainder
                 && self.determiner_start(n.start).is_some_and(|det| {
                     if n.end <= cue.start {
-                        light(n.end, cue.start)
+                        light(n.end, cue.start, true)
                     } else if n.start >= cue.end {
-                        light(cue.end, det.max(cue.end))
+                        light(cue.end, det.max(cue.end), false)
                     } else {
                         // The noun inside the cue: "I want the three charges reversed".
                         n.start >= cue.start && n.end <= cue.end
                     }
                 })
+        });
+        // A pronoun object ("I want it refunded", "refund them") whose sentence opens with a
+        // money noun as its subject: "But the fee they charged themselves goes against their own
+        // schedule, and I want it refunded." (`it` a singular noun, `them` a plural one).
+        let object = object.or_else(|| {
+            let after = (cue.end..ch.len()).find(|&i| !ch[i].is_whitespace()).unwrap_or(ch.len());
+            let pronoun = std::iter::once(after)
+                .filter(|&i| i > cue.end && i < ch.len() && is_word_char(ch[i]))
+                .map(|i| word_at(ch, i))
+                .chain(self.words_before(cue.start, 2).map(|(_, w)| w))
+                .find(|w| word_is_one_of(w, &["it", "them"]))?;
+            let start = window_start(ch, cue.start, 200, is_sentence_end);
+            let first = (start..cue.start).find(|&i| is_word_char(ch[i]))?;
+            let mut det = first;
+            if word_is_one_of(word_at(ch, det), &["but", "and", "so", "also"]) {
+                det = (det + word_at(ch, det).len()..cue.start).find(|&i| is_word_char(ch[i]))?;
+            }
+            if !word_is_one_of(word_at(ch, det), &["the", "that", "this", "those", "these"]) {
+                return None;
+            }
+            let n = self.amount_noun.inside(det, cue.start).next()?;
+            let n_end = (n.end..ch.len()).find(|&i| !is_word_char(ch[i])).unwrap_or(ch.len());
+            let plural = ch[n_end - 1].eq_ignore_ascii_case(&'s');
+            (self.determiner_start(n.start) == Some(det) && plural == word_is_one_of(pronoun, &["them"])).then_some(n)
         })?;
         let sentence_of = |pos: usize| window_start(ch, pos, 200, is_sentence_end);
         let sentence = sentence_of(cue.start.min(object.start));
@@ -2490,7 +2522,9 @@ impl<'a> Ctx<'a> {
         // "refund the above overdraft charges" after "So I paid $105 in fees.".
         let charge_word = |h: &Hit| h.weight == CHARGE_NOUN;
         let same = |m: &Hit| stem(m) == wanted || (charge_word(object) && charge_word(m));
-        let plural = ch[object.end - 1].eq_ignore_ascii_case(&'s');
+        // (The whole last word: the noun "overdraft fee" inside "the overdraft fees".)
+        let word_end = (object.end..ch.len()).find(|&i| !is_word_char(ch[i])).unwrap_or(ch.len());
+        let plural = ch[word_end - 1].eq_ignore_ascii_case(&'s');
         self.amount_noun.inside(reach, sentence).filter(|m| same(m)).find_map(|m| {
             let from = sentence_of(m.start);
             let to = window_end(ch, m.end, 200, is_sentence_end);
@@ -2504,7 +2538,9 @@ impl<'a> Ctx<'a> {
                 // fee every month", "two premiums of £38.60").
                 let recurring = (from..to)
                     .any(|k| (k == 0 || !is_word_char(ch[k - 1])) && word_is_one_of(word_at(ch, k), RECURRENCE_WORDS));
-                if recurring {
+                // (A singular noun names one of them: "that payment" after "my regular monthly
+                // payment was $389.00"; a participle, "the fees charged", names no number.)
+                if recurring && (plural || text_of(ch, object.start, word_end).ends_with("ed")) {
                     return None;
                 }
                 // The one sum the mention is stated with: "the force-placed premium, $1,437, …",
@@ -2523,8 +2559,13 @@ impl<'a> Ctx<'a> {
                 // The only sum of the sentence; else, for one item (not "all four fees", which
                 // adds up several), the sum stated with the mention.
                 let mut own = within(from, to);
+                // (Not a part: "the whole claim (£4,800 of medical costs plus my cancelled flights)".)
+                let part = |a: &amount::AmountHit| {
+                    let end = window_end(ch, a.end, 12, is_clause_punct);
+                    (a.end..end).any(|k| !is_word_char(ch[k - 1]) && word_is_one_of(word_at(ch, k), &["plus"]))
+                };
                 match (own.next(), own.next()) {
-                    (Some((i, a)), None) if free(a) => Some(i),
+                    (Some((i, a)), None) if free(a) && !part(a) => Some(i),
                     (Some(_), Some(_)) if !plural => stated_with(),
                     _ => None,
                 }
@@ -2542,9 +2583,9 @@ impl<'a> Ctx<'a> {
         // At most `max` words between, each `allowed`, and nothing else but spaces and , : - %.
         let words_only = |lo: usize, hi: usize, max: usize, allowed: &dyn Fn(&[char]) -> bool| {
             if lo > hi
-                || !ch[lo..hi]
-                    .iter()
-                    .all(|&c| is_word_char(c) || c.is_whitespace() || matches!(c, ',' | ':' | '-' | '%'))
+                || !ch[lo..hi].iter().all(|&c| {
+                    is_word_char(c) || c.is_whitespace() || is_quote_mark(c) || matches!(c, ',' | ':' | '-' | '%')
+                })
             {
                 return false;
             }
@@ -2966,6 +3007,9 @@ impl<'a> Ctx<'a> {
             /// For a bare 赔 after 按: where 按 stands (the cue takes only an amount after it,
             /// before the cue or at most two units after it).
             by: Option<usize>,
+            /// Framed by "should have" ("they should have paid $832"): what was owed, which gives
+            /// way to another cue of its kind for a sum ("pay the $312 you owe me").
+            owed: bool,
         }
         let mut occs: Vec<Occ> = Vec::new();
         let bare_kind = category.and_then(|c| s.bare_amount_kind.get(&c).copied());
@@ -3018,7 +3062,15 @@ impl<'a> Ctx<'a> {
             // pay"), and only with an amount in the clause.
             let clause = window_start(self.chars, h.start, s.frame_window, is_clause_punct);
             let ultimatum = self.conditional.inside(clause, h.start).find(|c| {
-                (c.weight >= 2.0 || (c.weight >= 1.0 && self.negation.inside(c.end, h.start).next().is_some()))
+                // (The negation may open the cue, "If the remaining £868 is not paid", or be a
+                // copula's, "isn't paid": not a `[negation]` term, since "if it isn't back in my
+                // account" is a condition on a demand, not its negation.)
+                (c.weight >= 2.0
+                    || (c.weight >= 1.0
+                        && (self.negation.inside(c.end, h.end).next().is_some()
+                            || self
+                                .words_before(h.start, 2)
+                                .any(|(_, w)| word_is_one_of(w, &["isn't", "isnt", "aren't"])))))
                     && (!self.person_subject(c.end, h.start) || self.receives(c.end, h.start))
                     && amount_within(c.end, window_end(self.chars, h.end, s.frame_window, is_clause_punct))
             });
@@ -3212,12 +3264,19 @@ impl<'a> Ctx<'a> {
             };
             let framed = frame.is_some() || imperative;
             let score = (h.weight + if framed { s.frame_boost } else { 0.0 }).min(1.0);
+            let owed = frame.is_some_and(|f| {
+                word_is_one_of(word_at(self.chars, f.start), &["should"]) && {
+                    let next = (f.end..h.start).find(|&i| !self.chars[i].is_whitespace());
+                    next.is_some_and(|n| word_is_one_of(word_at(self.chars, n), &["have"]))
+                }
+            });
             occs.push(Occ {
                 hit: h,
                 kind,
                 score,
                 evidence: Evidence { rule: format!("demand.{}", kind.code()), spans, note },
                 by,
+                owed,
             });
         }
         // Amounts belong to the nearest demand cue in the same sentence.
@@ -3225,6 +3284,10 @@ impl<'a> Ctx<'a> {
         // Amounts no cue took (and not facts): candidates for a bare demand or a pronoun.
         let mut unassigned: Vec<amount::AmountHit> = Vec::new();
         if !occs.is_empty() || bare_kind.is_some() {
+            // A cue of what was owed gives way to another cue of its kind (computed once: this
+            // loop runs for every amount).
+            let gives_way: Vec<bool> =
+                occs.iter().map(|o| o.owed && occs.iter().any(|p| p.kind == o.kind && !p.owed)).collect();
             for &a in &found {
                 // An amount right after an `[amount_fact]` (已赔5.6万, 只赔了3,100元, only paid $500)
                 // states what happened, not what is demanded.
@@ -3241,8 +3304,8 @@ impl<'a> Ctx<'a> {
                 // "reverse all three charges, $194.00 altogether".
                 let total = self.is_total(&a);
                 let mut best: Option<(usize, DemandKind)> = None;
-                for o in &occs {
-                    if o.by.is_some_and(|b| a.start < b) {
+                for (o, &gives_way) in occs.iter().zip(&gives_way) {
+                    if o.by.is_some_and(|b| a.start < b) || gives_way {
                         continue;
                     }
                     // After a bare 赔: right after it (赔50万), or as the next clause when that
@@ -3379,6 +3442,7 @@ impl<'a> Ctx<'a> {
                         ),
                     },
                     by: None,
+                    owed: false,
                 });
                 false
             });
@@ -3394,7 +3458,13 @@ impl<'a> Ctx<'a> {
             }
             let by_pronoun = || {
                 let sentence = window_start(self.chars, o.hit.start, 200, is_sentence_end);
-                let prev = window_start(self.chars, sentence.saturating_sub(1), 200, is_sentence_end);
+                // The sentence before, over blank lines: "In all that is £127.20.\n\nPlease
+                // refund that amount."
+                let mut k = sentence;
+                while k > 0 && (self.chars[k - 1].is_whitespace() || is_sentence_end(self.chars, k - 1)) {
+                    k -= 1;
+                }
+                let prev = window_start(self.chars, k.saturating_sub(1), 200, is_sentence_end);
                 // Not an estimate or a rate: "$117 in fees on less than $25 of groceries. Please
                 // reverse them."
                 let free = |a: &amount::AmountHit| is_cjk(self.chars[o.hit.start]) || !self.rate_or_estimate(a, 1);

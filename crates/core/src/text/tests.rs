@@ -1832,3 +1832,85 @@ fn chinese_bare_sums_before_a_modal_demand_and_jiao_tails() {
                 一、退还上述扣收的全部费用； 二、书面说明扣费依据。";
     assert_eq!(amounts(text), vec![cny(360)]);
 }
+
+#[test]
+fn chinese_threats_on_named_platforms_in_colloquial_lawsuit_talk_and_to_the_capital() {
+    for (t, want) in [
+        ("不退的话，我就把录音和保单截图发到豆瓣那个小组，那里好几十万人。", Threat::Media),
+        ("今天下午五点前钱没到账，我就拨一二三七八，把每通电话的时间都报上去。", Threat::Regulator),
+        ("这里说不通我就去省里，省里再不管我就坐火车上北京。", Threat::Petition),
+        // A retraction that is the consequence of a condition still threatens.
+        ("状子我已经托人写好了，就差去立案，你们要是月底前把这6万补齐，咱就不走那一步。", Threat::Lawsuit),
+    ] {
+        assert!(threat(&az().analyze(t), want).is_some(), "{t}: {want:?}");
+    }
+    // A plain retraction still takes it back.
+    let a = az().analyze("本来想去立案，后来想想还是不走那一步了，请你们尽快处理。");
+    assert!(threat(&a, Threat::Lawsuit).is_none());
+    // A petition cue that is the way to a regulator's office is no petition.
+    let a = az().analyze("我们几十个储户已经建了群，准备一起去省里的金融监管局集体反映。");
+    assert!(threat(&a, Threat::Petition).is_none());
+    assert!(threat(&a, Threat::Regulator).is_some());
+}
+
+#[test]
+fn english_news_read_class_action_settlements_and_a_company_reserving_its_rights_are_not_threats() {
+    for t in [
+        "I've read in the paper that the Ombudsman has upheld a great many complaints like mine.",
+        "Caller also received a postcard from a law firm about a class action settlement related to the breach.",
+        "Cascade sent me a letter reminding me they \"reserve the right to pursue all available legal remedies\" \
+         if I don't pay the full statement balance.",
+        "The Ombudsman's office says it cannot look at my complaint until you have issued a final response.",
+        "I honestly looked up how to complain to the CFPB from the hotel room but decided to give Meridian one \
+         chance to fix it first.",
+    ] {
+        let a = az().analyze(t);
+        assert!(a.threats.is_empty(), "{t}: {:?}", a.threats);
+    }
+    // The complainant's own conditional threat stays.
+    let a = az().analyze("If this is not fixed by Friday I will take it to the Financial Ombudsman.");
+    assert!(threat(&a, Threat::Regulator).is_some());
+}
+
+#[test]
+fn english_sums_of_subject_nouns_single_payments_blank_lines_and_what_was_owed() {
+    let usd = |cents: i64| Money { minor: cents, currency: Currency::Usd };
+    let gbp = |pence: i64| Money { minor: pence, currency: Currency::Gbp };
+    // "it" stands for the money noun that opens its sentence; the quoted name is in apposition.
+    assert_eq!(
+        amounts(
+            "Ironbridge took a $45.00 \"incoming international wire fee\", and the amount also arrived $30 \
+             short because of an intermediary bank. But the fee they charged themselves goes against their \
+             own schedule, and I want it refunded."
+        ),
+        vec![usd(4_500)]
+    );
+    // One payment of a monthly amount is that amount.
+    assert_eq!(
+        amounts(
+            "My regular monthly payment was $389.00 on autopay, and they pulled another payment of that \
+             amount on August 15. I'd like that payment returned to my checking account now."
+        ),
+        vec![usd(38_900)]
+    );
+    // "that amount" reaches over a blank line.
+    assert_eq!(amounts("In all that is £127.20.\n\nPlease refund that amount."), vec![gbp(12_720)]);
+    // What they should have paid gives way to the sum asked for.
+    assert_eq!(
+        amounts(
+            "They paid $520. By my plan's own schedule they should have paid $832. I expect you to pay the \
+             three hundred and twelve dollars you owe me."
+        ),
+        vec![usd(31_200)]
+    );
+    // A negation that opens the cue after "if" makes an ultimatum.
+    assert_eq!(amounts("If the remaining £868 isn't paid, I will tell everyone."), vec![gbp(86_800)]);
+    // A sum that is only part of the claim is not the claim's.
+    let t = "They declined the whole claim (£4,800 of medical costs plus my cancelled flights). I want them to \
+             pay my claim in full.";
+    assert!(amounts(t).is_empty(), "{:?}", amounts(t));
+    // After the cue, "and" starts another object: "the fee waived" does not name the $95.
+    let t = "This February the $95 was charged, and there was $3.12 of interest on it, so $98.12 all told. I \
+             want that credited back and the fee waived going forward.";
+    assert!(!amounts(t).contains(&usd(9_500)), "{:?}", amounts(t));
+}
