@@ -902,6 +902,12 @@ const RECURRENCE_WORDS: &[&str] = &[
 /// already.", "so now refund it"); "" for none.
 const SOFTENERS: [&str; 6] = ["", "just", "please", "so", "now", "then"];
 
+/// Where the word that runs through `pos` ends (`pos` itself when no word char is there): the
+/// noun "overdraft fee" inside "the overdraft fees" ends after the s.
+fn word_end(ch: &[char], pos: usize) -> usize {
+    (pos..ch.len()).find(|&i| !is_word_char(ch[i])).unwrap_or(ch.len())
+}
+
 /// The hits of `hits` (sorted by start) that start in [lo, hi).
 fn starting_in<'b, 'a>(hits: &'b [&'a Hit], lo: usize, hi: usize) -> &'b [&'a Hit] {
     let a = hits.partition_point(|h| h.start < lo);
@@ -2469,8 +2475,7 @@ impl<'a> Ctx<'a> {
                 .chain(self.words_before(cue.start, 2).map(|(_, w)| w))
                 .find(|w| word_is_one_of(w, &["it", "them"]))?;
             let start = window_start(ch, cue.start, 200, is_sentence_end);
-            let first = (start..cue.start).find(|&i| is_word_char(ch[i]))?;
-            let mut det = first;
+            let mut det = (start..cue.start).find(|&i| is_word_char(ch[i]))?;
             if word_is_one_of(word_at(ch, det), &["but", "and", "so", "also"]) {
                 det = (det + word_at(ch, det).len()..cue.start).find(|&i| is_word_char(ch[i]))?;
             }
@@ -2478,8 +2483,7 @@ impl<'a> Ctx<'a> {
                 return None;
             }
             let n = self.amount_noun.inside(det, cue.start).next()?;
-            let n_end = (n.end..ch.len()).find(|&i| !is_word_char(ch[i])).unwrap_or(ch.len());
-            let plural = ch[n_end - 1].eq_ignore_ascii_case(&'s');
+            let plural = ch[word_end(ch, n.end) - 1].eq_ignore_ascii_case(&'s');
             (self.determiner_start(n.start) == Some(det) && plural == word_is_one_of(pronoun, &["them"])).then_some(n)
         })?;
         let sentence_of = |pos: usize| window_start(ch, pos, 200, is_sentence_end);
@@ -2523,8 +2527,8 @@ impl<'a> Ctx<'a> {
         let charge_word = |h: &Hit| h.weight == CHARGE_NOUN;
         let same = |m: &Hit| stem(m) == wanted || (charge_word(object) && charge_word(m));
         // (The whole last word: the noun "overdraft fee" inside "the overdraft fees".)
-        let word_end = (object.end..ch.len()).find(|&i| !is_word_char(ch[i])).unwrap_or(ch.len());
-        let plural = ch[word_end - 1].eq_ignore_ascii_case(&'s');
+        let object_end = word_end(ch, object.end);
+        let plural = ch[object_end - 1].eq_ignore_ascii_case(&'s');
         self.amount_noun.inside(reach, sentence).filter(|m| same(m)).find_map(|m| {
             let from = sentence_of(m.start);
             let to = window_end(ch, m.end, 200, is_sentence_end);
@@ -2540,7 +2544,7 @@ impl<'a> Ctx<'a> {
                     .any(|k| (k == 0 || !is_word_char(ch[k - 1])) && word_is_one_of(word_at(ch, k), RECURRENCE_WORDS));
                 // (A singular noun names one of them: "that payment" after "my regular monthly
                 // payment was $389.00"; a participle, "the fees charged", names no number.)
-                if recurring && (plural || text_of(ch, object.start, word_end).ends_with("ed")) {
+                if recurring && (plural || text_of(ch, object.start, object_end).ends_with("ed")) {
                     return None;
                 }
                 // The one sum the mention is stated with: "the force-placed premium, $1,437, …",
@@ -2580,7 +2584,8 @@ impl<'a> Ctx<'a> {
     /// premium", "$105 in fees").
     fn apposed(&self, a: &amount::AmountHit, noun: &Hit) -> bool {
         let ch = self.chars;
-        // At most `max` words between, each `allowed`, and nothing else but spaces and , : - %.
+        // At most `max` words between, each `allowed`, and nothing else but spaces, quote marks
+        // and , : - % ("a $1,150 "loss mitigation review fee"").
         let words_only = |lo: usize, hi: usize, max: usize, allowed: &dyn Fn(&[char]) -> bool| {
             if lo > hi
                 || !ch[lo..hi].iter().all(|&c| {
