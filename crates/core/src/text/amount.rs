@@ -382,30 +382,18 @@ fn money_may_follow(chars: &[char], end: usize) -> bool {
 }
 
 /// Words right after a bare number that demand it back: 九千六一分不少给我退回来, 把4800退给我.
-/// (一分不少 / 一分不能少, 退我 and the like may follow after a comma: 六千二，一分不能少; 3千5，退我.)
+/// (一分不少 / 一分不能少, 退我 and the like may follow after a comma: 六千二，一分不能少; 3千5，退我;
+/// 十八万，还给我.)
 /// Or a modal and a demand verb: 这736必须退 (not 还, as often the complainant's own debt).
 fn demand_follows(chars: &[char], end: usize) -> bool {
     let at_any = |at: usize, words: &[&str]| words.iter().any(|w| starts_with_at(chars, at, w) > 0);
-    if at_any(
-        end,
-        &["给我", "给俺", "退给", "退回", "还给", "还我", "全退", "全部退", "一分不少", "一分都不能少", "一分不能少"],
-    ) || (matches!(chars.get(end), Some(',' | '，'))
-        && at_any(
-            end + 1,
-            &[
-                "一分不少",
-                "一分都不能少",
-                "一分不能少",
-                "一分都不少",
-                "退我",
-                "退给我",
-                "还我",
-                "赔我",
-                "给我退",
-                "给我赔",
-                "全部退",
-            ],
-        ))
+    // Not one cent less, right after the number or after a comma.
+    const ALL_OF_IT: [&str; 4] = ["一分不少", "一分都不能少", "一分不能少", "一分都不少"];
+    if at_any(end, &ALL_OF_IT)
+        || at_any(end, &["给我", "给俺", "退给", "退回", "还给", "还我", "全退", "全部退"])
+        || (matches!(chars.get(end), Some(',' | '，'))
+            && (at_any(end + 1, &ALL_OF_IT)
+                || at_any(end + 1, &["退我", "退给我", "还我", "还给我", "赔我", "给我退", "给我赔", "全部退"])))
     {
         return true;
     }

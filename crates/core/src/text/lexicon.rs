@@ -50,6 +50,9 @@ pub struct Settings {
     /// Sentences before a demand's own that a money noun of its object reaches back for its sum
     /// ("pay that bill" → "The hospital bill … came to £3,912.60.").
     pub noun_reach: usize,
+    /// Sentences before a demand's own that a list its object counts reaches back for its sums
+    /// ("reverse all three" → "Three charges …: $89.99, $212.40 and $45.00").
+    pub list_reach: usize,
     pub repeat_punct_boost: f32,
     pub extra_cue_boost: f32,
     pub long_letter_chars: usize,
@@ -122,6 +125,7 @@ impl Default for Settings {
             amount_after: 20,
             amount_before: 20,
             noun_reach: 5,
+            list_reach: 8,
             repeat_punct_boost: 0.1,
             extra_cue_boost: 0.1,
             long_letter_chars: 800,
@@ -166,6 +170,7 @@ struct RawSettings {
     amount_after: Option<usize>,
     amount_before: Option<usize>,
     noun_reach: Option<usize>,
+    list_reach: Option<usize>,
     repeat_punct_boost: Option<f32>,
     extra_cue_boost: Option<f32>,
     long_letter_chars: Option<usize>,
@@ -451,6 +456,7 @@ impl Merged {
             amount_after,
             amount_before,
             noun_reach,
+            list_reach,
             repeat_punct_boost,
             extra_cue_boost,
             long_letter_chars,
@@ -583,6 +589,7 @@ impl Merged {
             amount_after: r.amount_after.unwrap_or(d.amount_after),
             amount_before: r.amount_before.unwrap_or(d.amount_before),
             noun_reach: r.noun_reach.unwrap_or(d.noun_reach),
+            list_reach: r.list_reach.unwrap_or(d.list_reach),
             repeat_punct_boost: r.repeat_punct_boost.unwrap_or(d.repeat_punct_boost),
             extra_cue_boost: r.extra_cue_boost.unwrap_or(d.extra_cue_boost),
             long_letter_chars: r.long_letter_chars.unwrap_or(d.long_letter_chars),

@@ -803,6 +803,11 @@ const WORD_UNITS: usize = 2;
 /// names the sum another one was stated with.
 const CHARGE_NOUN: f32 = 1.5;
 
+/// The `[amount_noun]` weight of a benefit word (death benefit, life policy, face amount): any
+/// benefit word names the sum another one was stated with ("pay the death benefit" after "a
+/// $25,000 life policy").
+const BENEFIT_NOUN: f32 = 1.25;
+
 /// Words between a money noun and the sum it is stated with: "a fee of £640", "the duplicate
 /// payment was $1,980", "the rental costs, totalling $1,176".
 const APPOSITION_WORDS: &[&str] =
@@ -898,9 +903,39 @@ const RECURRENCE_WORDS: &[&str] = &[
     "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "multiple",
 ];
 
+/// Number words that count the items of a demand's object ("all three", "the two fees"), from two.
+const NUMBER_WORDS: &[&str] = &["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+
+/// Item words (besides money nouns) a demand's object may count: "the interest from both
+/// statements", "reverse all three transactions".
+const LIST_NOUNS: &[&str] = &[
+    "transactions",
+    "debits",
+    "drafts",
+    "items",
+    "amounts",
+    "sums",
+    "withdrawals",
+    "statements",
+    "purchases",
+    "deductions",
+    "of",
+];
+
+/// Words before an English sum that make it context, not an item of a list: "My credit limit is
+/// $3,000 and my statement balance right now is $1,876.22".
+const CONTEXT_SUM_WORDS: &[&str] = &["limit", "balance", "offered", "offer", "income", "salary"];
+
 /// Words that may come before an English order without changing it ("Just pay the $340
 /// already.", "so now refund it"); "" for none.
 const SOFTENERS: [&str; 6] = ["", "just", "please", "so", "now", "then"];
+
+/// One sum for the amounts a demand takes together, spanning them all (they share a currency).
+fn sum_of(listed: &[amount::AmountHit]) -> (Money, Span) {
+    let minor = listed.iter().fold(0i64, |acc, a| acc.saturating_add(a.money.minor));
+    let (first, last) = (listed[0], listed[listed.len() - 1]);
+    (Money::new(minor, first.money.currency), Span::new(first.start, last.end))
+}
 
 /// Where the word that runs through `pos` ends (`pos` itself when no word char is there): the
 /// noun "overdraft fee" inside "the overdraft fees" ends after the s.
@@ -2490,16 +2525,14 @@ impl<'a> Ctx<'a> {
         let sentence = sentence_of(cue.start.min(object.start));
         // Sentence starts and ends, over the blank lines and stops between sentences.
         let gap = |k: usize| ch[k].is_whitespace() || is_quote_mark(ch[k]) || is_sentence_end(ch, k);
-        let mut reach = sentence;
+        // A benefit word reaches the whole text before: a policy's sum is stated once, anywhere
+        // ("He had a $25,000 life policy" ten sentences before "pay the death benefit").
+        let mut reach = if object.weight == BENEFIT_NOUN { 0 } else { sentence };
         for _ in 0..self.settings.noun_reach {
-            let mut k = reach;
-            while k > 0 && gap(k - 1) {
-                k -= 1;
+            match self.sentence_before(reach) {
+                Some(before) => reach = before,
+                None => break,
             }
-            if k == 0 {
-                break;
-            }
-            reach = sentence_of(k);
         }
         // Not a rate ($87.50 each, $15 a month) nor an estimate (over £180).
         let free = |a: &amount::AmountHit| !self.rate_or_estimate(a, 2);
@@ -2524,8 +2557,10 @@ impl<'a> Ctx<'a> {
         let wanted = stem(object);
         // A charge word (weight 1.5: fee, charge, penalty, cost) names the sum of any other:
         // "refund the above overdraft charges" after "So I paid $105 in fees.".
-        let charge_word = |h: &Hit| h.weight == CHARGE_NOUN;
-        let same = |m: &Hit| stem(m) == wanted || (charge_word(object) && charge_word(m));
+        // (So does a benefit word, weight 1.25: "pay the death benefit" after "The face amount
+        // is $150,000".)
+        let class = |h: &Hit| h.weight == CHARGE_NOUN || h.weight == BENEFIT_NOUN;
+        let same = |m: &Hit| stem(m) == wanted || (class(object) && m.weight == object.weight);
         // (The whole last word: the noun "overdraft fee" inside "the overdraft fees".)
         let object_end = word_end(ch, object.end);
         let plural = ch[object_end - 1].eq_ignore_ascii_case(&'s');
@@ -2569,12 +2604,139 @@ impl<'a> Ctx<'a> {
                     (a.end..end).any(|k| !is_word_char(ch[k - 1]) && word_is_one_of(word_at(ch, k), &["plus"]))
                 };
                 match (own.next(), own.next()) {
-                    (Some((i, a)), None) if free(a) && !part(a) => Some(i),
+                    (Some((i, a)), None) if free(a) && !part(a) && !self.context_sum(a) => Some(i),
                     (Some(_), Some(_)) if !plural => stated_with(),
                     _ => None,
                 }
             })
         })
+    }
+
+    /// The indices in `amounts` of the sums an English money demand's object adds up: "reverse
+    /// all three" after "Three charges …: $89.99 …, $212.40 … and $45.00 …", "cover both costs"
+    /// after "I had to change the locks ($215) and rent a PO box ($84)", "credit those charges
+    /// back". The object, in the cue's clause at most four units before it or six after it,
+    /// counts its items — both (2), all / the / those / these + a number (all three, the two
+    /// fees) — or, unless `counted_only`, says only that there are several: these / those alone
+    /// or before an item word. Its noun, if any, is a money noun or a `LIST_NOUNS` word. The
+    /// sums are those of the nearest sentence before the cue (its own first, then back over at
+    /// most `list_reach` sentences) stating a sum other than a context sum (a credit limit, a
+    /// balance: `CONTEXT_SUM_WORDS`), when their number agrees: exactly the count, or at least
+    /// two. A total stated in that sentence stands for them all; a rate or an estimate, for
+    /// none.
+    fn listed_sums(&self, cue: &Hit, amounts: &[amount::AmountHit], counted_only: bool) -> Option<Vec<usize>> {
+        let ch = self.chars;
+        let money = matches!(
+            cue.group,
+            Group::Demand(DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
+        );
+        if !money || !ch[cue.start].is_ascii_alphabetic() || amounts.is_empty() {
+            return None;
+        }
+        let lo = window_start(ch, cue.start, 4, is_clause_punct);
+        let hi = window_end(ch, cue.end, 6, is_clause_punct);
+        let mut words: Vec<(usize, &[char])> = Vec::new();
+        let mut k = lo;
+        while k < hi {
+            if is_word_char(ch[k]) {
+                let w = word_at(ch, k);
+                words.push((k, w));
+                k += w.len();
+            } else {
+                k += 1;
+            }
+        }
+        // two … ten, or 2 … 99.
+        let count = |w: &[char]| {
+            let digits: String = w.iter().collect();
+            NUMBER_WORDS
+                .iter()
+                .position(|n| w.iter().map(|c| c.to_ascii_lowercase()).eq(n.chars()))
+                .map(|i| i + 2)
+                .or_else(|| digits.parse::<usize>().ok().filter(|n| (2..100).contains(n)))
+        };
+        // The item word after a quantifier: none (a pronoun: "settle these"), a money noun or an
+        // item word ("both statements").
+        let item = |i: usize| match words.get(i) {
+            None => true,
+            Some(&(at, w)) => {
+                word_is_one_of(w, LIST_NOUNS)
+                    || word_is_one_of(w, PRONOUN_OBJECT_TAIL)
+                    || self.amount_noun.inside(at, at + w.len()).next().is_some()
+                    // (An adjective first: "those late fees".)
+                    || words.get(i + 1).is_some_and(|&(at, w)| {
+                        word_is_one_of(w, LIST_NOUNS) || self.amount_noun.inside(at, at + w.len()).next().is_some()
+                    })
+            }
+        };
+        // Some(n): n items; None inside: several.
+        let wanted: Option<Option<usize>> = words.iter().enumerate().find_map(|(i, &(_, w))| {
+            if word_is_one_of(w, &["both"]) && item(i + 1) {
+                return Some(Some(2));
+            }
+            if word_is_one_of(w, &["all", "the", "those", "these"])
+                && let Some(n) = words.get(i + 1).and_then(|&(_, n)| count(n))
+            {
+                return item(i + 2).then_some(Some(n));
+            }
+            // "that amount", "this money": the one sum of the nearest sentence that states any.
+            if !counted_only
+                && word_is_one_of(w, &["that", "this"])
+                && words.get(i + 1).is_some_and(|&(_, n)| word_is_one_of(n, &["amount", "sum", "money"]))
+            {
+                return Some(Some(1));
+            }
+            (!counted_only && word_is_one_of(w, &["those", "these"]) && item(i + 1)).then_some(None)
+        });
+        let wanted = wanted?;
+        let free = |a: &amount::AmountHit| !self.rate_or_estimate(a, 2) && !self.context_sum(a);
+        let within = |lo: usize, hi: usize| {
+            let first = amounts.partition_point(|a| a.start < lo);
+            let last = amounts.partition_point(|a| a.end <= hi).max(first);
+            first..last
+        };
+        let mut end = cue.start.min(ch.len());
+        let mut start = window_start(ch, cue.start, 200, is_sentence_end);
+        for _ in 0..=self.settings.list_reach {
+            let own: Vec<usize> = within(start, end).filter(|&i| free(&amounts[i])).collect();
+            if !own.is_empty() {
+                // Not a recurring sum: "every month there is a $9 fee".
+                if (start..end).any(|k| {
+                    (k == 0 || !is_word_char(ch[k - 1])) && word_is_one_of(word_at(ch, k), &["every", "each", "per"])
+                }) {
+                    return None;
+                }
+                if let Some(&t) = own.iter().rev().find(|&&i| self.is_total(&amounts[i])) {
+                    return Some(vec![t]);
+                }
+                let currency = amounts[own[0]].money.currency;
+                let agrees = match wanted {
+                    Some(n) => own.len() == n,
+                    None => own.len() >= 2,
+                } && own.iter().all(|&i| amounts[i].money.currency == currency);
+                return agrees.then_some(own);
+            }
+            end = start;
+            start = self.sentence_before(start)?;
+        }
+        None
+    }
+
+    /// Whether an English sum is context, not an item of a demand: a `CONTEXT_SUM_WORDS` word
+    /// among the four words before it ("My credit limit is $5,000").
+    fn context_sum(&self, a: &amount::AmountHit) -> bool {
+        self.words_before(a.start, 4).any(|(_, w)| word_is_one_of(w, CONTEXT_SUM_WORDS))
+    }
+
+    /// Where the sentence before the one starting at `sentence` starts, over the blank lines,
+    /// quote marks and stops between them; None at the text's start.
+    fn sentence_before(&self, sentence: usize) -> Option<usize> {
+        let ch = self.chars;
+        let mut k = sentence;
+        while k > 0 && (ch[k - 1].is_whitespace() || is_quote_mark(ch[k - 1]) || is_sentence_end(ch, k - 1)) {
+            k -= 1;
+        }
+        (k > 0).then(|| window_start(ch, k, 200, is_sentence_end))
     }
 
     /// Whether an English sum stands in apposition to a money noun: right after it, past a
@@ -3472,7 +3634,9 @@ impl<'a> Ctx<'a> {
                 let prev = window_start(self.chars, k.saturating_sub(1), 200, is_sentence_end);
                 // Not an estimate or a rate: "$117 in fees on less than $25 of groceries. Please
                 // reverse them."
-                let free = |a: &amount::AmountHit| is_cjk(self.chars[o.hit.start]) || !self.rate_or_estimate(a, 1);
+                let free = |a: &amount::AmountHit| {
+                    is_cjk(self.chars[o.hit.start]) || !(self.rate_or_estimate(a, 1) || self.context_sum(a))
+                };
                 unassigned.iter().rposition(|a| a.start >= prev && a.end <= o.hit.start && free(a)).or_else(|| {
                     // A Chinese anaphor for money itself (这笔钱, 这些钱) reaches one more sentence back
                     // over a sentence without a sum: 一共扣了我1,380块。主险是我自己买的没问题。这笔钱我要求全部退回.
@@ -3502,14 +3666,27 @@ impl<'a> Ctx<'a> {
             } else {
                 None
             };
-            if let Some(i) = self
+            // A list the object counts comes before a noun's single sum; one it only calls
+            // several ("those charges") after it, and before a pronoun's sum of the sentence
+            // before ("those" may be the determiner of "those charges").
+            // (Only for money: not for a bare "pay" that took its kind from the interest after
+            // it, "pay the death benefit plus the interest the state requires".)
+            let money = matches!(o.kind, DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation);
+            let one = |i: usize| vec![i];
+            let picked = self
                 .named_antecedent(o.hit, &unassigned)
-                .or_else(|| self.noun_antecedent(o.hit, &unassigned))
-                .or(pointed)
-                .or_else(|| self.all_of_amount_before(o.hit, &unassigned))
-            {
-                let a = unassigned.remove(i);
-                amounts.entry(o.kind).or_default().push((a.money, Span::new(a.start, a.end)));
+                .map(one)
+                .or_else(|| self.listed_sums(o.hit, &unassigned, true).filter(|_| money))
+                .or_else(|| self.noun_antecedent(o.hit, &unassigned).filter(|_| money).map(one))
+                .or_else(|| self.listed_sums(o.hit, &unassigned, false).filter(|_| money))
+                .or_else(|| pointed.map(one))
+                .or_else(|| self.all_of_amount_before(o.hit, &unassigned).map(one));
+            if let Some(picked) = picked {
+                let listed: Vec<amount::AmountHit> = picked.iter().map(|&i| unassigned[i]).collect();
+                for &i in picked.iter().rev() {
+                    unassigned.remove(i);
+                }
+                amounts.entry(o.kind).or_default().push(sum_of(&listed));
             }
         }
         let mut per: BTreeMap<DemandKind, (f32, Vec<Evidence>)> = BTreeMap::new();

@@ -1439,7 +1439,7 @@ mod tests {
     fn builtin_model_trains_on_embedded_corpus() {
         let zh = eval::parse_jsonl(CORPUS_ZH).unwrap();
         let en = eval::parse_jsonl(CORPUS_EN).unwrap();
-        assert_eq!((zh.len(), en.len()), (9279, 5419));
+        assert_eq!((zh.len(), en.len()), (9471, 5515));
         let quoted = builtin_corpus().unwrap().iter().filter(|r| !r.harm_quotes.is_empty()).count();
         assert_eq!(quoted, HARM_QUOTES.lines().count());
         assert!(T2s::parse(normalize::BUILTIN_T2S).is_ok());

@@ -1914,3 +1914,89 @@ fn english_sums_of_subject_nouns_single_payments_blank_lines_and_what_was_owed()
              want that credited back and the fee waived going forward.";
     assert!(!amounts(t).contains(&usd(9_500)), "{:?}", amounts(t));
 }
+
+#[test]
+fn chinese_regulators_named_by_what_they_oversee_and_petitions_in_paraphrase() {
+    for (t, want) in [
+        ("今天下班前不给我个说法，明天一早我就拿着宣传图去管你们保险公司的那个局，当面交材料。", Threat::Regulator),
+        ("本周内不给答复，我就把这事报给管征信的那个部门，让他们一条一条核。", Threat::Regulator),
+        ("说不清楚，我就把这三份东西一起送到我们市的金融办去。", Threat::Regulator),
+        ("你们要是觉得俺们好糊弄，俺就一级一级往上找，县里找完找市里。", Threat::Petition),
+        ("如本周内仍无答复，将到省里接待群众来访的地方去反映。", Threat::Petition),
+        ("补足15000元，不然咱就公堂上见，鉴定报告我随身带着呢。", Threat::Lawsuit),
+    ] {
+        assert!(threat(&az().analyze(t), want).is_some(), "{t}: {want:?}");
+    }
+    // Asking the company to manage its own collectors is no threat; nor is 不管 (whatever).
+    for t in [
+        "请你们管管你们的催收，别再拿孩子威胁我，我愿意分期还。",
+        "不管你们的理由是什么，这笔钱必须退给我。",
+        "本人于2023年在锦程汽车金融办理车贷，贷款本金12万元。",
+    ] {
+        assert!(threat(&az().analyze(t), Threat::Regulator).is_none(), "{t}");
+    }
+}
+
+#[test]
+fn english_lists_the_demand_counts_add_up_and_benefits_name_the_policy_sum() {
+    let usd = |cents: i64| Money { minor: cents, currency: Currency::Usd };
+    let gbp = |pence: i64| Money { minor: pence, currency: Currency::Gbp };
+    // "all three" adds up the sentence with three sums, past the credit limit and balance.
+    assert_eq!(
+        amounts(
+            "Three charges showed up that I did not make: $89.99 to a game site, $212.40 at an electronics \
+             store, and $45.00 for a membership. My credit limit is $3,000 and my balance is $1,876.22. I am \
+             asking them to reverse all three."
+        ),
+        vec![usd(34_739)]
+    );
+    // "both costs", and repeated equal sums count twice.
+    assert_eq!(
+        amounts("I had to change the locks ($215) and rent a PO box ($84). I want Lakeshore to cover both costs."),
+        vec![usd(29_900)]
+    );
+    assert_eq!(
+        amounts(
+            "Three charges posted on October 14: $389.99, $389.99 and $74.20. My card was in my wallet. My \
+             credit limit is $5,000. I'm asking them to credit those charges back to my account."
+        ),
+        vec![usd(85_418)]
+    );
+    assert_eq!(
+        amounts(
+            "The hospital invoice came to £2,890 and I had to pay a further £570 for a medical escort. Both \
+             costs are set out on my claim form. I want Wayfarer to settle these in full."
+        ),
+        vec![gbp(346_000)]
+    );
+    // A count that does not agree takes nothing; nor does a recurring fee.
+    assert!(
+        amounts("They charged me $35 on the 3rd, $35 on the 5th and $12 on the 9th. Please refund both fees.")
+            .is_empty()
+    );
+    assert!(
+        amounts(
+            "Now every month there is a $9 installment fee, and there was also a one-time $75 fee. I want all \
+             of these fees refunded."
+        )
+        .is_empty()
+    );
+    // "that amount" reaches back over sentences without a sum.
+    assert_eq!(
+        amounts(
+            "The estimate is $23,718.45.\n\nIt is now the end of June. Every call I'm told the file is with a \
+             supervisor. One said the check was mailed; it wasn't. I'm asking for that amount to be paid \
+             immediately."
+        ),
+        vec![usd(2_371_845)]
+    );
+    // The death benefit is the policy's sum, however far back it is stated.
+    assert_eq!(
+        amounts(
+            "He had a $25,000 life policy with Everhart Life. I sent the claim form in March. It is now \
+             August. Every time I call they say it's in review. Nobody calls back. I've called eleven times. \
+             They have not asked me for anything else. Please get them to pay the death benefit."
+        ),
+        vec![usd(2_500_000)]
+    );
+}
