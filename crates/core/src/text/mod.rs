@@ -930,6 +930,14 @@ const CONTEXT_SUM_WORDS: &[&str] = &["limit", "balance", "offered", "offer", "in
 /// already.", "so now refund it"); "" for none.
 const SOFTENERS: [&str; 6] = ["", "just", "please", "so", "now", "then"];
 
+/// The indices of the amounts (in text order, not overlapping) inside [lo, hi), by binary
+/// search: the antecedent rules run this for every money demand without a sum.
+fn indices_within(amounts: &[amount::AmountHit], lo: usize, hi: usize) -> std::ops::Range<usize> {
+    let first = amounts.partition_point(|a| a.start < lo);
+    let last = amounts.partition_point(|a| a.end <= hi).max(first);
+    first..last
+}
+
 /// One sum for the amounts a demand takes together, spanning them all (they share a currency).
 fn sum_of(listed: &[amount::AmountHit]) -> (Money, Span) {
     let minor = listed.iter().fold(0i64, |acc, a| acc.saturating_add(a.money.minor));
@@ -2451,9 +2459,11 @@ impl<'a> Ctx<'a> {
     /// never a rate ($87.50 each, $15 a month), an estimate (over £180) or a remainder (the
     /// remaining fees). A charge word (weight 1.5) is also mentioned by any other charge word,
     /// which then names only the sum stated with it. A noun of weight 2 (the total, every cent)
-    /// names the last total within reach, whatever its sentence says. A pronoun object (it,
-    /// them) stands for a money noun that opens its sentence with a determiner ("But the fee
-    /// they charged … and I want it refunded").
+    /// names the last total within reach, whatever its sentence says. A benefit word (weight
+    /// 1.25: death benefit, life policy, face amount) names the sum stated with another, reaching
+    /// back to the text's start. A pronoun object (it, them) stands for a money noun that opens
+    /// its sentence with a determiner ("But the fee they charged … and I want it refunded").
+    /// Never a context sum (`CONTEXT_SUM_WORDS`: "My credit limit is $5,000").
     fn noun_antecedent(&self, cue: &Hit, amounts: &[amount::AmountHit]) -> Option<usize> {
         let ch = self.chars;
         let money = matches!(
@@ -2536,13 +2546,7 @@ impl<'a> Ctx<'a> {
         }
         // Not a rate ($87.50 each, $15 a month) nor an estimate (over £180).
         let free = |a: &amount::AmountHit| !self.rate_or_estimate(a, 2);
-        // The amounts (in text order, not overlapping) inside [lo, hi), by binary search: this
-        // runs for every money demand without a sum.
-        let within = |lo: usize, hi: usize| {
-            let first = amounts.partition_point(|a| a.start < lo);
-            let last = amounts.partition_point(|a| a.end <= hi).max(first);
-            (first..last).map(|i| (i, &amounts[i]))
-        };
+        let within = |lo: usize, hi: usize| indices_within(amounts, lo, hi).map(|i| (i, &amounts[i]));
         let last_total =
             |lo: usize, hi: usize| within(lo, hi).rev().find(|(_, a)| free(a) && self.is_total(a)).map(|(i, _)| i);
         if object.weight >= 2.0 {
@@ -2617,13 +2621,14 @@ impl<'a> Ctx<'a> {
     /// after "I had to change the locks ($215) and rent a PO box ($84)", "credit those charges
     /// back". The object, in the cue's clause at most four units before it or six after it,
     /// counts its items — both (2), all / the / those / these + a number (all three, the two
-    /// fees) — or, unless `counted_only`, says only that there are several: these / those alone
-    /// or before an item word. Its noun, if any, is a money noun or a `LIST_NOUNS` word. The
-    /// sums are those of the nearest sentence before the cue (its own first, then back over at
-    /// most `list_reach` sentences) stating a sum other than a context sum (a credit limit, a
-    /// balance: `CONTEXT_SUM_WORDS`), when their number agrees: exactly the count, or at least
-    /// two. A total stated in that sentence stands for them all; a rate or an estimate, for
-    /// none.
+    /// fees) — or, unless `counted_only`, says only that there are several (these / those alone
+    /// or before an item word) or names one sum ("that amount", "this money"). Its noun, if any,
+    /// is a money noun or a `LIST_NOUNS` word. The sums are those of the nearest sentence before
+    /// the cue (its own first, then back over at most `list_reach` sentences) stating a sum that
+    /// is neither context (a credit limit, a balance: `CONTEXT_SUM_WORDS`), a rate nor an
+    /// estimate, when their number agrees: exactly the count, at least two, or one. A total
+    /// stated in that sentence stands for them all; a sentence with every / each / per (a
+    /// recurring fee) gives none.
     fn listed_sums(&self, cue: &Hit, amounts: &[amount::AmountHit], counted_only: bool) -> Option<Vec<usize>> {
         let ch = self.chars;
         let money = matches!(
@@ -2690,15 +2695,10 @@ impl<'a> Ctx<'a> {
         });
         let wanted = wanted?;
         let free = |a: &amount::AmountHit| !self.rate_or_estimate(a, 2) && !self.context_sum(a);
-        let within = |lo: usize, hi: usize| {
-            let first = amounts.partition_point(|a| a.start < lo);
-            let last = amounts.partition_point(|a| a.end <= hi).max(first);
-            first..last
-        };
-        let mut end = cue.start.min(ch.len());
+        let mut end = cue.start;
         let mut start = window_start(ch, cue.start, 200, is_sentence_end);
         for _ in 0..=self.settings.list_reach {
-            let own: Vec<usize> = within(start, end).filter(|&i| free(&amounts[i])).collect();
+            let own: Vec<usize> = indices_within(amounts, start, end).filter(|&i| free(&amounts[i])).collect();
             if !own.is_empty() {
                 // Not a recurring sum: "every month there is a $9 fee".
                 if (start..end).any(|k| {
