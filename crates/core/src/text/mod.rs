@@ -930,6 +930,17 @@ const CONTEXT_SUM_WORDS: &[&str] = &["limit", "balance", "offered", "offer", "in
 /// already.", "so now refund it"); "" for none.
 const SOFTENERS: [&str; 6] = ["", "just", "please", "so", "now", "then"];
 
+/// Whether a demand of this kind asks for money the text may state: a refund, a claim payment,
+/// compensation (not interest, an apology …).
+fn asks_money(kind: DemandKind) -> bool {
+    matches!(kind, DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
+}
+
+/// Whether a demand cue asks for money ([`asks_money`]).
+fn money_cue(cue: &Hit) -> bool {
+    matches!(cue.group, Group::Demand(k) if asks_money(k))
+}
+
 /// The indices of the amounts (in text order, not overlapping) inside [lo, hi), by binary
 /// search: the antecedent rules run this for every money demand without a sum.
 fn indices_within(amounts: &[amount::AmountHit], lo: usize, hi: usize) -> std::ops::Range<usize> {
@@ -2466,10 +2477,7 @@ impl<'a> Ctx<'a> {
     /// Never a context sum (`CONTEXT_SUM_WORDS`: "My credit limit is $5,000").
     fn noun_antecedent(&self, cue: &Hit, amounts: &[amount::AmountHit]) -> Option<usize> {
         let ch = self.chars;
-        let money = matches!(
-            cue.group,
-            Group::Demand(DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
-        );
+        let money = money_cue(cue);
         if !money || !ch[cue.start].is_ascii_alphabetic() || self.amount_noun.is_empty() || amounts.is_empty() {
             return None;
         }
@@ -2631,10 +2639,7 @@ impl<'a> Ctx<'a> {
     /// recurring fee) gives none.
     fn listed_sums(&self, cue: &Hit, amounts: &[amount::AmountHit], counted_only: bool) -> Option<Vec<usize>> {
         let ch = self.chars;
-        let money = matches!(
-            cue.group,
-            Group::Demand(DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
-        );
+        let money = money_cue(cue);
         if !money || !ch[cue.start].is_ascii_alphabetic() || amounts.is_empty() {
             return None;
         }
@@ -2831,10 +2836,7 @@ impl<'a> Ctx<'a> {
     ///跟我无关我不还，恢复我的征信记录), or when the cue asks for no money.
     fn demonstrative_topic(&self, amount: &amount::AmountHit, cue: &Hit, found: &[amount::AmountHit]) -> bool {
         let ch = self.chars;
-        let money = matches!(
-            cue.group,
-            Group::Demand(DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
-        );
+        let money = money_cue(cue);
         // Cheap tests first: this runs for every amount before every cue.
         if !money || amount.end > cue.start || cue.start - amount.end > 2 * self.settings.amount_before * MAX_WORD_CHARS
         {
@@ -2971,10 +2973,7 @@ impl<'a> Ctx<'a> {
     /// (损失) or 理赔 (要求尽快理赔).
     fn zero_object(&self, cue: &Hit) -> bool {
         let ch = self.chars;
-        let money = matches!(
-            cue.group,
-            Group::Demand(DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
-        );
+        let money = money_cue(cue);
         if !money
             || !is_cjk(ch[cue.start])
             || ch[cue.start] == '理'
@@ -3052,10 +3051,7 @@ impl<'a> Ctx<'a> {
     /// found (上述保险金 → 保险金 …), or a total later in the sentence of that sum.
     fn named_antecedent(&self, cue: &Hit, amounts: &[amount::AmountHit]) -> Option<usize> {
         let ch = self.chars;
-        let money = matches!(
-            cue.group,
-            Group::Demand(DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation)
-        );
+        let money = money_cue(cue);
         if !money || !is_cjk(ch[cue.start]) || amounts.is_empty() {
             return None;
         }
@@ -3671,7 +3667,7 @@ impl<'a> Ctx<'a> {
             // before ("those" may be the determiner of "those charges").
             // (Only for money: not for a bare "pay" that took its kind from the interest after
             // it, "pay the death benefit plus the interest the state requires".)
-            let money = matches!(o.kind, DemandKind::FullRefund | DemandKind::ClaimPayment | DemandKind::Compensation);
+            let money = asks_money(o.kind);
             let one = |i: usize| vec![i];
             let picked = self
                 .named_antecedent(o.hit, &unassigned)
